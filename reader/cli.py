@@ -1,0 +1,69 @@
+"""The `gp-reader` command.
+
+Each feature's subcommands live in their own module under reader/commands/ and register
+themselves here. Nothing in this file (or those modules, at import time) loads Textual,
+whoosh or rich, so the command line stays quick; `gp-reader` with no subcommand opens the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from reader import __version__
+from reader.errors import ReaderError
+
+COMMAND_MODULES = ("reader.commands.corpus_cmds",)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line, not a usage block."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="gp-reader",
+        description="Read Ben Gowland's general practice blogs offline. "
+        "With no command, opens the reader app.",
+    )
+    parser.add_argument("--version", action="version", version=f"gp-reader {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(commands)
+    return parser
+
+
+def _open_app(args: argparse.Namespace) -> int:
+    from reader.commands.corpus_cmds import run_list
+
+    # The app arrives with reader/ui; until then the bare command lists the posts.
+    try:
+        from reader.ui.launch import run_app
+    except ImportError:
+        return run_list(argparse.Namespace(json=False, category=None, topic=None))
+    return run_app()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "func", _open_app)
+    try:
+        return handler(args) or 0
+    except ReaderError as exc:
+        print(f"gp-reader: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # `gp-reader list | head`: the reader went away; that is not an error.
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""`gp-reader list` and `gp-reader show`: the corpus from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from reader.corpus import load_corpus
+from reader.model import Article
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("list", help="list posts, newest first")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--category", metavar="NAME", help="only posts in this category")
+    p.add_argument("--topic", metavar="NAME", help="only posts with this topic")
+    p.set_defaults(func=run_list)
+
+    p = commands.add_parser("show", help="print one post as Markdown")
+    p.add_argument("id", metavar="ID", help="the post's id (see `gp-reader list`)")
+    p.add_argument("--json", action="store_true", help="print a JSON object with the body")
+    p.set_defaults(func=run_show)
+
+
+def list_fields(article: Article) -> dict:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "title_is_derived": article.title_is_derived,
+        "category": article.category,
+        "topics": list(article.topics),
+        "date": article.date,
+        "words": article.words,
+        "source": article.source,
+    }
+
+
+def print_article_lines(articles: list[Article]) -> None:
+    """One line a post: date, id, title; the same layout for every listing command."""
+    id_width = max((len(a.id) for a in articles), default=0)
+    for a in articles:
+        print(f"{a.date or '—':10}  {a.id:{id_width}}  {a.title}")
+
+
+def run_list(args: argparse.Namespace) -> int:
+    corpus = load_corpus()
+    articles = corpus.select(category=args.category, topic=args.topic)
+    if args.json:
+        json.dump([list_fields(a) for a in articles], sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        print_article_lines(articles)
+    return 0
+
+
+def byline(article: Article) -> str:
+    parts = [
+        article.author,
+        f"{article.category} ({article.site})",
+        article.date or "date unknown",
+        f"{article.reading_minutes} min read",
+    ]
+    if article.topics:
+        parts.append("Topics: " + ", ".join(article.topics))
+    return " · ".join(parts)
+
+
+def article_markdown(article: Article) -> str:
+    return f"# {article.title}\n\n*{byline(article)}*\n\n{article.body}"
+
+
+def run_show(args: argparse.Namespace) -> int:
+    article = load_corpus().get(args.id)
+    if args.json:
+        data = list_fields(article) | {"body": article.body}
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    elif sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(article_markdown(article)), width=min(100, Console().width))
+    else:
+        sys.stdout.write(article_markdown(article))
+    return 0

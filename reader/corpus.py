@@ -1,0 +1,333 @@
+"""The bundled corpus: source pages + manifest -> Article records, cached.
+
+The records are deterministic: the same pages give the same articles, ids and order.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import hashlib
+import json
+import os
+import tempfile
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader import paths
+from reader.errors import ReaderError
+from reader.model import Article
+from reader.parse import (
+    PARSER_VERSION,
+    Capture,
+    RawPost,
+    count_words,
+    derive_title,
+    infer_years,
+    parse_archive,
+    parse_listing,
+    render_markdown,
+    short_hash,
+    slugify,
+)
+from reader.topics import Taxonomy, load_taxonomy
+
+MANIFEST = "sources.toml"
+TAXONOMY = "topics.toml"
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str
+    site: str
+    author: str
+
+
+@dataclass(frozen=True)
+class SourcePage:
+    file: str
+    kind: str  # "listing" or "archive"
+    category: str
+    newest_year: int | None = None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    categories: tuple[Category, ...]
+    sources: tuple[SourcePage, ...]
+
+    def category(self, name: str) -> Category:
+        for category in self.categories:
+            if category.name == name:
+                return category
+        raise ReaderError(f"manifest: unknown category {name!r}")
+
+
+def load_manifest(corpus_dir: Path) -> Manifest:
+    path = corpus_dir / MANIFEST
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        categories = tuple(
+            Category(name=c["name"], site=c["site"], author=c["author"]) for c in data["category"]
+        )
+        sources = tuple(
+            SourcePage(
+                file=s["file"],
+                kind=s["kind"],
+                category=s["category"],
+                newest_year=s.get("newest_year"),
+            )
+            for s in data["source"]
+        )
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
+        raise ReaderError(f"cannot read the corpus manifest {path}: {exc}") from exc
+    for source in sources:
+        if source.kind not in ("listing", "archive"):
+            raise ReaderError(f"{path}: {source.file}: unknown kind {source.kind!r}")
+        if source.kind == "archive" and source.newest_year is None:
+            raise ReaderError(f"{path}: {source.file}: an archive page needs newest_year")
+    return Manifest(categories=categories, sources=sources)
+
+
+def _post_key(post: RawPost) -> str:
+    """What makes two captures of a post the same post."""
+    if post.title is not None:
+        return "t:" + " ".join(post.title.casefold().split())
+    return f"d:{post.month}-{post.day}:" + " ".join(post.first_paragraph.split())[:80]
+
+
+def _capture_is_newer(a: Capture, b: Capture) -> int:
+    """cmp for sorting captures newest first."""
+    if a.total_pages and b.total_pages and a.total_pages != b.total_pages:
+        # The blog only grows: a larger page count was captured later.
+        return -1 if a.total_pages > b.total_pages else 1
+    keys_a = [_post_key(p) for p in a.posts]
+    keys_b = [_post_key(p) for p in b.posts]
+    # Of two overlapping captures, the one with extra posts on top is newer.
+    if keys_b and keys_b[0] in keys_a[1:]:
+        return -1
+    if keys_a and keys_a[0] in keys_b[1:]:
+        return 1
+    return 0
+
+
+def merge_captures(captures: Iterable[Capture]) -> list[tuple[RawPost, list[str]]]:
+    """Posts of several captures of one listing, newest first, each once.
+
+    Where a post was captured twice, the more complete capture's text is kept (a post at
+    the bottom of a page can be cut off mid-paragraph).
+    """
+    ordered = sorted(captures, key=functools.cmp_to_key(_capture_is_newer))
+    merged: dict[str, tuple[RawPost, list[str]]] = {}
+    for capture in ordered:
+        for post in capture.posts:
+            key = _post_key(post)
+            if key not in merged:
+                merged[key] = (post, [post.source])
+                continue
+            kept, sources = merged[key]
+            if post.source not in sources:
+                sources.append(post.source)
+            if sum(map(len, post.lines)) > sum(map(len, kept.lines)):
+                merged[key] = (post, sources)
+    return list(merged.values())
+
+
+def _unique_id(base: str, post: RawPost, taken: set[str]) -> str:
+    candidate = base
+    if candidate in taken:
+        candidate = f"{base}-{short_hash(post.first_paragraph)}"
+    n = 2
+    while candidate in taken:
+        candidate = f"{base}-{short_hash(post.first_paragraph)}-{n}"
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+def build_articles(corpus_dir: Path, manifest: Manifest, taxonomy: Taxonomy) -> list[Article]:
+    """Parse every source page into articles: categories in manifest order, newest first."""
+    articles: list[Article] = []
+    taken: set[str] = set()
+    for category in manifest.categories:
+        pages = [s for s in manifest.sources if s.category == category.name]
+        dated: list[tuple[RawPost, list[str], str | None]] = []
+        listings: list[Capture] = []
+        for page in pages:
+            text = _read_page(corpus_dir / page.file)
+            if page.kind == "listing":
+                listings.append(parse_listing(text, page.file))
+            else:
+                try:
+                    posts = parse_archive(text, page.file)
+                except ValueError as exc:
+                    raise ReaderError(str(exc)) from exc
+                years = infer_years(posts, page.newest_year)
+                for post, year in zip(posts, years, strict=True):
+                    dated.append((post, [page.file], f"{year:04d}-{post.month:02d}-{post.day:02d}"))
+        merged = [(p, s, None) for p, s in merge_captures(listings)]
+        # Archive posts of one category can come from several pages: newest date first.
+        dated.sort(key=lambda item: item[2], reverse=True)
+        for post, sources, date in merged + dated:
+            if not post.lines and post.title is None:
+                continue
+            body = render_markdown(post.lines)
+            if post.title is not None:
+                title, derived = post.title, False
+                base = slugify(post.title)
+            else:
+                title, derived = derive_title(post.first_paragraph), True
+                base = f"{date}-{slugify(post.first_paragraph, max_len=40)}"
+            articles.append(
+                Article(
+                    id=_unique_id(base, post, taken),
+                    title=title,
+                    title_is_derived=derived,
+                    category=category.name,
+                    site=category.site,
+                    author=category.author,
+                    date=date,
+                    topics=taxonomy.assign(title, body),
+                    body=body,
+                    source=", ".join(sources),
+                    words=count_words(body),
+                )
+            )
+    return articles
+
+
+def _read_page(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ReaderError(f"cannot read source page {path}: {exc}") from exc
+
+
+def _fingerprint(corpus_dir: Path, manifest: Manifest) -> str:
+    digest = hashlib.sha256(f"parser-{PARSER_VERSION}".encode())
+    for name in [MANIFEST, TAXONOMY, *(s.file for s in manifest.sources)]:
+        digest.update(name.encode())
+        try:
+            digest.update((corpus_dir / name).read_bytes())
+        except OSError as exc:
+            raise ReaderError(f"cannot read {corpus_dir / name}: {exc}") from exc
+    return digest.hexdigest()
+
+
+class Corpus:
+    """All articles, with look-ups by id, category and topic."""
+
+    def __init__(self, articles: list[Article], manifest: Manifest, fingerprint: str) -> None:
+        self.articles: tuple[Article, ...] = tuple(articles)
+        self.manifest = manifest
+        self.fingerprint = fingerprint
+        self._by_id = {a.id: a for a in self.articles}
+
+    def __len__(self) -> int:
+        return len(self.articles)
+
+    def __iter__(self):
+        return iter(self.articles)
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._by_id
+
+    @property
+    def categories(self) -> list[str]:
+        return [c.name for c in self.manifest.categories]
+
+    @property
+    def topics(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for article in self.articles:
+            for topic in article.topics:
+                seen.setdefault(topic, None)
+        return sorted(seen)
+
+    def find(self, article_id: str) -> Article | None:
+        return self._by_id.get(article_id)
+
+    def get(self, article_id: str) -> Article:
+        """The article with this id; an unknown id is a ReaderError naming the closest ids."""
+        article = self._by_id.get(article_id)
+        if article is not None:
+            return article
+        close = difflib.get_close_matches(article_id, list(self._by_id), n=3, cutoff=0.4)
+        if not close:
+            close = [i for i in self._by_id if article_id.lower() in i][:3]
+        hint = f"; closest: {', '.join(close)}" if close else "; `gp-reader list` shows every id"
+        raise ReaderError(f"no article with id {article_id!r}{hint}", exit_code=2)
+
+    def select(self, category: str | None = None, topic: str | None = None) -> list[Article]:
+        """Articles newest first, filtered by category and topic (case-insensitive names)."""
+        result = list(self.articles)
+        if category is not None:
+            name = _match_name(category, self.categories, "category")
+            result = [a for a in result if a.category == name]
+        if topic is not None:
+            name = _match_name(topic, self.topics, "topic")
+            result = [a for a in result if name in a.topics]
+        return result
+
+
+def _match_name(given: str, names: list[str], what: str) -> str:
+    for name in names:
+        if name.casefold() == given.casefold():
+            return name
+    raise ReaderError(f"unknown {what} {given!r}; choose one of: {', '.join(names)}", exit_code=2)
+
+
+def load_corpus(corpus_dir: Path | None = None, use_cache: bool = True) -> Corpus:
+    """The corpus, from the parsed cache when the sources have not changed."""
+    corpus_dir = corpus_dir or paths.corpus_dir()
+    manifest = load_manifest(corpus_dir)
+    fingerprint = _fingerprint(corpus_dir, manifest)
+    cache = paths.parsed_corpus_cache()
+    if use_cache:
+        articles = _read_cache(cache, fingerprint)
+        if articles is not None:
+            return Corpus(articles, manifest, fingerprint)
+    articles = build_articles(corpus_dir, manifest, load_taxonomy(corpus_dir / TAXONOMY))
+    if use_cache:
+        _write_cache(cache, fingerprint, articles)
+    return Corpus(articles, manifest, fingerprint)
+
+
+def _read_cache(cache: Path, fingerprint: str) -> list[Article] | None:
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        if data.get("fingerprint") != fingerprint:
+            return None
+        return [Article.from_json(a) for a in data["articles"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        # Missing, stale or damaged: the cache is only a shortcut, parse again.
+        return None
+
+
+def _write_cache(cache: Path, fingerprint: str, articles: list[Article]) -> None:
+    payload = {
+        "fingerprint": fingerprint,
+        "articles": [a.to_json(with_body=True) for a in articles],
+    }
+    try:
+        write_atomically(cache, json.dumps(payload, ensure_ascii=False))
+    except OSError:
+        # An unwritable cache directory costs a re-parse next time, nothing more.
+        return
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write a whole file or nothing: a temporary file beside it, then a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
