@@ -40,7 +40,8 @@ _SENTENCE_END_RE = re.compile(r"[.?!…][’”'\")]*(?=\s|$)")
 
 # Words that stay lower case in a title, and so say nothing about whether a line is one.
 _MINOR_WORDS = frozenset(
-    ["a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "is", "of", "on", "or", "so", "the", "to", "with", "its", "be", "via", "vs"]
+    {"a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "is", "of"}
+    | {"on", "or", "so", "the", "to", "with", "its", "be", "via", "vs"}
 )
 TITLE_MAX_CHARS = 100
 DERIVED_TITLE_MAX = 80
