@@ -160,15 +160,20 @@ def parse_archive(text: str, source: str) -> list[RawPost]:
 
 
 def infer_years(posts: list[RawPost], newest_year: int) -> list[int]:
-    """Years for archive posts listed newest first: the year steps back when the month goes up."""
+    """Years for archive posts listed newest first.
+
+    Walking down the list, dates go back in time; when the month (or, within a month, the
+    day) goes up instead, the post belongs to the year before.
+    """
     years = []
     year = newest_year
-    previous_month = None
+    previous: tuple[int, int] | None = None
     for post in posts:
-        if previous_month is not None and post.month > previous_month:
+        current = (post.month, post.day)
+        if previous is not None and current > previous:
             year -= 1
         years.append(year)
-        previous_month = post.month
+        previous = current
     return years
 
 
