@@ -28,5 +28,8 @@ def test_core_module_does_not_import_textual(module):
 
 
 def test_building_the_cli_parser_does_not_import_textual():
-    code = "import sys; from reader.cli import build_parser; build_parser(); sys.exit('textual' in sys.modules)"
+    code = (
+        "import sys; from reader.cli import build_parser; build_parser();"
+        " sys.exit('textual' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
