@@ -14,7 +14,10 @@ import sys
 from reader import __version__
 from reader.errors import ReaderError
 
-COMMAND_MODULES = ("reader.commands.corpus_cmds",)
+COMMAND_MODULES = (
+    "reader.commands.corpus_cmds",
+    "reader.commands.glossary_cmds",
+)
 
 
 class _Parser(argparse.ArgumentParser):
