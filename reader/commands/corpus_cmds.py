@@ -15,6 +15,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.add_argument("--category", metavar="NAME", help="only posts in this category")
     p.add_argument("--topic", metavar="NAME", help="only posts with this topic")
+    p.add_argument("--unread", action="store_true", help="only posts not marked read")
+    p.add_argument("--bookmarked", action="store_true", help="only bookmarked posts")
     p.set_defaults(func=run_list)
 
     p = commands.add_parser("show", help="print one post as Markdown")
@@ -46,6 +48,10 @@ def print_article_lines(articles: list[Article]) -> None:
 def run_list(args: argparse.Namespace) -> int:
     corpus = load_corpus()
     articles = corpus.select(category=args.category, topic=args.topic)
+    if getattr(args, "unread", False) or getattr(args, "bookmarked", False):
+        from reader.commands.state_cmds import filter_by_state
+
+        articles = filter_by_state(articles, unread=args.unread, bookmarked=args.bookmarked)
     if args.json:
         json.dump([list_fields(a) for a in articles], sys.stdout, ensure_ascii=False, indent=2)
         print()

@@ -1,0 +1,198 @@
+"""`gp-reader bookmark`, `gp-reader mark` and `gp-reader state`: the reader's own data."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from reader.errors import ReaderError
+from reader.model import Article
+from reader.state import InvalidExport, StateStore
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser("bookmark", help="bookmark posts to read later")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("add", help="bookmark a post")
+    a.add_argument("id", metavar="ID", help="the post's id (see `gp-reader list`)")
+    a.add_argument("--note", metavar="TEXT", help="a note to keep with the bookmark")
+    a.set_defaults(func=run_bookmark_add)
+    a = actions.add_parser("remove", help="remove a bookmark")
+    a.add_argument("id", metavar="ID")
+    a.set_defaults(func=run_bookmark_remove)
+    a = actions.add_parser("list", help="list bookmarks, newest first")
+    a.add_argument("--json", action="store_true", help="print a JSON array")
+    a.set_defaults(func=run_bookmark_list)
+
+    p = commands.add_parser("mark", help="mark posts read or unread")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, read in (("read", True), ("unread", False)):
+        a = actions.add_parser(name, help=f"mark posts {name}")
+        a.add_argument("ids", metavar="ID", nargs="+")
+        a.set_defaults(func=run_mark, read=read)
+
+    p = commands.add_parser("state", help="export, import or locate your bookmarks and state")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("export", help="write everything as JSON (stdout by default)")
+    a.add_argument("file", metavar="FILE", nargs="?", help="write here instead of stdout")
+    a.set_defaults(func=run_export)
+    a = actions.add_parser("import", help="merge an export into your state (- for stdin)")
+    a.add_argument("file", metavar="FILE")
+    a.set_defaults(func=run_import)
+    a = actions.add_parser("path", help="print where the store lives")
+    a.set_defaults(func=run_path)
+
+
+@contextlib.contextmanager
+def open_store() -> Iterator[StateStore]:
+    """The store, with any notice (a damaged file moved aside) printed to stderr."""
+    with StateStore.open() as store:
+        for notice in store.notices:
+            print(f"gp-reader: {notice}", file=sys.stderr)
+        yield store
+
+
+def filter_by_state(articles: list[Article], unread: bool, bookmarked: bool) -> list[Article]:
+    """`gp-reader list --unread / --bookmarked`: keep the posts in that state."""
+    with open_store() as store:
+        if unread:
+            read = store.read_ids()
+            articles = [a for a in articles if a.id not in read]
+        if bookmarked:
+            marked = store.bookmarked_ids()
+            articles = [a for a in articles if a.id in marked]
+    return articles
+
+
+def run_bookmark_add(args: argparse.Namespace) -> int:
+    from reader.corpus import load_corpus
+
+    article = load_corpus().get(args.id)
+    with open_store() as store:
+        existed = store.bookmark(article.id) is not None
+        store.add_bookmark(article.id, article.title, note=args.note)
+    if not existed:
+        print(f"bookmarked: {article.title}")
+    elif args.note is not None:
+        print(f"updated the note on: {article.title}")
+    else:
+        print(f"already bookmarked: {article.title}")
+    return 0
+
+
+def run_bookmark_remove(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        mark = store.bookmark(args.id)
+        if mark is None:
+            from reader.corpus import load_corpus
+
+            load_corpus().get(args.id)  # an unknown id is an error of its own (exit 2)
+            raise ReaderError(f"{args.id} is not bookmarked")
+        store.remove_bookmark(args.id)
+    print(f"removed bookmark: {mark.title}")
+    return 0
+
+
+def run_bookmark_list(args: argparse.Namespace) -> int:
+    from reader.corpus import load_corpus
+
+    corpus = load_corpus()
+    with open_store() as store:
+        marks = store.bookmarks()
+    rows = []
+    for mark in marks:
+        article = corpus.find(mark.article_id)
+        rows.append(
+            {
+                "id": mark.article_id,
+                # The current title while the post exists; the remembered one once it is gone.
+                "title": article.title if article else mark.title,
+                "note": mark.note,
+                "created": mark.created,
+                "missing": article is None,
+            }
+        )
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not rows:
+        print("no bookmarks yet; add one with `gp-reader bookmark add ID`", file=sys.stderr)
+        return 0
+    id_width = max(len(r["id"]) for r in rows)
+    for r in rows:
+        line = f"{r['created'][:10]}  {r['id']:{id_width}}  {r['title']}"
+        if r["missing"]:
+            line += "  [missing: no longer in the corpus]"
+        if r["note"]:
+            line += f"  — {r['note']}"
+        print(line)
+    return 0
+
+
+def run_mark(args: argparse.Namespace) -> int:
+    from reader.corpus import load_corpus
+
+    corpus = load_corpus()
+    ids = list(dict.fromkeys(corpus.get(i).id for i in args.ids))  # all valid, or none marked
+    with open_store() as store:
+        if args.read:
+            store.mark_read(ids)
+        else:
+            store.mark_unread(ids)
+    what = "read" if args.read else "unread"
+    print(f"marked {what}: {len(ids)} post{'s' if len(ids) != 1 else ''}")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        document = store.export_state()
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if args.file is None or args.file == "-":
+        sys.stdout.write(text)
+        return 0
+    from reader.corpus import write_atomically
+
+    try:
+        write_atomically(Path(args.file), text)
+    except OSError as exc:
+        raise ReaderError(f"cannot write {args.file}: {exc.strerror or exc}") from None
+    counts = ", ".join(
+        f"{key.replace('_', ' ')}: {len(document[key])}"
+        for key in ("bookmarks", "read_state", "history", "saved_searches")
+    )
+    print(f"exported to {args.file}: {counts}", file=sys.stderr)
+    return 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    name = "stdin" if args.file == "-" else args.file
+    try:
+        raw = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except OSError as exc:
+        raise ReaderError(f"cannot read {name}: {exc.strerror or exc}") from None
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ReaderError(f"{name}: not UTF-8 text; nothing was imported") from None
+    except json.JSONDecodeError as exc:
+        raise ReaderError(f"{name}: not valid JSON ({exc}); nothing was imported") from None
+    with open_store() as store:
+        try:
+            summary = store.import_state(document)
+        except InvalidExport as exc:
+            raise ReaderError(f"{name}: {exc}; nothing was imported") from None
+    print(f"imported {name}: {summary.describe()}")
+    return 0
+
+
+def run_path(args: argparse.Namespace) -> int:
+    from reader import paths
+
+    print(paths.state_db())
+    return 0
