@@ -17,6 +17,7 @@ from reader.errors import ReaderError
 COMMAND_MODULES = (
     "reader.commands.corpus_cmds",
     "reader.commands.glossary_cmds",
+    "reader.commands.search_cmds",
     "reader.commands.state_cmds",
 )
 

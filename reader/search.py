@@ -1,0 +1,698 @@
+"""Full-text search over the corpus with whoosh (the whoosh-reloaded distribution).
+
+The index lives in the user cache directory. It is checked against the corpus on open:
+rebuilt when the schema version changed or the index is damaged, updated document by
+document when only some articles changed. See README "Searching" for the query language.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import qparser, query, scoring
+from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
+from whoosh.filedb.filestore import RamStorage
+
+from reader import paths
+from reader.analysis import exact_analyzer, keyword_analyzer, stemming_analyzer
+from reader.glossary import Glossary, load_glossary
+from reader.model import Article
+
+SCHEMA_VERSION = 1
+META_FILE = "gp-reader-meta.json"
+LOCK_WAIT_SECONDS = 5.0
+# Above this many articles to write, builds use both cores and several segments.
+PARALLEL_BUILD_THRESHOLD = 2000
+
+# Acronym <-> expansion alternatives are added on the stemmed fields only: the exact-form
+# fields just lift exact matches, and doubling the alternatives there doubles the cost.
+EXPANDED_FIELDS = ("title", "body")
+TITLE_BOOST = 3.0
+EXACT_BOOST = 1.5  # an exact word form counts on top of its stem
+
+
+def make_schema() -> Schema:
+    stem = stemming_analyzer()
+    exact = exact_analyzer()
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=stem, stored=True, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=stem, stored=True),
+        title_exact=TEXT(analyzer=exact, field_boost=TITLE_BOOST * EXACT_BOOST),
+        body_exact=TEXT(analyzer=exact, field_boost=EXACT_BOOST, spelling=True),
+        category=TEXT(analyzer=keyword_analyzer(), stored=True),
+        topic=TEXT(analyzer=keyword_analyzer(), stored=True),
+        date=DATETIME(stored=True),
+        content_hash=STORED,
+    )
+
+
+def content_hash(article: Article) -> str:
+    """What, if it changes, means the article's index entry must be rewritten."""
+    text = "\x1f".join(
+        [
+            article.title,
+            article.body,
+            article.category,
+            "|".join(article.topics),
+            article.date or "",
+        ]
+    )
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def article_fields(article: Article) -> dict:
+    fields = {
+        "id": article.id,
+        "title": article.title,
+        "body": article.body,
+        "title_exact": article.title,
+        "body_exact": article.body,
+        "category": article.category,
+        "topic": ", ".join(article.topics),
+        "content_hash": content_hash(article),
+    }
+    if article.date:
+        fields["date"] = datetime.fromisoformat(article.date)
+    return fields
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    title: str
+    category: str
+    date: str | None
+    score: float
+    snippet: str  # matched words marked **like this**
+    terms: tuple[str, ...]  # the query's terms; find_match_spans() places them in a post
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "category": self.category,
+            "date": self.date,
+            "score": round(self.score, 4),
+            "snippet": self.snippet,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: str
+    took_ms: float
+    total: int
+    hits: tuple[SearchHit, ...]
+    suggestion: str | None = None
+    notice: str | None = None  # e.g. the syntax was malformed and the words were searched
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "took_ms": round(self.took_ms, 2),
+            "total": self.total,
+            "suggestion": self.suggestion,
+            "hits": [h.to_json() for h in self.hits],
+        }
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched even as plain words."""
+
+
+_DATE_RANGE_RE = re.compile(r"\bdate:(\d{4}(?:-\d{2}){0,2})\.\.(\d{4}(?:-\d{2}){0,2})")
+_MINUS_RE = re.compile(r"(^|\s)-(?=[\w\"(])")
+_FIELD_ALIASES = {"topics": "topic", "categories": "category", "cat": "category"}
+_SYNTAX_CHARS_RE = re.compile(r"[\"():\[\]{}^~*+\-]|(?<!\w)(AND|OR|NOT|ANDNOT|ANDMAYBE)(?!\w)")
+
+
+def _rewrite_syntax(text: str) -> str:
+    """Our query shorthands in whoosh's own syntax."""
+    text = _DATE_RANGE_RE.sub(lambda m: f"date:[{m[1]} to {m[2]}]", text)
+    text = _MINUS_RE.sub(r"\1NOT ", text)
+    for alias, name in _FIELD_ALIASES.items():
+        text = re.sub(rf"\b{alias}:", f"{name}:", text)
+    return text
+
+
+def _plain_words(text: str) -> str:
+    return " ".join(_SYNTAX_CHARS_RE.sub(" ", text).split())
+
+
+class Expander:
+    """Acronyms and their expansions (corpus glossary) as alternatives for each other."""
+
+    def __init__(self, glossary: Glossary, schema: Schema) -> None:
+        self._by_field: dict[str, tuple[dict, list]] = {}
+        pairs = []
+        for entry in glossary:
+            phrases = [entry.expansion, *entry.also]
+            pairs.append((entry.term, phrases))
+        self._pairs = pairs
+        self._schema = schema
+
+    def _tables(self, fieldname: str):
+        """Per field: acronym term -> phrase token lists, and phrase token lists -> acronym."""
+        if fieldname not in self._by_field:
+            fieldtype = self._schema[fieldname]
+            to_phrases: dict[str, list[tuple[str, ...]]] = {}
+            to_acronym: list[tuple[tuple[str, ...], str]] = []
+            for term, phrases in self._pairs:
+                acronym_tokens = list(fieldtype.process_text(term, mode="query"))
+                if len(acronym_tokens) != 1:
+                    continue  # A&E and friends: several tokens, not worth a special case
+                (acronym,) = acronym_tokens
+                for phrase in phrases:
+                    tokens = tuple(fieldtype.process_text(phrase, mode="query"))
+                    if not tokens or tokens == (acronym,):
+                        continue
+                    if len(tokens) == 1 and tokens[0] != acronym:
+                        to_phrases.setdefault(acronym, []).append(tokens)
+                        continue
+                    to_phrases.setdefault(acronym, []).append(tokens)
+                    to_acronym.append((tokens, acronym))
+            self._by_field[fieldname] = (to_phrases, to_acronym)
+        return self._by_field[fieldname]
+
+    def _alternative(self, fieldname: str, tokens: tuple[str, ...], boost: float):
+        if len(tokens) == 1:
+            return query.Term(fieldname, tokens[0], boost=boost)
+        return query.Phrase(fieldname, list(tokens), boost=boost)
+
+    def expand(self, q: query.Query) -> query.Query:
+        if isinstance(q, query.Term) and q.fieldname in EXPANDED_FIELDS:
+            to_phrases, _ = self._tables(q.fieldname)
+            phrases = to_phrases.get(q.text)
+            if phrases:
+                alternatives = [self._alternative(q.fieldname, p, q.boost) for p in phrases]
+                return query.Or([q, *alternatives])
+            return q
+        if isinstance(q, query.Phrase) and q.fieldname in EXPANDED_FIELDS:
+            _, to_acronym = self._tables(q.fieldname)
+            words = tuple(q.words)
+            for tokens, acronym in to_acronym:
+                if tokens == words:
+                    return query.Or([q, query.Term(q.fieldname, acronym, boost=q.boost)])
+            return q
+        if isinstance(q, query.And):
+            return query.And(self._expand_sequence(list(q.subqueries)), boost=q.boost)
+        if q.is_leaf():
+            return q
+        return q.apply(self.expand)
+
+    def _expand_sequence(self, subqueries: list[query.Query]) -> list[query.Query]:
+        """In an AND of words, a run of words spelling an expansion may also be its acronym."""
+        result: list[query.Query] = []
+        i = 0
+        while i < len(subqueries):
+            matched = self._match_run(subqueries, i)
+            if matched:
+                length, alternative = matched
+                result.append(alternative)
+                i += length
+            else:
+                result.append(self.expand(subqueries[i]))
+                i += 1
+        return result
+
+    def _match_run(self, subqueries: list[query.Query], start: int):
+        # Words typed without quotes parse as an OR across fields per word; compare texts.
+        def word_of(q):
+            if isinstance(q, query.Or):
+                texts = {s.text for s in q.subqueries if isinstance(s, query.Term)}
+                fields = {s.fieldname: s for s in q.subqueries if isinstance(s, query.Term)}
+                return fields if len(texts) >= 1 and len(fields) == len(q.subqueries) else None
+            if isinstance(q, query.Term):
+                return {q.fieldname: q}
+            return None
+
+        first = word_of(subqueries[start])
+        if not first:
+            return None
+        for fieldname in ("body", "title"):
+            if fieldname not in first:
+                continue
+            _, to_acronym = self._tables(fieldname)
+            for tokens, acronym in to_acronym:
+                n = len(tokens)
+                if n < 2 or start + n > len(subqueries):
+                    continue
+                run = [word_of(s) for s in subqueries[start : start + n]]
+                if (
+                    all(r and fieldname in r for r in run)
+                    and tuple(r[fieldname].text for r in run) == tokens
+                ):
+                    words = query.And([self.expand(s) for s in subqueries[start : start + n]])
+                    acronym_q = query.Or(
+                        [query.Term(f, acronym) for f in ("title", "body") if f in self._schema]
+                    )
+                    return n, query.Or([words, acronym_q])
+        return None
+
+
+class SearchIndex:
+    """The whoosh index of a corpus, kept in step with it."""
+
+    def __init__(self, ix, articles: Sequence[Article], glossary: Glossary | None = None):
+        self._ix = ix
+        self._articles = {a.id: a for a in articles}
+        self.notices: list[str] = []
+        self._glossary = glossary if glossary is not None else load_glossary()
+        self._expander = Expander(self._glossary, ix.schema)
+        self._searcher = None
+        # whoosh searchers are not meant for several threads at once: searches take turns.
+        self._searcher_lock = threading.RLock()
+        self._parser = self._make_parser(ix.schema)
+
+    # -- opening and building -------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        articles: Sequence[Article],
+        fingerprint: str,
+        directory: Path | None = None,
+        rebuild: bool = False,
+        progress: Callable[[int, int], None] | None = None,
+        glossary: Glossary | None = None,
+    ) -> SearchIndex:
+        """Open the index in `directory`, first making it hold exactly `articles`.
+
+        One process at a time checks and writes the index (an OS file lock, released even
+        if the process dies). A process that cannot get the lock within LOCK_WAIT_SECONDS
+        searches the index as it is, read-only, or when there is none yet, a private
+        in-memory one. It never fails with whoosh's LockError.
+        """
+        directory = directory or paths.index_dir()
+        notices: list[str] = []
+        with exclusive_lock(directory.with_name(directory.name + ".lock"), LOCK_WAIT_SECONDS) as ok:
+            if ok:
+                ix = _open_checked(directory, rebuild, notices)
+                meta = _read_meta(directory)
+                if rebuild or meta.get("fingerprint") != fingerprint:
+                    hashes = _sync(ix, articles, progress, meta.get("hashes"))
+                    _write_meta(directory, fingerprint, hashes)
+            else:
+                ix = _open_existing(directory)
+                if ix is not None:
+                    notices.append(
+                        "another gp-reader is updating the search index; searching it as it was"
+                    )
+                else:
+                    notices.append(
+                        "another gp-reader is building the search index; searching a private copy"
+                    )
+                    ix = RamStorage().create_index(make_schema())
+                    _sync(ix, articles, progress, None)
+        result = cls(ix, articles, glossary)
+        result.notices.extend(notices)
+        return result
+
+    def close(self) -> None:
+        with self._searcher_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+        self._ix.close()
+
+    def _searcher_now(self):
+        with self._searcher_lock:
+            if self._searcher is None:
+                self._searcher = self._ix.searcher(weighting=scoring.BM25F())
+            else:
+                self._searcher = self._searcher.refresh()
+            return self._searcher
+
+    # -- querying -------------------------------------------------------------------
+
+    @staticmethod
+    def _make_parser(schema: Schema) -> qparser.QueryParser:
+        parser = qparser.MultifieldParser(
+            ["title", "body", "title_exact", "body_exact"], schema, group=qparser.AndGroup
+        )
+        parser.add_plugin(qparser.FuzzyTermPlugin())
+        parser.add_plugin(qparser.GtLtPlugin())
+        return parser
+
+    def parse(self, text: str, as_you_type: bool = False) -> tuple[query.Query, str | None]:
+        """The whoosh query for what the user typed, and a notice if the syntax was mangled."""
+        rewritten = _rewrite_syntax(text.strip())
+        # While typing, the word under the cursor is unfinished: search it as a prefix.
+        if as_you_type and not text.endswith(" ") and re.search(r"(^|\s)[\w’']{2,}$", rewritten):
+            rewritten += "*"
+        notice = None
+        try:
+            q = self._parser.parse(rewritten)
+            if _has_error(q) or rewritten.count('"') % 2:
+                raise QueryError
+        except Exception:  # whoosh raises assorted errors on odd syntax
+            words = _plain_words(text)
+            notice = "could not read the query's syntax; searched for the words instead"
+            q = self._parser.parse(words) if words else query.NullQuery
+        return self._expander.expand(q).normalize(), notice
+
+    def search(
+        self,
+        text: str,
+        limit: int = 20,
+        as_you_type: bool = False,
+        snippets: bool = True,
+    ) -> SearchResults:
+        started = time.perf_counter()
+        q, notice = self.parse(text, as_you_type=as_you_type)
+        if q is query.NullQuery or isinstance(q, query.NullQuery.__class__):
+            took = (time.perf_counter() - started) * 1000
+            return SearchResults(text, took, 0, (), None, notice)
+        with self._searcher_lock:
+            searcher = self._searcher_now()
+            results = searcher.search(q, limit=limit, terms=True)
+            terms = query_terms(q)
+            pattern = match_regex(terms) if snippets else None
+            hits = []
+            for hit in results:
+                stored = hit.fields()
+                date = stored.get("date")
+                hits.append(
+                    SearchHit(
+                        id=stored["id"],
+                        title=stored["title"],
+                        category=stored["category"],
+                        date=date.date().isoformat() if date else None,
+                        score=hit.score,
+                        snippet=make_snippet(stored["body"], pattern) if snippets else "",
+                        terms=terms,
+                    )
+                )
+            total = results.scored_length() if results.scored_length() < limit else len(results)
+            suggestion = self._suggest(searcher, text, as_you_type)
+        took = (time.perf_counter() - started) * 1000
+        return SearchResults(text, took, total, tuple(hits), suggestion, notice)
+
+    def _suggest(self, searcher, text: str, as_you_type: bool = False) -> str | None:
+        """'Did you mean': replace words the corpus never uses with its closest words.
+
+        While typing, the last word is still being written: it is left alone.
+        """
+        corrector = searcher.corrector("body_exact")
+        changed = False
+        out = text
+        words = re.findall(r"(?<![\w:])[A-Za-z]{3,}(?![\w:*~])", text)
+        if as_you_type and words and not text.endswith(" "):
+            words = words[:-1]
+        for word in words:
+            if word.upper() in ("AND", "OR", "NOT"):
+                continue
+            forms = list(self._ix.schema["body_exact"].process_text(word, mode="query"))
+            if not forms:
+                continue
+            lowered = forms[0]  # lower case, British spelling, as the index holds it
+            if searcher.doc_frequency("body_exact", lowered) or searcher.doc_frequency(
+                "title_exact", lowered
+            ):
+                continue
+            if self._glossary.lookup(word):
+                continue
+            options = corrector.suggest(lowered, limit=1, maxdist=2)
+            if options and options[0] != lowered:
+                out = re.sub(rf"\b{re.escape(word)}\b", options[0], out, count=1)
+                changed = True
+        return out if changed else None
+
+    def related(self, article_id: str, limit: int = 5) -> list[tuple[str, str, float]]:
+        """Posts most like this one (whoosh more-like-this on the body), never itself."""
+        with self._searcher_lock:
+            searcher = self._searcher_now()
+            docnum = searcher.document_number(id=article_id)
+            if docnum is None:
+                return []
+            results = searcher.more_like(docnum, "body", top=limit + 1, numterms=25)
+            out = []
+            for hit in results:
+                if hit["id"] != article_id:
+                    out.append((hit["id"], hit["title"], hit.score))
+        return out[:limit]
+
+    @property
+    def doc_count(self) -> int:
+        return self._ix.doc_count()
+
+
+def _has_error(q: query.Query) -> bool:
+    """whoosh turns syntax it cannot read into error queries rather than raising."""
+    return any(type(sub).__name__ == "ErrorQuery" for sub in _walk(q))
+
+
+def _walk(q: query.Query):
+    yield q
+    if not q.is_leaf():
+        for child in q.children():
+            yield from _walk(child)
+
+
+def query_terms(q: query.Query) -> tuple[str, ...]:
+    """What to highlight for a query: its words and stems, phrases as space-joined words.
+
+    Words under NOT are left out; so are the title-only and keyword fields.
+    """
+    found: set[str] = set()
+
+    def walk(node: query.Query) -> None:
+        if isinstance(node, query.Not):
+            return
+        fieldname = getattr(node, "fieldname", None)
+        if isinstance(node, query.Phrase) and fieldname in ("body", "body_exact"):
+            found.add(" ".join(node.words))
+        elif isinstance(node, query.Term | query.Prefix) and fieldname in ("body", "body_exact"):
+            found.add(str(node.text))
+        elif not node.is_leaf():
+            for child in node.children():
+                walk(child)
+
+    walk(q)
+    return tuple(sorted(found))
+
+
+def _word_regex(term: str) -> str:
+    # A stem matches the words it starts ('integr' -> 'integration'), with Porter's
+    # y -> i undone ('primari' -> 'primary'); an exact word also matches itself.
+    stem = term[:-1] if term.endswith("i") and len(term) > 3 else term
+    return rf"{re.escape(stem)}\w*"
+
+
+def match_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """A pattern finding the query's terms (from query_terms) in a post's text."""
+    alternatives = {r"\W+".join(_word_regex(w) for w in term.split()) for term in terms if term}
+    if not alternatives:
+        return None
+    ordered = sorted(alternatives, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + ")", re.IGNORECASE)
+
+
+def find_match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
+    """Character spans of the query's terms in `text`, for highlighting and n/N jumps."""
+    pattern = match_regex(terms)
+    if pattern is None:
+        return []
+    return [m.span() for m in pattern.finditer(text)]
+
+
+SNIPPET_CHARS = 180
+
+
+def make_snippet(body: str, pattern: re.Pattern[str] | None, width: int = SNIPPET_CHARS) -> str:
+    """The stretch of the body around the first match, matches marked **like this**."""
+    first = pattern.search(body) if pattern else None
+    start = 0
+    if first:
+        start = max(0, first.start() - width // 3)
+        space = body.find(" ", start, first.start())
+        if start and space >= 0:
+            start = space + 1
+    end = min(len(body), start + width)
+    if end < len(body):
+        space = body.rfind(" ", start, end)
+        end = space if space > start else end
+    window = body[start:end]
+    if pattern:
+        window = pattern.sub(lambda m: f"**{m.group(0)}**", window)
+    window = " ".join(window.replace("### ", "").replace("> ", "").split())
+    return ("…" if start else "") + window + ("…" if end < len(body) else "")
+
+
+# -- index files ------------------------------------------------------------------------
+
+
+def _read_meta(directory: Path) -> dict:
+    try:
+        meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _write_meta(directory: Path, fingerprint: str, hashes: dict[str, str]) -> None:
+    """Note what the index now holds: the next start can skip or narrow its check."""
+    from reader.corpus import write_atomically
+
+    meta = {"schema_version": SCHEMA_VERSION, "fingerprint": fingerprint, "hashes": hashes}
+    try:
+        write_atomically(directory / META_FILE, json.dumps(meta))
+    except OSError:
+        return  # without the note the next start compares every document again; no harm
+
+
+@contextmanager
+def exclusive_lock(path: Path, wait_seconds: float):
+    """Hold an exclusive OS lock on `path`, waiting at most `wait_seconds`; yields success.
+
+    The kernel drops the lock when the process ends, so a crash never leaves it stuck.
+    """
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks; whoosh's own lock still guards writes
+        yield True
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+b") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    yield False
+                    return
+                time.sleep(0.05)  # polling a lock: there is no event to wait on
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _move_aside(directory: Path, notices: list[str], why: str) -> None:
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = directory.with_name(f"{directory.name}.broken-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = directory.with_name(f"{directory.name}.broken-{stamp}-{n}")
+    try:
+        directory.rename(target)
+        notices.append(f"search index was {why}; moved it to {target.name} and rebuilt it")
+    except OSError:
+        shutil.rmtree(directory, ignore_errors=True)
+        notices.append(f"search index was {why}; rebuilt it")
+
+
+def _probe(ix) -> None:
+    """Read a little of every segment, so damaged or missing files fail now, not mid-search."""
+    with ix.searcher() as searcher:
+        searcher.doc_count_all()
+        for _ in searcher.lexicon("id"):
+            pass
+        for _ in searcher.lexicon("body"):
+            break
+        for docnum in searcher.document_numbers():
+            searcher.stored_fields(docnum)
+            break
+
+
+def _open_existing(directory: Path):
+    """The index as it is on disk, if it is readable and current; None otherwise."""
+    if _read_meta(directory).get("schema_version") != SCHEMA_VERSION:
+        return None
+    try:
+        ix = whoosh_index.open_dir(str(directory))
+        _probe(ix)
+        return ix
+    except Exception:  # noqa: BLE001 - any damage means: not usable as it is
+        return None
+
+
+def _open_checked(directory: Path, rebuild: bool, notices: list[str]):
+    """The on-disk index, rebuilt from nothing when stale, half-written or damaged."""
+    meta = _read_meta(directory)
+    if directory.exists() and any(directory.iterdir()):
+        if rebuild:
+            shutil.rmtree(directory, ignore_errors=True)
+        elif meta.get("schema_version") != SCHEMA_VERSION:
+            if meta:
+                notices.append("search index was made by another version of gp-reader; rebuilt it")
+                shutil.rmtree(directory, ignore_errors=True)
+            else:
+                _move_aside(directory, notices, "incomplete (no record of a finished build)")
+        elif not any(directory.glob("*.toc")):
+            _move_aside(directory, notices, "incomplete (no table of contents)")
+        else:
+            try:
+                ix = whoosh_index.open_dir(str(directory))
+                _probe(ix)
+                return ix
+            except Exception as exc:  # noqa: BLE001 - damaged files raise many kinds of error
+                _move_aside(directory, notices, f"damaged ({type(exc).__name__})")
+    directory.mkdir(parents=True, exist_ok=True)
+    for stale in directory.iterdir():
+        if stale.name != META_FILE:
+            stale.unlink() if stale.is_file() else shutil.rmtree(stale, ignore_errors=True)
+    (directory / META_FILE).unlink(missing_ok=True)
+    return whoosh_index.create_in(str(directory), make_schema())
+
+
+def _sync(ix, articles: Sequence[Article], progress, known: dict | None) -> dict[str, str]:
+    """Make the index hold exactly `articles`, rewriting only what changed.
+
+    `known` maps ids to content hashes as of the last sync (from the meta file); without
+    it they are read from the index's stored fields. Returns the hashes now indexed.
+    """
+    wanted = {a.id: content_hash(a) for a in articles}
+    if known is None or ix.doc_count() == 0:
+        with ix.searcher() as searcher:
+            known = {f["id"]: f.get("content_hash") for f in searcher.all_stored_fields()}
+    stale = [i for i in known if i not in wanted]
+    changed = [a for a in articles if known.get(a.id) != wanted[a.id]]
+    if not stale and not changed:
+        return wanted
+    fresh_build = not known
+    parallel = fresh_build and len(changed) >= PARALLEL_BUILD_THRESHOLD
+    options = {"procs": 2, "multisegment": True, "limitmb": 256} if parallel else {}
+    writer = ix.writer(timeout=LOCK_WAIT_SECONDS, **options)
+    try:
+        for article_id in stale:
+            writer.delete_by_term("id", article_id)
+        for n, article in enumerate(changed, start=1):
+            if fresh_build:
+                writer.add_document(**article_fields(article))
+            else:
+                writer.update_document(**article_fields(article))
+            if progress and (n % 200 == 0 or n == len(changed)):
+                progress(n, len(changed))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    return wanted
+
+
+def open_corpus_index(
+    rebuild: bool = False, progress: Callable[[int, int], None] | None = None
+) -> tuple[SearchIndex, object]:
+    """The bundled corpus and its index, as the CLI and the app use them."""
+    from reader.corpus import load_corpus
+
+    corpus = load_corpus()
+    return SearchIndex.open(
+        corpus.articles, corpus.fingerprint, rebuild=rebuild, progress=progress
+    ), corpus

@@ -1,0 +1,343 @@
+"""Search over the real corpus: every query feature, equivalences, suggestions, faults."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from reader import search as search_mod
+from reader.corpus import load_corpus
+from reader.search import SearchIndex, find_match_spans
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(use_cache=False)
+
+
+@pytest.fixture(scope="module")
+def index(corpus, tmp_path_factory):
+    ix = SearchIndex.open(
+        corpus.articles, corpus.fingerprint, tmp_path_factory.mktemp("ix") / "index"
+    )
+    yield ix
+    ix.close()
+
+
+def ids(index, text, **kwargs):
+    return [h.id for h in index.search(text, limit=100, **kwargs).hits]
+
+
+def words_of(article):
+    return set(re.findall(r"\w+", (article.title + " " + article.body).lower()))
+
+
+def test_plain_words_must_all_match(index, corpus):
+    found = ids(index, "maggots burger")
+    assert found == ["2013-12-16-much-has-been-written-about-maggots-this"]
+    for article_id in ids(index, "federation workload"):
+        text = corpus.get(article_id).body.lower()
+        assert "federation" in text and "workload" in text
+
+
+def test_title_matches_rank_above_body_matches(index, corpus):
+    top = ids(index, "neighbourhoods")[:4]
+    assert all("neighbourhood" in corpus.get(i).title.lower() for i in top)
+
+
+def test_exact_forms_rank_above_stemmed_variants(index, corpus):
+    found = ids(index, "integrator")
+    says_it = ["integrator" in corpus.get(i).body.lower() for i in found]
+    assert True in says_it and False in says_it  # both kinds are found...
+    assert says_it == sorted(says_it, reverse=True)  # ...exact ones first
+
+
+def test_phrases(index, corpus):
+    found = ids(index, '"local areas"')
+    assert found
+    for article_id in found:
+        # Stemmed phrase: 'locality areas' is 'local area' too.
+        assert re.search(r"local\w*\s+areas?\b", corpus.get(article_id).body, re.I)
+    assert len(found) < len(ids(index, "local areas"))
+
+
+def test_or_and_not(index, corpus):
+    maggots, books = set(ids(index, "maggots")), set(ids(index, "bookstores"))
+    assert set(ids(index, "maggots OR bookstores")) == maggots | books
+    with_des = set(ids(index, "PCN"))
+    without = set(ids(index, "PCN NOT DES"))
+    assert without and without < with_des
+    assert set(ids(index, "PCN -DES")) == without
+    for article_id in without:
+        assert "DES" not in re.findall(r"\b[A-Z]+\b", corpus.get(article_id).body)
+
+
+def test_prefix_and_search_as_you_type(index):
+    assert ids(index, "neighbourh") == []
+    typed = ids(index, "neighbourh", as_you_type=True)
+    assert typed and set(typed) == set(ids(index, "neighbourh*"))
+    # A finished word (trailing space) is not a prefix.
+    assert ids(index, "PCN ", as_you_type=True) == ids(index, "PCN")
+
+
+def test_fields(index, corpus):
+    for article_id in ids(index, "title:neighbourhoods"):
+        assert "neighbourhood" in corpus.get(article_id).title.lower()
+    ccg = ids(index, "category:ccgs")
+    assert len(ccg) == 10 and all(corpus.get(i).category == "CCGs and Primary Care" for i in ccg)
+    access = ids(index, "topic:access")
+    assert access and all("Access" in corpus.get(i).topics for i in access)
+
+
+def test_dates(index, corpus):
+    in_2013 = ids(index, "date:2013")
+    assert len(in_2013) == 8 and all(corpus.get(i).date.startswith("2013") for i in in_2013)
+    summer = ids(index, "date:2013-07..2013-09")
+    dates = sorted(corpus.get(i).date for i in summer)
+    assert dates == ["2013-07-08", "2013-07-19", "2013-08-11", "2013-09-14", "2013-09-22"]
+    assert set(ids(index, "practice date:2014")) <= {
+        a.id for a in corpus if (a.date or "") >= "2014"
+    }
+
+
+def test_fuzzy(index, corpus):
+    found = ids(index, "federaton~")
+    assert found and all("federation" in corpus.get(i).body.lower() for i in found)
+
+
+@pytest.mark.parametrize(
+    ("british", "american"),
+    [
+        ("neighbourhood", "neighborhood"),
+        ("organisation", "organization"),
+        ("programme", "program"),
+        ("prioritise", "prioritize"),
+        ("centre", "center"),
+    ],
+)
+def test_british_and_american_spellings_match_each_other(index, british, american):
+    assert ids(index, american) == ids(index, british)
+    assert ids(index, british)
+
+
+@pytest.mark.parametrize(
+    ("acronym", "expansion"),
+    [
+        ("PCN", "primary care network"),
+        ("ICB", "integrated care board"),
+        ("ICS", "integrated care system"),
+        ("ARRS", "additional roles reimbursement scheme"),
+        ("CCG", "clinical commissioning group"),
+    ],
+)
+def test_acronyms_and_expansions_match_each_other(index, acronym, expansion):
+    by_acronym = set(ids(index, acronym))
+    assert by_acronym
+    assert set(ids(index, f'"{expansion}"')) == by_acronym
+    assert set(ids(index, expansion)) >= by_acronym
+
+
+@pytest.mark.parametrize(
+    ("acronym", "expansion"),
+    [("ICS", "integrated care system"), ("LES", "local enhanced service"), ("NHSE", "NHS England")],
+)
+def test_acronym_search_finds_posts_that_only_spell_it_out(index, corpus, acronym, expansion):
+    spelled_only = [
+        a.id
+        for a in corpus
+        if re.search(expansion, a.body, re.I) and not re.search(rf"\b{acronym}s?\b", a.body)
+    ]
+    assert spelled_only, "the corpus has such a post"
+    assert set(spelled_only) <= set(ids(index, acronym))
+
+
+def test_no_hits_says_so_and_a_misspelling_gets_a_suggestion(index):
+    results = index.search("neighbourhods")
+    assert results.total == 0 and results.hits == ()
+    assert results.suggestion == "neighbourhoods"
+    assert index.search("neighbourhoods").suggestion is None
+    assert index.search("xqzvwk").suggestion is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['"primary care', "pcn OR", "OR", "AND NOT", "(", ")(", "title:", "date:[", "~", "*", '"'],
+)
+def test_malformed_syntax_never_raises(index, text):
+    results = index.search(text)
+    assert results.total >= 0
+
+
+def test_a_lone_quote_is_searched_as_plain_words(index):
+    results = index.search('"primary care')
+    assert results.notice and "words" in results.notice
+    assert {h.id for h in results.hits} == set(ids(index, "primary care"))
+
+
+def test_hits_carry_what_the_app_and_json_need(index, corpus):
+    results = index.search("integrator", limit=2)
+    assert results.total == 3 and len(results.hits) == 2
+    assert results.took_ms > 0
+    hit = results.hits[0]
+    assert hit.category == "The General Practice Blog" and hit.date is None and hit.score > 0
+    assert "**integrator**" in hit.snippet.lower()
+    spans = find_match_spans(corpus.get(hit.id).body, hit.terms)
+    body = corpus.get(hit.id).body
+    assert spans and all(body[a:b].lower().startswith("integr") for a, b in spans)
+    data = results.to_json()
+    assert set(data) == {"query", "took_ms", "total", "suggestion", "hits"}
+    assert set(data["hits"][0]) == {"id", "title", "category", "date", "score", "snippet"}
+
+
+def test_acronym_highlights_mark_the_expansion_too(index, corpus):
+    hit = index.search("PCN", limit=30).hits
+    bodies = {h.id: corpus.get(h.id).body for h in hit}
+    spelled = [h for h in hit if "PCN" not in bodies[h.id]]
+    for h in spelled:
+        spans = find_match_spans(bodies[h.id], h.terms)
+        assert any(
+            re.fullmatch(r"primary care networks?", bodies[h.id][a:b], re.I) for a, b in spans
+        )
+
+
+# -- the index on disk ------------------------------------------------------------------
+
+
+def open_index(corpus, directory, articles=None):
+    return SearchIndex.open(
+        articles or corpus.articles, corpus.fingerprint + "x" * (articles is not None), directory
+    )
+
+
+def test_a_corrupt_table_of_contents_is_moved_aside_and_rebuilt(corpus, tmp_path):
+    directory = tmp_path / "index"
+    open_index(corpus, directory).close()
+    (toc,) = directory.glob("*.toc")
+    toc.write_bytes(b"\x80\x04garbage")
+    ix = open_index(corpus, directory)
+    assert any("moved it to index.broken-" in n for n in ix.notices)
+    assert list(tmp_path.glob("index.broken-*"))
+    assert ix.search("PCN").total == 16
+    ix.close()
+
+
+def test_a_missing_segment_is_detected_and_rebuilt(corpus, tmp_path):
+    directory = tmp_path / "index"
+    open_index(corpus, directory).close()
+    for seg in directory.glob("*.seg"):
+        seg.unlink()
+    for postings in directory.glob("*.trm"):
+        postings.unlink()
+    ix = open_index(corpus, directory)
+    assert any("damaged" in n for n in ix.notices), ix.notices
+    assert ix.search("maggots").total == 1
+    ix.close()
+
+
+def test_a_half_written_index_is_rebuilt(corpus, tmp_path):
+    directory = tmp_path / "index"
+    open_index(corpus, directory).close()
+    (directory / search_mod.META_FILE).unlink()  # the build never finished
+    ix = open_index(corpus, directory)
+    assert any("incomplete" in n for n in ix.notices)
+    assert ix.search("maggots").total == 1
+
+
+def test_a_stale_schema_is_rebuilt(corpus, tmp_path, monkeypatch):
+    directory = tmp_path / "index"
+    open_index(corpus, directory).close()
+    monkeypatch.setattr(search_mod, "SCHEMA_VERSION", search_mod.SCHEMA_VERSION + 1)
+    ix = open_index(corpus, directory)
+    assert any("another version" in n for n in ix.notices)
+    assert ix.search("maggots").total == 1
+
+
+def test_changed_articles_are_updated_incrementally(corpus, tmp_path, monkeypatch):
+    import dataclasses
+
+    directory = tmp_path / "index"
+    open_index(corpus, directory).close()
+    articles = list(corpus.articles)
+    articles[0] = dataclasses.replace(articles[0], body=articles[0].body + "\n\nZebracorn.\n")
+    removed = articles.pop()
+    written = []
+    real_fields = search_mod.article_fields
+    monkeypatch.setattr(
+        search_mod, "article_fields", lambda a: written.append(a.id) or real_fields(a)
+    )
+    ix = open_index(corpus, directory, articles)
+    assert written == [articles[0].id]
+    assert [h.id for h in ix.search("zebracorn").hits] == [articles[0].id]
+    assert ix.doc_count == len(corpus) - 1
+    assert removed.id not in {h.id for h in ix.search(removed.title, limit=50).hits}
+    ix.close()
+
+
+HOLD_LOCK = """
+import sys
+from pathlib import Path
+from reader.search import exclusive_lock
+with exclusive_lock(Path(sys.argv[1]), 1) as ok:
+    print("locked" if ok else "failed", flush=True)
+    sys.stdin.readline()
+"""
+
+
+@pytest.fixture
+def lock_holder(tmp_path):
+    def hold(directory):
+        proc = subprocess.Popen(
+            [sys.executable, "-c", HOLD_LOCK, str(directory.with_name(directory.name + ".lock"))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert proc.stdout.readline().strip() == "locked"
+        procs.append(proc)
+        return proc
+
+    procs: list[subprocess.Popen] = []
+    yield hold
+    for proc in procs:
+        proc.communicate("\n", timeout=10)
+
+
+def test_a_second_process_searches_the_existing_index_while_the_first_writes(
+    corpus, tmp_path, lock_holder, monkeypatch
+):
+    directory = tmp_path / "index"
+    open_index(corpus, directory).close()
+    monkeypatch.setattr(search_mod, "LOCK_WAIT_SECONDS", 0.2)
+    lock_holder(directory)
+    ix = open_index(corpus, directory)
+    assert any("searching it as it was" in n for n in ix.notices)
+    assert ix.search("maggots").total == 1
+    ix.close()
+
+
+def test_a_second_process_with_no_index_yet_searches_a_private_copy(
+    corpus, tmp_path, lock_holder, monkeypatch
+):
+    directory = tmp_path / "index"
+    monkeypatch.setattr(search_mod, "LOCK_WAIT_SECONDS", 0.2)
+    lock_holder(directory)
+    ix = open_index(corpus, directory)
+    assert any("private copy" in n for n in ix.notices)
+    assert ix.search("maggots").total == 1
+    assert not directory.exists() or not any(directory.iterdir())
+
+
+def test_two_processes_building_at_once_both_answer():
+    command = [sys.executable, "-m", "reader", "search", "--json", "primary care network"]
+    procs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    for proc in procs:
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err and "LockError" not in err
+        assert '"total": 18' in out
