@@ -13,7 +13,7 @@ import re
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +27,7 @@ from whoosh.filedb.filestore import RamStorage
 from reader import paths
 from reader.analysis import exact_analyzer, keyword_analyzer, stemming_analyzer
 from reader.glossary import Glossary, load_glossary
+from reader.highlight import match_regex
 from reader.model import Article
 
 SCHEMA_VERSION = 1
@@ -482,30 +483,6 @@ def query_terms(q: query.Query) -> tuple[str, ...]:
 
     walk(q)
     return tuple(sorted(found))
-
-
-def _word_regex(term: str) -> str:
-    # A stem matches the words it starts ('integr' -> 'integration'), with Porter's
-    # y -> i undone ('primari' -> 'primary'); an exact word also matches itself.
-    stem = term[:-1] if term.endswith("i") and len(term) > 3 else term
-    return rf"{re.escape(stem)}\w*"
-
-
-def match_regex(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """A pattern finding the query's terms (from query_terms) in a post's text."""
-    alternatives = {r"\W+".join(_word_regex(w) for w in term.split()) for term in terms if term}
-    if not alternatives:
-        return None
-    ordered = sorted(alternatives, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(ordered) + ")", re.IGNORECASE)
-
-
-def find_match_spans(text: str, terms: Iterable[str]) -> list[tuple[int, int]]:
-    """Character spans of the query's terms in `text`, for highlighting and n/N jumps."""
-    pattern = match_regex(terms)
-    if pattern is None:
-        return []
-    return [m.span() for m in pattern.finditer(text)]
 
 
 SNIPPET_CHARS = 180

@@ -10,7 +10,8 @@ import pytest
 
 from reader import search as search_mod
 from reader.corpus import load_corpus
-from reader.search import SearchIndex, find_match_spans
+from reader.highlight import find_match_spans
+from reader.search import SearchIndex
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,248 @@
+"""What the app shows and changes, in one place: the corpus, the reader's state, search.
+
+The app's screens ask this object; it never imports Textual, so the same logic is tested
+without a terminal. Sections are the nodes of the app's tree, named by keys:
+
+    all                      every post
+    category:NAME            one category
+    topics / topic:NAME      the topics, one topic
+    archive / year:YYYY / month:YYYY-MM / undated
+    bookmarks, unread, recent
+"""
+
+from __future__ import annotations
+
+import calendar
+import tempfile
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.corpus import Corpus
+from reader.model import Article
+from reader.state import StateStore
+
+READ_AFTER_SECONDS = 5.0  # staying on a post this long counts as reading it
+RECENT_LIMIT = 30
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A post as a section lists it; a bookmark can outlive its post (`article` None)."""
+
+    id: str
+    title: str
+    article: Article | None
+
+    @property
+    def missing(self) -> bool:
+        return self.article is None
+
+
+class Library:
+    def __init__(
+        self,
+        corpus: Corpus,
+        store: StateStore,
+        index_opener: Callable[[], object] | None = None,
+        notices: list[str] | None = None,
+    ) -> None:
+        self.corpus = corpus
+        self.store = store
+        self.notices: list[str] = list(notices or []) + list(store.notices)
+        self._index_opener = index_opener
+        self._index = None
+        self._index_lock = threading.Lock()
+        self._read = store.read_ids()
+        self._bookmarked = store.bookmarked_ids()
+        self._by_year: dict[str, dict[str, list[Article]]] = {}
+        self._undated: list[Article] = []
+        for article in corpus:
+            if article.date:
+                year, month = article.date[:4], article.date[:7]
+                self._by_year.setdefault(year, {}).setdefault(month, []).append(article)
+            else:
+                self._undated.append(article)
+
+    # -- state -----------------------------------------------------------------------
+
+    def is_read(self, article_id: str) -> bool:
+        return article_id in self._read
+
+    def is_bookmarked(self, article_id: str) -> bool:
+        return article_id in self._bookmarked
+
+    def toggle_bookmark(self, article: Article) -> bool:
+        """Bookmark the post, or remove its bookmark; True when it is now bookmarked."""
+        if article.id in self._bookmarked:
+            self.store.remove_bookmark(article.id)
+            self._bookmarked.discard(article.id)
+            return False
+        self.store.add_bookmark(article.id, article.title)
+        self._bookmarked.add(article.id)
+        return True
+
+    def set_read(self, article_id: str, read: bool) -> None:
+        if read == (article_id in self._read):
+            return
+        if read:
+            self.store.mark_read(article_id)
+            self._read.add(article_id)
+        else:
+            self.store.mark_unread(article_id)
+            self._read.discard(article_id)
+
+    def toggle_read(self, article_id: str) -> bool:
+        self.set_read(article_id, article_id not in self._read)
+        return article_id in self._read
+
+    def opened(self, article_id: str) -> None:
+        self.store.record_open(article_id)
+
+    def save_position(self, article_id: str, fraction: float) -> None:
+        self.store.set_position(article_id, fraction)
+
+    def position(self, article_id: str) -> float:
+        state = self.store.read_state(article_id)
+        return state.position if state else 0.0
+
+    def start(self) -> tuple[Article | None, float]:
+        """The post to show on start: the one open last time at its place, else the newest."""
+        for entry in self.store.recent(5):
+            article = self.corpus.find(entry.article_id)
+            if article is not None:
+                return article, self.position(article.id)
+        return (self.corpus.articles[0] if len(self.corpus) else None), 0.0
+
+    # -- sections --------------------------------------------------------------------
+
+    def root_sections(self) -> list[str]:
+        return [
+            "all",
+            *(f"category:{c}" for c in self.corpus.categories),
+            "topics",
+            "archive",
+            "bookmarks",
+            "unread",
+            "recent",
+        ]
+
+    def subsections(self, key: str) -> list[str]:
+        if key == "topics":
+            return [f"topic:{t}" for t in self.corpus.topics]
+        if key == "archive":
+            years = [f"year:{y}" for y in sorted(self._by_year, reverse=True)]
+            return years + (["undated"] if self._undated else [])
+        if key.startswith("year:"):
+            return [f"month:{m}" for m in sorted(self._by_year[key[5:]], reverse=True)]
+        return []
+
+    def label(self, key: str) -> str:
+        kind, _, name = key.partition(":")
+        if kind == "month":
+            year, month = name.split("-")
+            return f"{calendar.month_name[int(month)]} {year}"
+        if name:
+            return name
+        return {
+            "all": "All posts",
+            "topics": "Topics",
+            "archive": "Archive by date",
+            "undated": "Date unknown",
+            "bookmarks": "Bookmarks",
+            "unread": "Unread",
+            "recent": "Recently read",
+        }[key]
+
+    def entries(self, key: str) -> list[Entry]:
+        """The posts a section lists, in the order it lists them."""
+        if key == "bookmarks":
+            return [
+                Entry(b.article_id, b.title, self.corpus.find(b.article_id))
+                for b in self.store.bookmarks()
+            ]
+        if key == "recent":
+            found = []
+            for h in self.store.recent(RECENT_LIMIT):
+                article = self.corpus.find(h.article_id)
+                if article is not None:
+                    found.append(Entry(article.id, article.title, article))
+            return found
+        return [Entry(a.id, a.title, a) for a in self._articles(key)]
+
+    def _articles(self, key: str) -> list[Article]:
+        kind, _, name = key.partition(":")
+        if key == "all":
+            return list(self.corpus)
+        if key == "unread":
+            return [a for a in self.corpus if a.id not in self._read]
+        if kind == "category":
+            return [a for a in self.corpus if a.category == name]
+        if kind == "topic":
+            return [a for a in self.corpus if name in a.topics]
+        if kind == "year":
+            return [
+                a for m in sorted(self._by_year[name], reverse=True) for a in self._by_year[name][m]
+            ]
+        if kind == "month":
+            return list(self._by_year[name[:4]][name])
+        if key == "undated":
+            return list(self._undated)
+        if key in ("topics", "archive"):
+            return []
+        raise KeyError(key)
+
+    def counts(self, key: str) -> tuple[int, int]:
+        """(posts, unread posts) in a section; for Topics and Archive, across their parts."""
+        if key == "topics":
+            ids = {a.id for t in self.corpus.topics for a in self._articles(f"topic:{t}")}
+        elif key == "archive":
+            ids = {a.id for a in self.corpus}
+        else:
+            ids = {e.id for e in self.entries(key) if not e.missing}
+        return len(ids), len(ids - self._read)
+
+    def next_unread(self, current_id: str | None, step: int = 1) -> Article | None:
+        """The next (step 1) or previous (step -1) unread post after the current one."""
+        articles = list(self.corpus)
+        if not articles:
+            return None
+        ids = [a.id for a in articles]
+        start = ids.index(current_id) if current_id in ids else (-1 if step > 0 else len(ids))
+        i = start + step
+        while 0 <= i < len(ids):
+            if ids[i] not in self._read:
+                return articles[i]
+            i += step
+        return None
+
+    # -- search ----------------------------------------------------------------------
+
+    def search_index(self):
+        """The search index, opened (and built if need be) on first use; thread-safe."""
+        with self._index_lock:
+            if self._index is None:
+                if self._index_opener is None:
+                    raise RuntimeError("this library has no search index")
+                self._index = self._index_opener()
+                self.notices.extend(getattr(self._index, "notices", []))
+            return self._index
+
+    def close(self) -> None:
+        with self._index_lock:
+            if self._index is not None:
+                self._index.close()
+                self._index = None
+        self.store.close()
+
+
+def open_store_or_fallback() -> tuple[StateStore, list[str]]:
+    """The user's store; if it cannot be opened, a throwaway one and a line saying so."""
+    from reader.state import StoreUnavailable
+
+    try:
+        return StateStore.open(), []
+    except StoreUnavailable as exc:
+        scratch = Path(tempfile.mkdtemp(prefix="gp-reader-")) / "state.sqlite3"
+        return StateStore.open(scratch), [f"{exc} (bookmarks and reading state are not kept)"]
