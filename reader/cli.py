@@ -36,6 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the reader app.",
     )
     parser.add_argument("--version", action="version", version=f"gp-reader {__version__}")
+    parser.add_argument(
+        "--theme",
+        choices=["dark", "light"],
+        default="dark",
+        help="the app's colours (default dark)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands)
@@ -43,14 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open_app(args: argparse.Namespace) -> int:
-    from reader.commands.corpus_cmds import run_list
+    from reader.ui.launch import run_app
 
-    # The app arrives with reader/ui; until then the bare command lists the posts.
-    try:
-        from reader.ui.launch import run_app
-    except ImportError:
-        return run_list(argparse.Namespace(json=False, category=None, topic=None))
-    return run_app()
+    return run_app(theme=args.theme)
 
 
 def main(argv: list[str] | None = None) -> int:

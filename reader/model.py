@@ -36,3 +36,16 @@ class Article:
     def reading_minutes(self) -> int:
         """Minutes to read at a steady 230 words a minute (at least one)."""
         return max(1, round(self.words / 230))
+
+
+def byline(article: Article) -> str:
+    """Author · category (site) · date · reading time · topics."""
+    parts = [
+        article.author,
+        f"{article.category} ({article.site})",
+        article.date or "date unknown",
+        f"{article.reading_minutes} min read",
+    ]
+    if article.topics:
+        parts.append("Topics: " + ", ".join(article.topics))
+    return " · ".join(parts)

@@ -348,11 +348,16 @@ class SearchIndex:
         return parser
 
     def parse(self, text: str, as_you_type: bool = False) -> tuple[query.Query, str | None]:
-        """The whoosh query for what the user typed, and a notice if the syntax was mangled."""
+        """The whoosh query for what the user typed, and a notice if the syntax was mangled.
+
+        While typing (`as_you_type`), the word under the cursor is unfinished: it matches
+        as itself (so acronym expansion still applies) or as a prefix.
+        """
         rewritten = _rewrite_syntax(text.strip())
-        # While typing, the word under the cursor is unfinished: search it as a prefix.
-        if as_you_type and not text.endswith(" ") and re.search(r"(^|\s)[\w’']{2,}$", rewritten):
-            rewritten += "*"
+        unfinished = None
+        if as_you_type and not text.endswith(" "):
+            last = re.search(r"(?:^|[\s:(])([\w’']{2,})$", rewritten)
+            unfinished = last.group(1) if last else None
         notice = None
         try:
             q = self._parser.parse(rewritten)
@@ -362,7 +367,10 @@ class SearchIndex:
             words = _plain_words(text)
             notice = "could not read the query's syntax; searched for the words instead"
             q = self._parser.parse(words) if words else query.NullQuery
-        return self._expander.expand(q).normalize(), notice
+        q = self._expander.expand(q)
+        if unfinished:
+            q = _also_as_prefix(q, unfinished, self._ix.schema)
+        return q.normalize(), notice
 
     def search(
         self,
@@ -448,6 +456,27 @@ class SearchIndex:
     @property
     def doc_count(self) -> int:
         return self._ix.doc_count()
+
+
+def _also_as_prefix(q: query.Query, word: str, schema: Schema) -> query.Query:
+    """Let the last typed word match as a prefix too, wherever it stands in the query."""
+    forms = {
+        name: next(iter(schema[name].process_text(word, mode="query")), None)
+        for name in ("title", "body", "title_exact", "body_exact")
+    }
+    prefix = word.lower()
+
+    def rewrite(node: query.Query) -> query.Query:
+        if isinstance(node, query.Term) and forms.get(node.fieldname) == node.text:
+            return query.Or([node, query.Prefix(node.fieldname, prefix, boost=node.boost)])
+        if node.is_leaf():
+            return node
+        return node.apply(rewrite)
+
+    if all(form is None for form in forms.values()):
+        # A stop word being typed ('th' of 'the'): only the prefix can match.
+        return query.And([q, query.Or([query.Prefix(f, prefix) for f in forms])])
+    return rewrite(q)
 
 
 def _has_error(q: query.Query) -> bool:

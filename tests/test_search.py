@@ -82,6 +82,11 @@ def test_prefix_and_search_as_you_type(index):
     assert typed and set(typed) == set(ids(index, "neighbourh*"))
     # A finished word (trailing space) is not a prefix.
     assert ids(index, "PCN ", as_you_type=True) == ids(index, "PCN")
+    # A complete word still typed as the last one keeps its acronym equivalence...
+    full = set(ids(index, "primary care network"))
+    assert set(ids(index, "primary care network", as_you_type=True)) >= full
+    # ...and a field-qualified last word is a prefix too.
+    assert ids(index, "title:neighb", as_you_type=True) == ids(index, "title:neighb*")
 
 
 def test_fields(index, corpus):

@@ -7,7 +7,7 @@ import json
 import sys
 
 from reader.corpus import load_corpus
-from reader.model import Article
+from reader.model import Article, byline
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -58,18 +58,6 @@ def run_list(args: argparse.Namespace) -> int:
     else:
         print_article_lines(articles)
     return 0
-
-
-def byline(article: Article) -> str:
-    parts = [
-        article.author,
-        f"{article.category} ({article.site})",
-        article.date or "date unknown",
-        f"{article.reading_minutes} min read",
-    ]
-    if article.topics:
-        parts.append("Topics: " + ", ".join(article.topics))
-    return " · ".join(parts)
 
 
 def article_markdown(article: Article) -> str:

@@ -1,0 +1,66 @@
+"""The Textual app: themes, the palette, and the main screen. Everything else is elsewhere."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.theme import Theme
+
+from reader import paths
+from reader.library import Library
+from reader.ui.commands import ReaderCommands
+from reader.ui.screens.main import MainScreen
+
+THEMES = {
+    "dark": Theme(
+        name="gp-dark",
+        primary="#5fa8d3",
+        secondary="#8fbc8f",
+        accent="#e0b050",
+        foreground="#e4e4e4",
+        background="#1b1d21",
+        surface="#23262b",
+        panel="#2c3036",
+        warning="#e0b050",
+        error="#e06c6c",
+        success="#8fbc8f",
+        dark=True,
+    ),
+    "light": Theme(
+        name="gp-light",
+        primary="#1f5f8b",
+        secondary="#3d7a3d",
+        accent="#a0620a",
+        foreground="#1d1d1d",
+        background="#fbfaf7",
+        surface="#f1efe9",
+        panel="#e6e2d8",
+        warning="#a0620a",
+        error="#b03030",
+        success="#3d7a3d",
+        dark=False,
+    ),
+}
+
+
+class ReaderApp(App):
+    TITLE = "gp-reader"
+    CSS_PATH = [str(paths.styles_dir() / "app.tcss")]
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+
+    def __init__(self, library: Library, theme: str = "dark") -> None:
+        super().__init__()
+        self.library = library
+        self._theme_choice = THEMES[theme].name
+
+    def on_mount(self) -> None:
+        for theme in THEMES.values():
+            self.register_theme(theme)
+        self.theme = self._theme_choice
+
+    def get_default_screen(self) -> MainScreen:
+        return MainScreen(self.library)
+
+
+def build_app(library: Library, theme: str = "dark") -> ReaderApp:
+    """The app over a library: used by `gp-reader` and by the tests over tmp dirs."""
+    return ReaderApp(library, theme=theme)

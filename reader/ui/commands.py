@@ -1,0 +1,66 @@
+"""The command palette (Ctrl+P): every action, every post by title, every section."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class ReaderCommands(Provider):
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        from reader.ui.screens.main import MainScreen
+
+        screen = self.screen
+        if not isinstance(screen, MainScreen):
+            return []
+        app = self.app
+        library = screen.library
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            ("Search all posts", screen.action_focus_search, "/"),
+            ("Bookmark or unbookmark the open post", screen.action_bookmark, "b"),
+            ("Show bookmarks", screen.action_show_bookmarks, "B"),
+            ("Mark the open post read or unread", screen.action_toggle_read, "m"),
+            ("Next unread post", screen.action_next, "n"),
+            ("Previous unread post", screen.action_previous, "N"),
+            ("Show or hide the list", screen.action_toggle_sidebar, "t"),
+            ("Go to unread posts", partial(screen.go_to_section, "unread"), ""),
+            ("Go to recently read", partial(screen.go_to_section, "recent"), ""),
+            ("Keys (help)", screen.action_help, "?"),
+            ("Theme: light", partial(setattr, app, "theme", "gp-light"), ""),
+            ("Theme: dark", partial(setattr, app, "theme", "gp-dark"), ""),
+        ]
+        for category in library.corpus.categories:
+            commands.append(
+                (
+                    f"Go to category: {category}",
+                    partial(screen.go_to_section, f"category:{category}"),
+                    "",
+                )
+            )
+        for topic in library.corpus.topics:
+            commands.append(
+                (f"Go to topic: {topic}", partial(screen.go_to_section, f"topic:{topic}"), "")
+            )
+        for article in library.corpus:
+            commands.append(
+                (
+                    f"Open: {article.title}",
+                    partial(screen.open_article, article.id),
+                    article.date or "",
+                )
+            )
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, callback, key in self._commands():
+            if not name.startswith("Open: "):
+                yield DiscoveryHit(name, callback, help=key or None)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, key in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=key or None)

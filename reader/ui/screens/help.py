@@ -1,0 +1,63 @@
+"""Every key, on one screen."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS = [
+    ("Reading", ""),
+    ("j / k, ↓ / ↑", "move in the list; scroll the post"),
+    ("Enter", "open the post under the cursor"),
+    ("Space / PgDn, PgUp", "scroll the post a page"),
+    ("g / G", "top / bottom"),
+    ("Tab", "switch between the list and the post"),
+    ("b", "bookmark the open post (again to remove)"),
+    ("B", "show bookmarks"),
+    ("m", "mark the open post read / unread"),
+    (
+        "n / N",
+        "next / previous match in the post while searching; else next / previous unread post",
+    ),
+    ("t", "show or hide the list (it folds away on narrow terminals)"),
+    ("Searching", ""),
+    ("/", "search all posts; results update as you type"),
+    ("Enter", "open the highlighted (or first) result"),
+    ("Esc", "leave the search, back to the list as it was"),
+    ("General", ""),
+    ("Ctrl+P", "command palette: open a post by title, jump to a category or topic, theme"),
+    ("?", "this help"),
+    ("q", "quit (Esc goes back)"),
+]
+
+QUERY_HELP = (
+    'Search: plain words must all match · "exact phrase" · OR · NOT word or -word · '
+    "prefix* · fuzzy~ · title: category: topic: · date:2013 or date:2013-07..2013-12. "
+    "British and American spellings, and acronyms and their expansions, find each other."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close"),
+        Binding("q", "dismiss", "Close"),
+        Binding("question_mark", "dismiss", "Close"),
+    ]
+
+    def compose(self):
+        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(ratio=1)
+        for key, what in KEYS:
+            if not what:
+                table.add_row(f"\n{key}", "", style="underline")
+            else:
+                table.add_row(key, what)
+        with VerticalScroll(id="help-box"):
+            yield Static("Keys", id="help-title")
+            yield Static(table)
+            yield Static(QUERY_HELP, id="help-query")
+            yield Static("Esc, q or ? closes this.", id="help-close")

@@ -1,0 +1,334 @@
+"""The main screen: search bar, navigation tree (or results), article pane, footer.
+
+It coordinates: widgets post messages, this screen asks the Library and updates them.
+Searching runs in a thread worker, one at a time (a newer query supersedes an older one).
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from reader.library import READ_AFTER_SECONDS, Library
+from reader.model import Article, byline
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.nav_tree import NavTree
+from reader.ui.widgets.results_list import ResultsList
+from reader.ui.widgets.search_bar import SearchBar
+
+SEARCH_DEBOUNCE_SECONDS = 0.12
+SEARCH_LIMIT = 50
+NARROW_BELOW = 60  # columns: below this the list folds away
+POSITION_SAVE_SECONDS = 1.0
+
+
+class SearchFinished(Message):
+    def __init__(self, text: str, results) -> None:
+        super().__init__()
+        self.text = text
+        self.results = results
+
+
+class MainScreen(Screen):
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search"),
+        Binding("escape", "back", "Back", show=False),
+        Binding("tab", "switch_pane", "Switch pane"),
+        Binding("b", "bookmark", "Bookmark"),
+        Binding("B", "show_bookmarks", "Bookmarks", show=False),
+        Binding("m", "toggle_read", "Read/unread"),
+        Binding("n", "next", "Next"),
+        Binding("N", "previous", "Previous", show=False),
+        Binding("t", "toggle_sidebar", "List", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, library: Library) -> None:
+        super().__init__()
+        self.library = library
+        self.searching = False
+        self._search_timer = None
+        self._dwell_timer = None
+        self._pending_position: tuple[str, float] | None = None
+        self._terms: tuple[str, ...] = ()
+        self._terms_for_results: tuple[str, ...] = ()
+        self._shown_notices = 0
+
+    def compose(self):
+        yield SearchBar(placeholder="Search all posts  ( / )", id="search")
+        with Horizontal(id="body"):
+            with Vertical(id="sidebar"):
+                yield Static(id="status")
+                with ContentSwitcher(initial="nav", id="lists"):
+                    yield NavTree(self.library, id="nav")
+                    yield ResultsList(id="results")
+            yield ArticleView(id="article")
+        yield Footer()
+
+    # -- start and stop ----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.query_one("#status").display = False
+        article, position = self.library.start()
+        if article is not None:
+            self.open_article(article.id, position=position, focus=False)
+        self.query_one(NavTree).focus()
+        self._show_notices()
+        self.set_interval(POSITION_SAVE_SECONDS, self.flush_position)
+        # Open (or build) the search index in the background once the first frame is up,
+        # so the first search does not wait for it.
+        self.call_after_refresh(self._warm_search)
+
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
+    def _warm_search(self) -> None:
+        self.library.search_index()
+        self.app.call_from_thread(self._show_notices)
+
+    def _show_notices(self) -> None:
+        for notice in self.library.notices[self._shown_notices :]:
+            self.notify(notice, severity="warning", timeout=8)
+        self._shown_notices = len(self.library.notices)
+
+    def flush_position(self) -> None:
+        if self._pending_position is not None:
+            article_id, fraction = self._pending_position
+            self._pending_position = None
+            self.library.save_position(article_id, fraction)
+
+    def on_unmount(self) -> None:
+        self.flush_position()
+
+    def on_resize(self, event) -> None:
+        narrow = event.size.width < NARROW_BELOW
+        if narrow != self.has_class("narrow"):
+            self.set_class(narrow, "narrow")
+            self.set_class(narrow, "sidebar-hidden")
+
+    # -- opening posts -----------------------------------------------------------------
+
+    @property
+    def article_view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def current(self) -> Article | None:
+        return self.article_view.article
+
+    def open_article(
+        self, article_id: str, terms=(), position: float | None = None, focus: bool = True
+    ) -> None:
+        article = self.library.corpus.find(article_id)
+        if article is None:
+            self.notify("That post is no longer in the library.", severity="warning")
+            return
+        self.flush_position()
+        if position is None:
+            position = 0.0 if terms else self.library.position(article_id)
+        self._terms = tuple(terms)
+        self.article_view.show(article, self._byline(article), self._terms, position)
+        self.library.opened(article_id)
+        if self._dwell_timer is not None:
+            self._dwell_timer.stop()
+        self._dwell_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._dwelt(article_id))
+        if self.has_class("narrow"):
+            self.add_class("sidebar-hidden")
+        if focus:
+            self.article_view.focus()
+
+    def _byline(self, article: Article) -> str:
+        marks = []
+        if self.library.is_bookmarked(article.id):
+            marks.append("★ bookmarked")
+        marks.append("read" if self.library.is_read(article.id) else "unread")
+        return f"{byline(article)} · {' · '.join(marks)}"
+
+    def _update_byline(self) -> None:
+        if self.current is not None:
+            self.query_one("#byline", Static).update(self._byline(self.current))
+
+    def _dwelt(self, article_id: str) -> None:
+        if self.current is not None and self.current.id == article_id:
+            self._set_read(article_id, True)
+
+    def _set_read(self, article_id: str, read: bool) -> None:
+        if self.library.is_read(article_id) != read:
+            self.library.set_read(article_id, read)
+            self.query_one(NavTree).refresh_state()
+            self._update_byline()
+
+    def on_nav_tree_post_chosen(self, message: NavTree.PostChosen) -> None:
+        self.open_article(message.article_id)
+
+    def on_results_list_post_chosen(self, message: ResultsList.PostChosen) -> None:
+        self.open_article(message.article_id, terms=self._terms_for_results)
+
+    def on_article_view_scrolled(self, message: ArticleView.Scrolled) -> None:
+        self._pending_position = (message.article_id, message.fraction)
+        if message.at_end:
+            self._set_read(message.article_id, True)
+
+    # -- searching -----------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        text = event.value
+        if not text.strip():
+            self._leave_search(clear=False)
+            return
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE_SECONDS, lambda: self._search(text))
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, text: str) -> None:
+        worker = get_current_worker()
+        index = self.library.search_index()
+        if worker.is_cancelled:
+            return
+        results = index.search(text, limit=SEARCH_LIMIT, as_you_type=True)
+        if not worker.is_cancelled:
+            self.post_message(SearchFinished(text, results))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and event.worker.group in ("search", "warm"):
+            error = event.worker.error
+            self.notify(f"Search is unavailable: {error}", severity="error", timeout=10)
+
+    def on_search_finished(self, message: SearchFinished) -> None:
+        if message.text != self.query_one(SearchBar).value:
+            return  # the reader has typed on since
+        results = message.results
+        self.searching = True
+        self._terms_for_results = results.hits[0].terms if results.hits else ()
+        self.query_one(ResultsList).show_hits(results.hits)
+        self.query_one("#lists", ContentSwitcher).current = "results"
+        status = self.query_one("#status", Static)
+        if results.total == 0:
+            line = f"No results for “{message.text.strip()}”."
+        else:
+            shown = len(results.hits)
+            line = f"{results.total} results" + (f", top {shown}" if shown < results.total else "")
+        if results.suggestion:
+            line += f"  Did you mean: {results.suggestion}?"
+        if results.notice:
+            line += f"  ({results.notice})"
+        status.update(line)
+        status.display = True
+        if self.has_class("narrow"):
+            self.remove_class("sidebar-hidden")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        chosen = self.query_one(ResultsList).chosen_id if self.searching else None
+        if chosen is None:
+            self.notify("No results to open.", timeout=3)
+            return
+        self.open_article(chosen, terms=self._terms_for_results)
+
+    def on_search_bar_to_results(self, message: SearchBar.ToResults) -> None:
+        if self.searching:
+            self.query_one(ResultsList).focus()
+
+    def _leave_search(self, clear: bool = True) -> None:
+        self.searching = False
+        self.workers.cancel_group(self, "search")
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.query_one("#lists", ContentSwitcher).current = "nav"
+        self.query_one("#status").display = False
+        if clear:
+            self.query_one(SearchBar).value = ""
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        if self.has_class("narrow"):
+            self.remove_class("sidebar-hidden")
+        self.query_one(SearchBar).focus()
+
+    def action_back(self) -> None:
+        if self.searching or self.query_one(SearchBar).value:
+            self._leave_search()
+        narrow_list_shown = self.has_class("narrow") and not self.has_class("sidebar-hidden")
+        if narrow_list_shown and self.current is not None:
+            self.add_class("sidebar-hidden")
+            self.article_view.focus()
+            return
+        self.query_one(NavTree).focus()
+
+    def action_switch_pane(self) -> None:
+        sidebar = self.query_one(ResultsList) if self.searching else self.query_one(NavTree)
+        if self.focused is self.article_view:
+            if self.has_class("narrow"):
+                self.remove_class("sidebar-hidden")
+            sidebar.focus()
+        else:
+            if self.has_class("narrow"):
+                self.add_class("sidebar-hidden")
+            self.article_view.focus()
+
+    def action_bookmark(self) -> None:
+        if self.current is None:
+            return
+        now = self.library.toggle_bookmark(self.current)
+        self.notify("Bookmarked." if now else "Bookmark removed.", timeout=2)
+        self.query_one(NavTree).refresh_state()
+        self._update_byline()
+
+    def action_show_bookmarks(self) -> None:
+        self.go_to_section("bookmarks")
+
+    def go_to_section(self, key: str) -> None:
+        self._leave_search()
+        if self.has_class("narrow"):
+            self.remove_class("sidebar-hidden")
+        tree = self.query_one(NavTree)
+        tree.select_section(key)
+        tree.focus()
+
+    def action_toggle_read(self) -> None:
+        if self.current is None:
+            return
+        article_id = self.current.id
+        if self._dwell_timer is not None:
+            self._dwell_timer.stop()  # the reader decided; don't overrule them
+        self._set_read(article_id, not self.library.is_read(article_id))
+        self.notify(
+            "Marked read." if self.library.is_read(article_id) else "Marked unread.", timeout=2
+        )
+
+    def action_next(self) -> None:
+        self._step(1)
+
+    def action_previous(self) -> None:
+        self._step(-1)
+
+    def _step(self, step: int) -> None:
+        view = self.article_view
+        if self.searching and self._terms and view.match_count:
+            number = view.jump_to_match(step)
+            self.notify(f"Match {number} of {view.match_count}", timeout=1.5)
+            return
+        current = self.current.id if self.current else None
+        article = self.library.next_unread(current, step)
+        if article is None:
+            self.notify("No more unread posts that way.", timeout=2)
+            return
+        self.open_article(article.id)
+        self.query_one(NavTree).select_data(("post", article.id))
+
+    def action_toggle_sidebar(self) -> None:
+        self.toggle_class("sidebar-hidden")
+
+    def action_help(self) -> None:
+        from reader.ui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen())
+
+    def action_quit(self) -> None:
+        self.flush_position()
+        self.app.exit()

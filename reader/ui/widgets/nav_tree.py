@@ -1,0 +1,146 @@
+"""The navigation tree: sections with counts, posts as leaves, loaded when opened."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from reader.library import Entry, Library
+
+# Sections whose list of posts changes as the reader reads and bookmarks.
+DYNAMIC = ("bookmarks", "unread", "recent")
+
+
+class NavTree(Tree[tuple[str, str]]):
+    """Node data is ("section", key) or ("post", id)."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("g", "scroll_home", "Top", show=False),
+        Binding("G", "scroll_end", "Bottom", show=False),
+    ]
+
+    class PostChosen(Message):
+        def __init__(self, article_id: str, section: str | None) -> None:
+            super().__init__()
+            self.article_id = article_id
+            self.section = section
+
+    def __init__(self, library: Library, **kwargs) -> None:
+        super().__init__("gp-reader", data=("section", "root"), **kwargs)
+        self.library = library
+        self.show_root = False
+        self.guide_depth = 3
+        self._loaded: set[int] = set()
+
+    def on_mount(self) -> None:
+        for key in self.library.root_sections():
+            self._add_section(self.root, key)
+        self.root.expand()
+
+    def _add_section(self, parent: TreeNode, key: str) -> TreeNode:
+        return parent.add(self._section_label(key), data=("section", key), allow_expand=True)
+
+    def _section_label(self, key: str) -> Text:
+        total, unread = self.library.counts(key)
+        label = Text(self.library.label(key), style="bold")
+        counts = f"  {total}" + (f" · {unread} unread" if unread else "")
+        label.append(counts, style="dim")
+        return label
+
+    def _post_label(self, entry: Entry) -> Text:
+        if entry.missing:
+            return Text(f"  {entry.title} (no longer in the library)", style="dim strike")
+        read = self.library.is_read(entry.id)
+        mark = "★" if self.library.is_bookmarked(entry.id) else ("●" if not read else " ")
+        label = Text(f"{mark} ", style="bold" if not read else "dim")
+        label.append(entry.title, style="" if not read else "dim")
+        return label
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
+        self._load(event.node)
+
+    def _load(self, node: TreeNode) -> None:
+        kind, key = node.data
+        if kind != "section" or node.id in self._loaded or key == "root":
+            return
+        self._loaded.add(node.id)
+        for sub in self.library.subsections(key):
+            self._add_section(node, sub)
+        for entry in self.library.entries(key):
+            node.add_leaf(self._post_label(entry), data=("post", entry.id))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        kind, value = event.node.data
+        if kind == "post":
+            event.stop()
+            parent = event.node.parent
+            section = parent.data[1] if parent and parent.data else None
+            self.post_message(self.PostChosen(value, section))
+
+    def refresh_state(self) -> None:
+        """Counts and marks after a read or bookmark change; dynamic sections reloaded."""
+        self._refresh_node(self.root)
+
+    def _refresh_node(self, node: TreeNode) -> None:
+        for child in list(node.children):
+            kind, value = child.data
+            if kind == "post":
+                entry = Entry(value, "", self.library.corpus.find(value))
+                if entry.article is not None:
+                    child.set_label(
+                        self._post_label(Entry(value, entry.article.title, entry.article))
+                    )
+                continue
+            child.set_label(self._section_label(value))
+            if value in DYNAMIC and child.id in self._loaded:
+                self._reload(child)
+            else:
+                self._refresh_node(child)
+
+    def _reload(self, node: TreeNode) -> None:
+        selected = self.cursor_node.data if self.cursor_node else None
+        node.remove_children()
+        self._loaded.discard(node.id)
+        self._load(node)
+        if selected is not None and self.cursor_node is None:
+            self.select_data(selected)
+
+    def select_section(self, key: str) -> None:
+        """Move the cursor to a section, opening its ancestors."""
+        node = self._find(self.root, ("section", key))
+        if node is None and key.startswith(("topic:", "year:", "month:")):
+            parent_key = "topics" if key.startswith("topic:") else "archive"
+            parent = self._find(self.root, ("section", parent_key))
+            if parent is not None:
+                parent.expand()
+                self._load(parent)
+                if key.startswith("month:"):
+                    year = self._find(parent, ("section", f"year:{key[6:10]}"))
+                    if year is not None:
+                        year.expand()
+                        self._load(year)
+                node = self._find(self.root, ("section", key))
+        if node is not None:
+            node.expand()
+            self._load(node)
+            self.move_cursor(node)
+            self.scroll_to_node(node, animate=False)
+
+    def select_data(self, data: tuple[str, str]) -> None:
+        node = self._find(self.root, data)
+        if node is not None:
+            self.move_cursor(node)
+
+    def _find(self, node: TreeNode, data: tuple[str, str]) -> TreeNode | None:
+        for child in node.children:
+            if child.data == data:
+                return child
+            found = self._find(child, data)
+            if found is not None:
+                return found
+        return None

@@ -1,0 +1,17 @@
+"""The search bar: an Input that hands the cursor to the results on ↓."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Input
+
+
+class SearchBar(Input):
+    BINDINGS = [Binding("down", "to_results", "Results", show=False)]
+
+    class ToResults(Message):
+        """The reader wants to move into the results."""
+
+    def action_to_results(self) -> None:
+        self.post_message(self.ToResults())
