@@ -405,20 +405,18 @@ class SearchIndex:
                     )
                 )
             total = results.scored_length() if results.scored_length() < limit else len(results)
-            suggestion = self._suggest(searcher, text, as_you_type)
+            # While typing, the last word is unfinished; when nothing matches, it counts.
+        suggestion = self._suggest(searcher, text, as_you_type and total > 0)
         took = (time.perf_counter() - started) * 1000
         return SearchResults(text, took, total, tuple(hits), suggestion, notice)
 
-    def _suggest(self, searcher, text: str, as_you_type: bool = False) -> str | None:
-        """'Did you mean': replace words the corpus never uses with its closest words.
-
-        While typing, the last word is still being written: it is left alone.
-        """
+    def _suggest(self, searcher, text: str, skip_last: bool = False) -> str | None:
+        """'Did you mean': replace words the corpus never uses with its closest words."""
         corrector = searcher.corrector("body_exact")
         changed = False
         out = text
         words = re.findall(r"(?<![\w:])[A-Za-z]{3,}(?![\w:*~])", text)
-        if as_you_type and words and not text.endswith(" "):
+        if skip_last and words and not text.endswith(" "):
             words = words[:-1]
         for word in words:
             if word.upper() in ("AND", "OR", "NOT"):

@@ -19,6 +19,8 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("XDG_DATA_HOME", str(root / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(root / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(root / "config"))
+    # Scrolling animations make every Pilot key press wait for them to finish.
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     return root
 
 

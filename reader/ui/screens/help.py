@@ -40,6 +40,18 @@ QUERY_HELP = (
 )
 
 
+def keys_table() -> Table:
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column(ratio=1)
+    for key, what in KEYS:
+        if not what:
+            table.add_row(f"\n{key}", "", style="underline")
+        else:
+            table.add_row(key, what)
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape", "dismiss", "Close"),
@@ -48,16 +60,8 @@ class HelpScreen(ModalScreen[None]):
     ]
 
     def compose(self):
-        table = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column(ratio=1)
-        for key, what in KEYS:
-            if not what:
-                table.add_row(f"\n{key}", "", style="underline")
-            else:
-                table.add_row(key, what)
         with VerticalScroll(id="help-box"):
             yield Static("Keys", id="help-title")
-            yield Static(table)
+            yield Static(keys_table(), id="help-keys")
             yield Static(QUERY_HELP, id="help-query")
             yield Static("Esc, q or ? closes this.", id="help-close")

@@ -58,6 +58,7 @@ class MainScreen(Screen):
         self._pending_position: tuple[str, float] | None = None
         self._terms: tuple[str, ...] = ()
         self._terms_for_results: tuple[str, ...] = ()
+        self.last_search: str | None = None  # the query whose results are shown
         self._shown_notices = 0
 
     def compose(self):
@@ -75,6 +76,8 @@ class MainScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#status").display = False
+        if self.app.is_headless:
+            self.query_one(SearchBar).cursor_blink = False  # steady screens for snapshots
         article, position = self.library.start()
         if article is not None:
             self.open_article(article.id, position=position, focus=False)
@@ -204,6 +207,7 @@ class MainScreen(Screen):
             return  # the reader has typed on since
         results = message.results
         self.searching = True
+        self.last_search = message.text
         self._terms_for_results = results.hits[0].terms if results.hits else ()
         self.query_one(ResultsList).show_hits(results.hits)
         self.query_one("#lists", ContentSwitcher).current = "results"
@@ -235,6 +239,7 @@ class MainScreen(Screen):
 
     def _leave_search(self, clear: bool = True) -> None:
         self.searching = False
+        self.last_search = None
         self.workers.cancel_group(self, "search")
         if self._search_timer is not None:
             self._search_timer.stop()

@@ -41,6 +41,7 @@ class NavTree(Tree[tuple[str, str]]):
         for key in self.library.root_sections():
             self._add_section(self.root, key)
         self.root.expand()
+        self.cursor_line = 0
 
     def _add_section(self, parent: TreeNode, key: str) -> TreeNode:
         return parent.add(self._section_label(key), data=("section", key), allow_expand=True)
@@ -128,8 +129,12 @@ class NavTree(Tree[tuple[str, str]]):
         if node is not None:
             node.expand()
             self._load(node)
-            self.move_cursor(node)
-            self.scroll_to_node(node, animate=False)
+            # Nodes just added have no line yet: move once the tree has laid them out.
+            self.call_after_refresh(self._cursor_to, node)
+
+    def _cursor_to(self, node: TreeNode) -> None:
+        self.move_cursor(node)
+        self.scroll_to_node(node, animate=False)
 
     def select_data(self, data: tuple[str, str]) -> None:
         node = self._find(self.root, data)

@@ -1,0 +1,327 @@
+"""The app, driven with Textual's Pilot: every key and flow of the reading app issue."""
+
+from __future__ import annotations
+
+import pytest
+from rich.console import Console
+from textual.command import CommandList
+from textual.widgets import Input
+
+from reader.ui.screens.help import HelpScreen, keys_table
+from reader.ui.screens.main import MainScreen
+from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.nav_tree import NavTree
+from reader.ui.widgets.results_list import ResultsList
+from tests.ui_support import KEY_NAMES, corpus, make_app, make_library, search, wait_until
+
+NEWEST = "what-a-neighbourhood-health-service-for-london-means-for"
+SIZE = (120, 40)
+
+
+def keys(text):
+    return [KEY_NAMES.get(ch, ch) for ch in text]
+
+
+def parts(app):
+    screen = app.screen
+    assert isinstance(screen, MainScreen)
+    return screen, screen.query_one(NavTree), screen.query_one(ArticleView)
+
+
+async def test_first_run_shows_the_tree_and_the_newest_post():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, tree, view = parts(app)
+        assert view.article.id == NEWEST
+        labels = [str(node.label) for node in tree.root.children]
+        assert labels[0] == "All posts  28 · 28 unread"
+        assert [lbl.split("  ")[0] for lbl in labels] == [
+            "All posts",
+            "The General Practice Blog",
+            "CCGs and Primary Care",
+            "Topics",
+            "Archive by date",
+            "Bookmarks",
+            "Unread",
+            "Recently read",
+        ]
+        assert app.focused is tree
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_start_reopens_the_last_post_at_its_reading_position():
+    library = make_library()
+    library.opened("50-to-1")
+    library.save_position("50-to-1", 0.5)
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE) as pilot:
+        _, _, view = parts(app)
+        await pilot.pause()
+        assert view.article.id == "50-to-1"
+        assert view.max_scroll_y > 0
+        assert abs(view.scroll_y - 0.5 * view.max_scroll_y) <= 1
+
+
+async def test_tree_keys_open_a_post_and_the_archive_groups_by_year_and_month():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, tree, view = parts(app)
+        # j/k move, Enter expands a section and opens a post.
+        await pilot.press("j", "j", "k")  # on 'The General Practice Blog'
+        assert tree.cursor_node.data == ("section", "category:The General Practice Blog")
+        await pilot.press("enter", "j", "j", "enter")
+        assert view.article.id == "why-engage-with-neighbourhoods"
+        assert app.focused is view
+        # The archive: years, then months, then undated posts.
+        screen.go_to_section("archive")
+        await pilot.pause()
+        archive = tree.cursor_node
+        assert [str(c.label).split("  ")[0] for c in archive.children] == [
+            "2014",
+            "2013",
+            "Date unknown",
+        ]
+        screen.go_to_section("month:2013-09")
+        await pilot.pause()
+        september = tree.cursor_node
+        assert str(september.label).startswith("September 2013  2")
+        assert len(september.children) == 2
+
+
+async def test_article_pane_shows_title_byline_and_markdown_blocks():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _, view = parts(app)
+        screen.open_article("why-extended-access-is-so-controversial")
+        await pilot.pause()
+        byline = str(view.query_one("#byline").render())
+        assert "Ben Gowland" in byline and "date unknown" in byline and "min read" in byline
+        assert "Topics: Access" in byline and "unread" in byline
+        kinds = [w.classes for w in view.query(".block")]
+        assert any("heading" in k for k in kinds)
+        assert sum("bullet" in k for k in kinds) == 4
+        screen.open_article(NEWEST)
+        await pilot.pause()
+        assert view.query(".quote")  # the London post quotes its source document
+        assert view.query_one("#page").size.width <= 90
+
+
+async def test_scrolling_keys_in_the_article():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _, view = parts(app)
+        await pilot.press("tab")
+        assert app.focused is view
+        await pilot.press("space")
+        assert view.scroll_y > 0
+        first_page = view.scroll_y
+        await pilot.press("pagedown")
+        assert view.scroll_y > first_page
+        await pilot.press("pageup", "pageup")
+        assert view.scroll_y == 0
+        await pilot.press("j", "j")
+        assert view.scroll_y == 2
+        await pilot.press("k")
+        assert view.scroll_y == 1
+        await pilot.press("G")
+        assert view.scroll_y == view.max_scroll_y
+        await pilot.press("g")
+        assert view.scroll_y == 0
+        await pilot.press("tab")
+        assert isinstance(app.focused, NavTree)
+
+
+async def test_search_as_you_type_enter_opens_with_matches_and_n_jumps():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, tree, view = parts(app)
+        await pilot.press("j", "j")
+        before = tree.cursor_node
+        await search(pilot, "integrator")
+        results = screen.query_one(ResultsList)
+        assert results.option_count == 3
+        assert "3 results" in str(screen.query_one("#status").render())
+        await pilot.press("enter")
+        assert app.focused is view
+        assert view.article.id == NEWEST
+        assert view.match_count >= 2
+        await pilot.press("n")
+        assert view._current == 0
+        await pilot.press("n")
+        assert view._current == 1
+        await pilot.press("N")
+        assert view._current == 0
+        # b works at once on the opened result.
+        await pilot.press("b")
+        assert screen.library.is_bookmarked(NEWEST)
+        # Esc leaves the search: the tree is back with its cursor where it was.
+        await pilot.press("escape")
+        assert not screen.searching
+        assert app.focused is tree and tree.cursor_node is before
+        assert screen.query_one(Input).value == ""
+
+
+async def test_results_list_keys_and_mouse():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _, view = parts(app)
+        await search(pilot, "maggots OR bookstores")
+        results = screen.query_one(ResultsList)
+        assert results.option_count == 2
+        await pilot.press("down")
+        assert app.focused is results
+        await pilot.press("j", "enter")
+        second = results.get_option_at_index(1).id
+        assert view.article.id == second
+        await search(pilot, "maggots OR bookstores")
+        first = results.get_option_at_index(0).id
+        await pilot.click(ResultsList, offset=(5, 1))
+        assert view.article.id == first
+
+
+async def test_no_results_and_did_you_mean_are_shown_plainly():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _, _ = parts(app)
+        await search(pilot, "xqzvwk")
+        assert "No results for “xqzvwk”." in str(screen.query_one("#status").render())
+        assert screen.query_one(ResultsList).option_count == 0
+        await pilot.press("enter")  # nothing to open: no crash, the post stays
+        await search(pilot, "neighbourhods")
+        assert "Did you mean: neighbourhoods?" in str(screen.query_one("#status").render())
+
+
+async def test_bad_query_syntax_is_searched_as_words():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _, _ = parts(app)
+        await search(pilot, '"primary care')
+        assert screen.query_one(ResultsList).option_count > 0
+        assert "words" in str(screen.query_one("#status").render())
+
+
+async def test_b_B_m_and_n_without_a_search():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, tree, view = parts(app)
+        library = screen.library
+        await pilot.press("b")
+        assert library.is_bookmarked(NEWEST)
+        assert "★ bookmarked" in str(view.query_one("#byline").render())
+        await pilot.press("B")
+        await pilot.pause()
+        assert tree.cursor_node.data == ("section", "bookmarks")
+        assert [c.data for c in tree.cursor_node.children] == [("post", NEWEST)]
+        await pilot.press("b")
+        assert not library.is_bookmarked(NEWEST)
+        assert tree.cursor_node.children == [] or not tree.cursor_node.children
+        # m toggles read; n opens the next unread post, N the previous one.
+        await pilot.press("m")
+        assert library.is_read(NEWEST)
+        await pilot.press("n")
+        second = corpus().articles[1].id
+        assert view.article.id == second
+        await pilot.press("N")
+        assert view.article.id == second  # the only earlier post is read: nowhere to go
+        await pilot.press("m", "m")
+        assert library.is_read(second) is False
+
+
+async def test_reaching_the_end_marks_a_post_read_and_position_is_saved():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, tree, view = parts(app)
+        library = screen.library
+        await pilot.press("tab", "space")
+        screen.flush_position()
+        assert 0 < library.position(NEWEST) < 1
+        assert not library.is_read(NEWEST)
+        await pilot.press("G")
+        assert library.is_read(NEWEST)
+        assert str(tree.root.children[0].label) == "All posts  28 · 27 unread"
+
+
+async def test_staying_on_a_post_marks_it_read(monkeypatch):
+    monkeypatch.setattr("reader.ui.screens.main.READ_AFTER_SECONDS", 0.1)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _, _ = parts(app)
+        await wait_until(pilot, lambda: screen.library.is_read(NEWEST))
+
+
+async def test_help_lists_every_key_and_closes():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(record=True, width=120)
+        console.print(keys_table())
+        text = console.export_text()
+        assert app.screen.query_one("#help-keys")
+        for key in [
+            "j / k",
+            "Enter",
+            "Space",
+            "g / G",
+            "Tab",
+            "b",
+            "B",
+            "m",
+            "n / N",
+            "/",
+            "Ctrl+P",
+            "q",
+            "Esc",
+        ]:
+            assert key in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_command_palette_opens_a_post_by_title_and_jumps_to_a_topic():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, tree, view = parts(app)
+
+        def palette_ready():
+            palettes = app.screen.query(CommandList)
+            return bool(palettes) and palettes.first().option_count > 0
+
+        await pilot.press("ctrl+p", *keys("50 to 1"))
+        await wait_until(pilot, palette_ready)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: view.article.id == "50-to-1")
+        await pilot.press("ctrl+p", *keys("topic pcns"))
+        await wait_until(pilot, palette_ready)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: tree.cursor_node.data == ("section", "topic:PCNs"))
+
+
+@pytest.mark.parametrize("width", [50, 59])
+async def test_narrow_terminal_folds_the_list_away_and_t_brings_it_back(width):
+    app = make_app()
+    async with app.run_test(size=(width, 24)) as pilot:
+        screen, tree, view = parts(app)
+        sidebar = screen.query_one("#sidebar")
+        assert not sidebar.display or sidebar.region.width == 0
+        assert view.region.width > 0
+        await pilot.press("t")
+        assert sidebar.region.width == width
+        await pilot.press("escape")
+        assert not sidebar.display or sidebar.region.width == 0
+
+
+async def test_light_and_dark_themes():
+    for theme, dark in (("light", False), ("dark", True)):
+        app = make_app(theme=theme)
+        async with app.run_test(size=SIZE):
+            assert app.current_theme.dark is dark
+
+
+async def test_q_quits_and_saves_the_reading_position():
+    library = make_library()
+    app = make_app(library=library)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "space", "q")
+    assert 0 < library.position(NEWEST) < 1
