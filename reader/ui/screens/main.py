@@ -216,7 +216,8 @@ class MainScreen(Screen):
             line = f"No results for “{message.text.strip()}”."
         else:
             shown = len(results.hits)
-            line = f"{results.total} results" + (f", top {shown}" if shown < results.total else "")
+            line = f"{results.total} result{'s' if results.total != 1 else ''}"
+            line += f", top {shown}" if shown < results.total else ""
         if results.suggestion:
             line += f"  Did you mean: {results.suggestion}?"
         if results.notice:

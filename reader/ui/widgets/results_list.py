@@ -24,7 +24,8 @@ def snippet_text(snippet: str) -> Text:
 
 
 def hit_prompt(hit: SearchHit) -> Text:
-    prompt = Text(hit.title, style="bold")
+    prompt = Text()
+    prompt.append(hit.title, style="bold")
     prompt.append(f"\n{hit.category} · {hit.date or 'date unknown'}\n", style="dim")
     prompt.append_text(snippet_text(hit.snippet))
     prompt.append("\n")  # a blank line between results

@@ -1,0 +1,88 @@
+"""End to end: the installed `gp-reader` in a real terminal (tmux), then the CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+GP_READER = Path(sys.executable).parent / "gp-reader"
+MAGGOTS = "2013-12-16-much-has-been-written-about-maggots-this"
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+def screen(session: str) -> str:
+    return subprocess.run(
+        ["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True
+    ).stdout
+
+
+def wait_for(session: str, text: str, timeout: float = 20.0) -> str:
+    """Poll the terminal until `text` is on it (the app has drawn that state)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        shown = screen(session)
+        if text in shown:
+            return shown
+        time.sleep(0.05)
+    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen(session)}")
+
+
+def wait_for_gone(session: str, text: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while text in screen(session):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} never went; the screen was:\n{screen(session)}")
+        time.sleep(0.05)
+
+
+def keys(session: str, *args: str) -> None:
+    subprocess.run(["tmux", "send-keys", "-t", session, *args], check=True)
+
+
+def test_start_search_open_bookmark_quit_then_the_cli_sees_the_bookmark(tmp_path):
+    assert GP_READER.exists(), "install the package first (README's test command)"
+    env = {
+        **os.environ,
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+    }
+    session = "gp-reader-e2e-" + uuid.uuid4().hex[:8]
+    done = tmp_path / "exit-code"
+    command = (
+        f"cd {tmp_path} && env XDG_DATA_HOME={env['XDG_DATA_HOME']} "
+        f"XDG_CACHE_HOME={env['XDG_CACHE_HOME']} {GP_READER}; echo $? > {done}"
+    )
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "40", command], check=True
+    )
+    try:
+        wait_for(session, "b Bookmark")  # drawn, and the tree has the keys
+        keys(session, "/")
+        wait_for_gone(session, "b Bookmark")  # the search bar has them now
+        keys(session, "-l", "maggots")
+        wait_for(session, "1 result")
+        keys(session, "Enter")
+        wait_for(session, "Ben Gowland · CCGs and Primary Care")
+        keys(session, "b")
+        wait_for(session, "★ bookmarked")
+        keys(session, "q")
+        deadline = time.monotonic() + 20
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert done.read_text().strip() == "0"
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    listed = subprocess.run(
+        [str(GP_READER), "bookmark", "list", "--json"], capture_output=True, text=True, env=env
+    )
+    assert listed.returncode == 0, listed.stderr
+    assert [b["id"] for b in json.loads(listed.stdout)] == [MAGGOTS]
