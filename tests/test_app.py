@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import pytest
-from rich.console import Console
+from rich.console import Console, Group
 from textual.command import CommandList
 from textual.widgets import Input
 
 from reader.ui.screens.help import HelpScreen, keys_table
 from reader.ui.screens.main import MainScreen
-from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.article_view import ArticleView, body_blocks
 from reader.ui.widgets.nav_tree import NavTree
 from reader.ui.widgets.results_list import ResultsList
 from tests.ui_support import KEY_NAMES, corpus, make_app, make_library, search, wait_until
 
 NEWEST = "what-a-neighbourhood-health-service-for-london-means-for"
 SIZE = (120, 40)
+
+
+def as_text(view):
+    console = Console(record=True, width=90)
+    console.print(Group(*view._renderables))
+    return console.export_text()
 
 
 def keys(text):
@@ -98,12 +104,13 @@ async def test_article_pane_shows_title_byline_and_markdown_blocks():
         byline = str(view.query_one("#byline").render())
         assert "Ben Gowland" in byline and "date unknown" in byline and "min read" in byline
         assert "Topics: Access" in byline and "unread" in byline
-        kinds = [w.classes for w in view.query(".block")]
-        assert any("heading" in k for k in kinds)
-        assert sum("bullet" in k for k in kinds) == 4
+        kinds = [kind for kind, _, _ in body_blocks(view.article.body)]
+        assert "heading" in kinds and kinds.count("bullet") == 4
+        shown = as_text(view)
+        assert "What exactly then is the problem?" in shown and "• Where an external" in shown
         screen.open_article(NEWEST)
         await pilot.pause()
-        assert view.query(".quote")  # the London post quotes its source document
+        assert "▌ The neighbourhood health service" in as_text(view)  # a quotation
         assert view.query_one("#page").size.width <= 90
 
 

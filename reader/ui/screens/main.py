@@ -35,6 +35,7 @@ class SearchFinished(Message):
 
 
 class MainScreen(Screen):
+    AUTO_FOCUS = "#nav"  # straight to the list: no focus hopping (and footer rebuilds) at start
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
         Binding("escape", "back", "Back", show=False),
@@ -81,7 +82,6 @@ class MainScreen(Screen):
         article, position = self.library.start()
         if article is not None:
             self.open_article(article.id, position=position, focus=False)
-        self.query_one(NavTree).focus()
         self._show_notices()
         self.set_interval(POSITION_SAVE_SECONDS, self.flush_position)
         # Open (or build) the search index in the background once the first frame is up,

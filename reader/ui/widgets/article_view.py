@@ -1,9 +1,17 @@
-"""The article pane: title, byline and body, with search matches marked and n/N jumps."""
+"""The article pane: title, byline and body, with search matches marked and n/N jumps.
+
+The body is one widget drawing rich renderables (one per Markdown block), not a widget
+per paragraph: opening a long post must take milliseconds, and mounting dozens of
+widgets does not.
+"""
 
 from __future__ import annotations
 
 import re
 
+from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -14,7 +22,7 @@ from reader.highlight import find_match_spans
 from reader.model import Article
 
 MATCH_STYLE = "reverse"
-CURRENT_MATCH_STYLE = "bold reverse underline"
+BLOCK_GAP = 1  # blank lines between blocks
 
 
 def body_blocks(markdown: str) -> list[tuple[str, str, str]]:
@@ -44,6 +52,29 @@ def _unescape(text: str) -> str:
     return re.sub(r"^(\d+)\\\. ", r"\1. ", text)
 
 
+class Indented:
+    """Text wrapped within a prefix: a hanging indent for items, a bar for quotations."""
+
+    def __init__(
+        self, text: Text, first: str, rest: str, prefix_style: Style | str = "none"
+    ) -> None:
+        self.text = text
+        self.first = first
+        self.rest = rest
+        self.prefix_style = (
+            Style.parse(prefix_style) if isinstance(prefix_style, str) else prefix_style
+        )
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        indent = max(len(self.first), len(self.rest))
+        width = max(10, options.max_width - indent)
+        lines = console.render_lines(self.text, options.update(width=width), pad=False)
+        for n, line in enumerate(lines):
+            yield Segment((self.first if n == 0 else self.rest).ljust(indent), self.prefix_style)
+            yield from line
+            yield Segment.line()
+
+
 class ArticleView(VerticalScroll, can_focus=True):
     """Shows one post. Posts `Scrolled` as the reader moves through it."""
 
@@ -66,7 +97,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         super().__init__(**kwargs)
         self.article: Article | None = None
         self._terms: tuple[str, ...] = ()
-        self._matches: list[Static] = []
+        self._renderables: list = []
+        self._match_blocks: list[int] = []
         self._current = -1
         self._restoring = False
 
@@ -74,7 +106,10 @@ class ArticleView(VerticalScroll, can_focus=True):
         with Vertical(id="page"):
             yield Static(id="title")
             yield Static(id="byline")
-            yield Vertical(id="blocks")
+            yield Static(id="article-body")
+
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._render_body())
 
     def show(self, article: Article, byline: str, terms=(), position: float = 0.0) -> None:
         """Show a post, marking `terms` (from a search) and scrolling to `position` (0-1)."""
@@ -82,20 +117,37 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._terms = tuple(terms)
         self.query_one("#title", Static).update(Text(article.title))
         self.query_one("#byline", Static).update(Text(byline))
-        container = self.query_one("#blocks", Vertical)
-        container.remove_children()
-        widgets = []
-        self._matches = []
-        for kind, marker, text in body_blocks(article.body):
-            content = Text(f"{marker} " if marker else "") + self._marked(text)
-            widget = Static(content, classes=f"block {kind}")
-            widgets.append(widget)
-            if self._terms and find_match_spans(text, self._terms):
-                self._matches.append(widget)
-        container.mount_all(widgets)
+        self._render_body()
         self._current = -1
         self._restoring = True
         self.call_after_refresh(self._scroll_to_fraction, position)
+
+    def _render_body(self) -> None:
+        if self.article is None:
+            return
+        theme = self.app.current_theme
+        accent = Style(color=theme.accent or "yellow")
+        heading = Style(bold=True, color=theme.secondary or None)
+        renderables = []
+        self._match_blocks = []
+        for n, (kind, marker, text) in enumerate(body_blocks(self.article.body)):
+            marked = self._marked(text)
+            if self._terms and len(marked.spans):
+                self._match_blocks.append(n)
+            if kind == "heading":
+                marked.stylize(heading)
+                renderables.append(marked)
+            elif kind == "quote":
+                marked.stylize("italic")
+                renderables.append(Indented(marked, "▌ ", "▌ ", accent))
+            elif kind in ("item", "bullet"):
+                renderables.append(
+                    Indented(marked, f"{marker} ", "", accent if kind == "bullet" else "")
+                )
+            else:
+                renderables.append(marked)
+        self._renderables = renderables
+        self.query_one("#article-body", Static).update(Group(*_spaced(renderables)))
 
     def _marked(self, text: str) -> Text:
         rich_text = Text(text)
@@ -109,15 +161,25 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     @property
     def match_count(self) -> int:
-        return len(self._matches)
+        return len(self._match_blocks)
 
     def jump_to_match(self, step: int) -> int | None:
         """Scroll to the next (1) or previous (-1) block with a match; its number, from 1."""
-        if not self._matches:
+        if not self._match_blocks:
             return None
-        self._current = (self._current + step) % len(self._matches)
-        self.scroll_to_center(self._matches[self._current], animate=False)
+        self._current = (self._current + step) % len(self._match_blocks)
+        self.scroll_to(y=self._block_y(self._match_blocks[self._current]) - 2, animate=False)
         return self._current + 1
+
+    def _block_y(self, index: int) -> int:
+        """The line where block `index` starts in this pane's scrollable area."""
+        body = self.query_one("#article-body", Static)
+        width = body.content_region.width or body.size.width
+        options = self.app.console.options.update(width=max(10, width))
+        lines = 0
+        for renderable in self._renderables[:index]:
+            lines += len(self.app.console.render_lines(renderable, options, pad=False)) + BLOCK_GAP
+        return body.virtual_region.y - self.virtual_region.y + lines
 
     @property
     def fraction(self) -> float:
@@ -128,3 +190,12 @@ class ArticleView(VerticalScroll, can_focus=True):
         if self.article is not None and not self._restoring:
             at_end = self.max_scroll_y > 0 and new >= self.max_scroll_y - 1
             self.post_message(self.Scrolled(self.article.id, self.fraction, at_end))
+
+
+def _spaced(renderables: list) -> list:
+    out = []
+    for n, renderable in enumerate(renderables):
+        if n:
+            out.append(Text("\n" * (BLOCK_GAP - 1)) if BLOCK_GAP > 1 else Text(""))
+        out.append(renderable)
+    return out

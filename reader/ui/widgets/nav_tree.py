@@ -12,6 +12,7 @@ from reader.library import Entry, Library
 
 # Sections whose list of posts changes as the reader reads and bookmarks.
 DYNAMIC = ("bookmarks", "unread", "recent")
+CHUNK = 200  # posts a tree node lists directly; larger sections list batches of this many
 
 
 class NavTree(Tree[tuple[str, str]]):
@@ -67,12 +68,29 @@ class NavTree(Tree[tuple[str, str]]):
 
     def _load(self, node: TreeNode) -> None:
         kind, key = node.data
-        if kind != "section" or node.id in self._loaded or key == "root":
+        if kind not in ("section", "chunk") or node.id in self._loaded or key == "root":
             return
         self._loaded.add(node.id)
+        if kind == "chunk":
+            start, _, section = key.partition(":")
+            entries = self.library.entries(section)[int(start) : int(start) + CHUNK]
+            self._add_posts(node, entries)
+            return
         for sub in self.library.subsections(key):
             self._add_section(node, sub)
-        for entry in self.library.entries(key):
+        entries = self.library.entries(key)
+        if len(entries) <= CHUNK:
+            self._add_posts(node, entries)
+            return
+        # A large section lists its posts a few hundred at a time, each batch loaded when
+        # opened: the tree stays quick at 10,000 posts.
+        for start in range(0, len(entries), CHUNK):
+            end = min(start + CHUNK, len(entries))
+            label = Text(f"Posts {start + 1}–{end}", style="italic")
+            node.add(label, data=("chunk", f"{start}:{key}"), allow_expand=True)
+
+    def _add_posts(self, node: TreeNode, entries: list[Entry]) -> None:
+        for entry in entries:
             node.add_leaf(self._post_label(entry), data=("post", entry.id))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
@@ -96,6 +114,9 @@ class NavTree(Tree[tuple[str, str]]):
                     child.set_label(
                         self._post_label(Entry(value, entry.article.title, entry.article))
                     )
+                continue
+            if kind == "chunk":
+                self._refresh_node(child)
                 continue
             child.set_label(self._section_label(value))
             if value in DYNAMIC and child.id in self._loaded:
