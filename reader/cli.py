@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "reader.commands.corpus_cmds",
     "reader.commands.glossary_cmds",
     "reader.commands.search_cmds",
+    "reader.commands.library_cmds",
     "reader.commands.state_cmds",
 )
 

@@ -219,11 +219,19 @@ def _fingerprint(corpus_dir: Path, manifest: Manifest) -> str:
 class Corpus:
     """All articles, with look-ups by id, category and topic."""
 
-    def __init__(self, articles: list[Article], manifest: Manifest, fingerprint: str) -> None:
+    def __init__(
+        self,
+        articles: list[Article],
+        manifest: Manifest,
+        fingerprint: str,
+        bundled_ids: frozenset[str] | None = None,
+    ) -> None:
         self.articles: tuple[Article, ...] = tuple(articles)
         self.manifest = manifest
         self.fingerprint = fingerprint
         self._by_id = {a.id: a for a in self.articles}
+        # Which posts ship with gp-reader (the rest were imported by the reader).
+        self.bundled_ids = bundled_ids if bundled_ids is not None else frozenset(self._by_id)
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -236,7 +244,11 @@ class Corpus:
 
     @property
     def categories(self) -> list[str]:
-        return [c.name for c in self.manifest.categories]
+        names = [c.name for c in self.manifest.categories]
+        for article in self.articles:
+            if article.category not in names:
+                names.append(article.category)
+        return names
 
     @property
     def topics(self) -> list[str]:
@@ -279,20 +291,95 @@ def _match_name(given: str, names: list[str], what: str) -> str:
     raise ReaderError(f"unknown {what} {given!r}; choose one of: {', '.join(names)}", exit_code=2)
 
 
-def load_corpus(corpus_dir: Path | None = None, use_cache: bool = True) -> Corpus:
-    """The corpus, from the parsed cache when the sources have not changed."""
+def load_corpus(
+    corpus_dir: Path | None = None, use_cache: bool = True, with_library: bool = True
+) -> Corpus:
+    """The bundled corpus (from the parsed cache when the pages have not changed), merged
+    with the posts the reader imported (see reader.user_library)."""
     corpus_dir = corpus_dir or paths.corpus_dir()
     manifest = load_manifest(corpus_dir)
     fingerprint = _fingerprint(corpus_dir, manifest)
     cache = paths.parsed_corpus_cache()
-    if use_cache:
-        articles = _read_cache(cache, fingerprint)
-        if articles is not None:
-            return Corpus(articles, manifest, fingerprint)
-    articles = build_articles(corpus_dir, manifest, load_taxonomy(corpus_dir / TAXONOMY))
-    if use_cache:
-        _write_cache(cache, fingerprint, articles)
+    articles = _read_cache(cache, fingerprint) if use_cache else None
+    if articles is None:
+        articles = build_articles(corpus_dir, manifest, load_taxonomy(corpus_dir / TAXONOMY))
+        if use_cache:
+            _write_cache(cache, fingerprint, articles)
+    if with_library:
+        from reader.user_library import UserLibrary
+
+        library = UserLibrary.open(create=False)
+        if library is not None:
+            return merge_library(articles, manifest, fingerprint, library)
     return Corpus(articles, manifest, fingerprint)
+
+
+def merge_library(bundled: list[Article], manifest: Manifest, fingerprint: str, library) -> Corpus:
+    """Bundled posts plus imported ones: newest first within each category.
+
+    An imported fuller text of a bundled post replaces its body (and gives it a date if the
+    bundled one has none); the bundled id, title and category stay.
+    """
+    from reader.model import LazyBody, StoredArticle
+
+    by_id = {a.id: a for a in bundled}
+    merged = list(bundled)
+    index = {a.id: n for n, a in enumerate(merged)}
+    for row in library.rows():
+        load = functools.partial(library.body, row.id)
+        if row.overrides and row.id in by_id:
+            base = by_id[row.id]
+            merged[index[row.id]] = StoredArticle(
+                id=base.id,
+                title=base.title,
+                title_is_derived=base.title_is_derived,
+                category=base.category,
+                site=base.site,
+                author=base.author,
+                date=base.date or row.date,
+                topics=row.topics or base.topics,
+                body=LazyBody(load),
+                source=", ".join([base.source, *row.sources]),
+                words=row.words,
+            )
+            continue
+        if row.id in index:
+            continue  # cannot happen through `gp-reader import`; never show a post twice
+        index[row.id] = len(merged)
+        merged.append(
+            StoredArticle(
+                id=row.id,
+                title=row.title,
+                title_is_derived=row.title_is_derived,
+                category=row.category,
+                site=row.site,
+                author=row.author,
+                date=row.date,
+                topics=row.topics,
+                body=LazyBody(load),
+                source=", ".join(row.sources),
+                words=row.words,
+            )
+        )
+    order = {name: n for n, name in enumerate(c.name for c in manifest.categories)}
+    for article in merged:
+        order.setdefault(article.category, len(order))
+    # Within a category: dated posts newest first, then undated ones in the order they came.
+    position = {a.id: n for n, a in enumerate(merged)}
+    merged.sort(
+        key=lambda a: (
+            order[a.category],
+            a.date is None,
+            "" if a.date is None else _descending(a.date),
+            position[a.id],
+        )
+    )
+    return Corpus(merged, manifest, f"{fingerprint}+{library.version()}", frozenset(by_id))
+
+
+def _descending(iso_date: str) -> str:
+    """A sort key that puts later ISO dates first."""
+    return "".join(chr(0x10FFFF - ord(ch)) for ch in iso_date)
 
 
 def _read_cache(cache: Path, fingerprint: str) -> list[Article] | None:

@@ -39,13 +39,35 @@ class Article:
 
 
 def byline(article: Article) -> str:
-    """Author · category (site) · date · reading time · topics."""
+    """Author · category (site) · date · reading time · topics (empty parts left out)."""
+    where = f"{article.category} ({article.site})" if article.site else article.category
     parts = [
         article.author,
-        f"{article.category} ({article.site})",
+        where,
         article.date or "date unknown",
         f"{article.reading_minutes} min read",
     ]
     if article.topics:
         parts.append("Topics: " + ", ".join(article.topics))
-    return " · ".join(parts)
+    return " · ".join(p for p in parts if p)
+
+
+class LazyBody:
+    """A post body still on disk; `StoredArticle` reads it the first time it is asked for."""
+
+    __slots__ = ("_load",)
+
+    def __init__(self, load) -> None:
+        self._load = load
+
+
+@dataclass(frozen=True)
+class StoredArticle(Article):
+    """An article whose body stays on disk until first read: a large library starts quickly."""
+
+    def __getattribute__(self, name: str):
+        value = object.__getattribute__(self, name)
+        if name == "body" and type(value) is LazyBody:
+            value = value._load()
+            object.__setattr__(self, "body", value)
+        return value

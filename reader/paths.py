@@ -49,9 +49,9 @@ def state_db() -> Path:
     return data_dir() / "state.sqlite3"
 
 
-def library_dir() -> Path:
+def library_db() -> Path:
     """Posts the user imported (the bundled corpus stays read-only)."""
-    return data_dir() / "library"
+    return data_dir() / "library.sqlite3"
 
 
 def parsed_corpus_cache() -> Path:

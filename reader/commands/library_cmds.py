@@ -1,0 +1,133 @@
+"""`gp-reader import` and `gp-reader library list/remove`: the reader's own library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from reader.commands.search_cmds import _progress_bar
+from reader.errors import ReaderError
+
+LISTED = 10  # duplicates and skipped posts named one by one, at most
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    p = commands.add_parser(
+        "import",
+        help="add saved pages, feeds, post pages or Markdown files to your library",
+        description="Add posts to your library from page captures (.txt), RSS/Atom feeds "
+        "(.xml/.rss/.atom), saved post pages (.html) and Markdown files with front matter "
+        "(.md); folders are searched for such files. Nothing is added if any file fails.",
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
+    p.add_argument("--dry-run", action="store_true", help="report what would be added")
+    p.add_argument("--category", metavar="NAME", help="category for page captures")
+    p.add_argument(
+        "--newest-year",
+        type=int,
+        metavar="YEAR",
+        help="year of the newest post of an archive capture",
+    )
+    p.set_defaults(func=run_import)
+
+    library = commands.add_parser("library", help="what you have imported")
+    actions = library.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = actions.add_parser("list", help="the files you imported, with their posts")
+    p.set_defaults(func=run_library_list)
+    p = actions.add_parser("remove", help="remove the posts imported from a file")
+    p.add_argument("source", metavar="SOURCE", help="a file as `gp-reader library list` shows it")
+    p.set_defaults(func=run_library_remove)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from reader.corpus import load_corpus
+    from reader.importers import ReadOptions
+    from reader.library_import import open_library, plan_import, write_plan
+    from reader.user_library import UserLibrary
+
+    corpus = load_corpus()
+    existing = UserLibrary.open(create=False)
+    rows = existing.rows() if existing else []
+    options = ReadOptions(category=args.category, newest_year=args.newest_year)
+    with _progress_bar(sys.stderr.isatty()) as progress:
+        report, plan = plan_import(args.paths, corpus, rows, options, progress=progress)
+    for path, why in report.failed:
+        print(f"gp-reader: cannot import {path}: {why}", file=sys.stderr)
+    if report.failed:
+        print("gp-reader: nothing was imported", file=sys.stderr)
+        return 1
+    _print_details(report)
+    print(report.summary(dry_run=args.dry_run))
+    if args.dry_run or not (plan.rows or plan.sources):
+        return 0
+    library = existing or open_library()
+    write_plan(plan, library)
+    _update_index()
+    return 0
+
+
+def _print_details(report) -> None:
+    for label, items in (("duplicate", report.duplicates), ("skipped", report.skipped)):
+        for what, why in items[:LISTED]:
+            print(
+                f"  {label}: {what} ({why})"
+                if label == "skipped"
+                else f"  {label}: {what}  [{why}]"
+            )
+        if len(items) > LISTED:
+            print(f"  … and {len(items) - LISTED} more {label}")
+    for post_id, title in report.fuller[:LISTED]:
+        print(f"  fuller text kept: {title}  [{post_id}]")
+
+
+def _update_index() -> None:
+    """Bring the search index up to date with the library (only what changed is written)."""
+    from reader.commands.search_cmds import _open
+
+    index, _ = _open()
+    index.close()
+
+
+def _find_source(given: str, library) -> str:
+    from pathlib import Path
+
+    sources = [info.source for info in library.sources()]
+    if given in sources:
+        return given
+    resolved = str(Path(given).expanduser().resolve())
+    if resolved in sources:
+        return resolved
+    named = [s for s in sources if Path(s).name == given]
+    if len(named) == 1:
+        return named[0]
+    hint = "; `gp-reader library list` shows them" if sources else "; you have imported nothing"
+    raise ReaderError(f"no imported file {given!r}{hint}", exit_code=2)
+
+
+def run_library_list(args: argparse.Namespace) -> int:
+    from reader.user_library import UserLibrary
+
+    library = UserLibrary.open(create=False)
+    infos = library.sources() if library else []
+    if not infos:
+        print("You have imported nothing yet (see `gp-reader import --help`).")
+        return 0
+    for info in infos:
+        print(f"{info.imported[:10]}  {info.kind:8}  {info.posts:5} posts  {info.source}")
+    return 0
+
+
+def run_library_remove(args: argparse.Namespace) -> int:
+    from reader.user_library import UserLibrary
+
+    library = UserLibrary.open(create=False)
+    if library is None:
+        raise ReaderError("you have imported nothing yet", exit_code=2)
+    source = _find_source(args.source, library)
+    removed, kept = library.remove_source(source)
+    print(
+        f"removed {len(removed)} post{'s' if len(removed) != 1 else ''} imported from {source}"
+        + (f"; {len(kept)} kept (another file has them too)" if kept else "")
+    )
+    _update_index()
+    return 0

@@ -1,0 +1,112 @@
+"""HTML to the Markdown subset the reader shows: paragraphs, ### headings, lists, quotes.
+
+Used for feed content and for the text trafilatura extracts from a saved page. The HTML
+is parsed by selectolax (a real parser); this only walks the tree it builds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode as Node
+
+_BLOCKS = {"p", "div", "section", "article", "main", "body", "html", "figure", "figcaption"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_SKIP = {"script", "style", "noscript", "template", "iframe", "svg", "form", "button"}
+
+
+def _inline_text(node: Node) -> str:
+    parts: list[str] = []
+
+    def walk(n: Node) -> None:
+        for child in n.iter(include_text=True):
+            if child.tag == "-text":
+                parts.append(child.text(deep=False))
+            elif child.tag == "br":
+                parts.append("\n")
+            elif child.tag in _SKIP:
+                continue
+            else:
+                walk(child)
+
+    walk(node)
+    text = "".join(parts)
+    return "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
+
+
+def html_to_markdown(html: str) -> str:
+    """Blocks of Markdown, blank-line separated; empty when the HTML holds no text."""
+    tree = HTMLParser(html)
+    root = tree.body or tree.root
+    if root is None:
+        return ""
+    blocks: list[str] = []
+    _walk_blocks(root, blocks, quote=False)
+    return "\n\n".join(b for b in blocks if b.strip()) + ("\n" if blocks else "")
+
+
+def _walk_blocks(node: Node, blocks: list[str], quote: bool) -> None:
+    prefix = "> " if quote else ""
+    pending: list[str] = []  # inline content directly inside a block container
+
+    def flush() -> None:
+        text = " ".join(" ".join(pending).split())
+        if text:
+            blocks.append(prefix + escape_block_start(text))
+        pending.clear()
+
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            pending.append(child.text(deep=False))
+        elif tag in _SKIP or tag == "-comment":
+            continue
+        elif tag in _HEADINGS:
+            flush()
+            text = _inline_text(child)
+            if text:
+                blocks.append(prefix + "### " + " ".join(text.split()))
+        elif tag in ("ul", "ol"):
+            flush()
+            number = 0
+            for item in child.iter():
+                if item.tag != "li":
+                    continue
+                text = " ".join(_inline_text(item).split())
+                if not text:
+                    continue
+                number += 1
+                marker = f"{number}." if tag == "ol" else "-"
+                blocks.append(f"{prefix}{marker} {text}")
+        elif tag == "blockquote":
+            flush()
+            _walk_blocks(child, blocks, quote=True)
+        elif tag in _BLOCKS or tag in ("table", "tr", "td", "th", "tbody", "thead", "pre"):
+            flush()
+            if _has_block_children(child):
+                _walk_blocks(child, blocks, quote)
+            else:
+                text = _inline_text(child)
+                for paragraph in re.split(r"\n\s*\n", text):
+                    paragraph = " ".join(paragraph.split())
+                    if paragraph:
+                        blocks.append(prefix + escape_block_start(paragraph))
+        elif tag == "br":
+            pending.append(" ")
+        else:
+            pending.append(_inline_text(child))
+    flush()
+
+
+def _has_block_children(node: Node) -> bool:
+    block_tags = _BLOCKS | _HEADINGS | {"ul", "ol", "blockquote", "table", "tr", "td", "pre"}
+    return any(child.tag in block_tags for child in node.iter())
+
+
+def escape_block_start(text: str) -> str:
+    """Keep a paragraph that starts like '36. ' or '- ' or '#' from reading as Markdown syntax."""
+    text = re.sub(r"^(\d+)\. ", r"\1\\. ", text)
+    if text.startswith(("- ", "> ", "#")):
+        text = "\\" + text
+    return text

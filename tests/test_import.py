@@ -1,0 +1,209 @@
+"""`gp-reader import` and `gp-reader library`: small files of each kind made for the purpose."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader import paths
+
+DATA = Path(__file__).parent / "data" / "import"
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+
+def gp(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reader", *args], capture_output=True, text=True)
+
+
+def posts() -> dict[str, dict]:
+    return {p["id"]: p for p in json.loads(gp("list", "--json").stdout)}
+
+
+def body(post_id: str) -> str:
+    return json.loads(gp("show", post_id, "--json").stdout)["body"]
+
+
+def test_feed_page_and_markdown_import_with_their_fields():
+    result = gp(
+        "import",
+        str(DATA / "blog-feed.xml"),
+        str(DATA / "post-page.html"),
+        str(DATA / "my-note.md"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "added 2" in result.stdout and "2 duplicates" in result.stdout
+    held = posts()
+    assert len(held) == 30
+    feed = held["neighbourhood-leadership-who-sits-at-the-table"]
+    assert feed["date"] == "2025-06-02" and feed["category"] == "The General Practice Blog"
+    assert "Neighbourhoods" in feed["topics"]
+    text = body(feed["id"])
+    assert "### What to ask for" in text
+    assert "- A seat for the PCN clinical directors." in text
+    assert "> Neighbourhood health is a team sport. (p4)" in text
+    note = held["notes-from-the-lmc-conference"]
+    assert note["date"] == "2025-11-20" and note["category"] == "My notes"
+    assert note["topics"][0] == "PCNs"  # a tag that names a topic comes first
+    assert body(note["id"]).startswith(
+        "### Notes from the day\n\nThe conference debated the future of the PCN DES"
+    )
+
+
+def test_a_saved_post_page_keeps_the_post_and_drops_the_site_around_it(tmp_path):
+    page = (DATA / "post-page.html").read_text(encoding="utf-8")
+    page = page.replace("Why Engage with Neighbourhoods?", "A Page Saved From the Blog")
+    (tmp_path / "page.html").write_text(page, encoding="utf-8")
+    assert gp("import", str(tmp_path / "page.html")).returncode == 0
+    post = posts()["a-page-saved-from-the-blog"]
+    assert post["date"] == "2025-05-12" and post["category"] == "The General Practice Blog"
+    text = body(post["id"])
+    assert "Neighbourhoods can be a frustrating concept." in text
+    for chrome in [
+        "Basket",
+        "cookies",
+        "Share this",
+        "Subscribe",
+        "Privacy policy",
+        "All rights reserved",
+    ]:
+        assert chrome not in text
+
+
+def test_a_feed_with_only_summaries_imports_the_summaries():
+    assert gp("import", str(DATA / "summaries.atom")).returncode == 0
+    post = posts()["arrs-roles-after-the-review"]
+    assert post["date"] == "2025-03-01"
+    assert body(post["id"]).startswith("Only a summary: the review of the Additional Roles")
+
+
+def capture_of(bundled_page: str, first_title: str, last_title: str | None) -> str:
+    text = (CORPUS / bundled_page).read_text(encoding="utf-8")
+    start = text.index(first_title)
+    end = text.index(last_title) if last_title else len(text)
+    return text[start:end]
+
+
+@pytest.mark.parametrize("kind", ["capture", "feed", "html", "markdown"])
+def test_a_duplicate_of_a_bundled_post_is_not_added_again(tmp_path, kind):
+    title = "Should PCNs be Political Footballs?"
+    short = "Two weeks ago the BMA reported that it had rejected the rescue package."
+    files = {
+        "capture": ("c.txt", capture_of("003_e9d48032e40a26cf.txt", title, None)),
+        "feed": (
+            "f.xml",
+            f"<rss version='2.0'><channel><title>x</title><item><title>{title}</title>"
+            f"<description>{short}</description></item></channel></rss>",
+        ),
+        "html": (
+            "p.html",
+            f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+            f"<p>{short} This is the start of the post as saved.</p></article></body></html>",
+        ),
+        "markdown": ("m.md", f"---\ntitle: {title}\n---\n\n{short}\n"),
+    }
+    name, text = files[kind]
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = gp("import", str(tmp_path / name))
+    assert result.returncode == 0, result.stderr
+    assert "added 0" in result.stdout and "1 duplicate" in result.stdout
+    assert len(posts()) == 28
+
+
+def test_a_fuller_text_of_a_bundled_post_replaces_it_under_the_same_id(tmp_path):
+    bundled = body("50-to-1")
+    fuller = bundled + "\n\nA closing paragraph that the capture never had, added by the author.\n"
+    (tmp_path / "full.md").write_text(
+        f"---\ntitle: 50 to 1\ndate: 2021-12-14\n---\n\n{fuller}", "utf-8"
+    )
+    gp("bookmark", "add", "50-to-1")
+    result = gp("import", str(tmp_path / "full.md"))
+    assert "1 fuller text" in result.stdout
+    held = posts()
+    assert len(held) == 28
+    assert held["50-to-1"]["date"] == "2021-12-14"  # the import supplied a date
+    assert body("50-to-1").rstrip().endswith("added by the author.")
+    bookmarks = json.loads(gp("bookmark", "list", "--json").stdout)
+    assert bookmarks[0]["id"] == "50-to-1" and not bookmarks[0]["missing"]
+
+
+@pytest.mark.parametrize("bad", ["bad-date.md", "binary.txt", "empty.md", "missing.md"])
+def test_a_file_that_cannot_be_read_is_named_and_nothing_is_added(bad):
+    result = gp("import", str(DATA / "my-note.md"), str(DATA / bad))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"gp-reader: cannot import {DATA / bad}: ")
+    assert lines[-1] == "gp-reader: nothing was imported"
+    assert "Traceback" not in result.stderr
+    assert len(posts()) == 28
+    assert not paths.library_db().exists()
+
+
+def test_reimporting_adds_nothing_and_says_so():
+    assert gp("import", str(DATA / "blog-feed.xml")).returncode == 0
+    again = gp("import", str(DATA / "blog-feed.xml"))
+    assert again.returncode == 0
+    assert "added 0" in again.stdout and "nothing new" in again.stdout
+    assert len(posts()) == 29
+
+
+def test_dry_run_reports_and_writes_nothing():
+    result = gp("import", "--dry-run", str(DATA / "blog-feed.xml"), str(DATA / "my-note.md"))
+    assert "would add 2" in result.stdout
+    assert len(posts()) == 28 and not paths.library_db().exists()
+
+
+def test_an_archive_capture_needs_its_year_and_then_dates_its_posts(tmp_path):
+    archive = (CORPUS / "004_f334e75c08f1209b.txt").read_text(encoding="utf-8")
+    (tmp_path / "archive.txt").write_text(archive, encoding="utf-8")
+    refused = gp("import", str(tmp_path / "archive.txt"))
+    assert refused.returncode == 1 and "--newest-year" in refused.stderr
+    same = gp("import", "--newest-year", "2014", str(tmp_path / "archive.txt"))
+    assert "added 0" in same.stdout and "10 duplicates" in same.stdout
+    shifted = archive.replace("Feb\n09", "Mar\n01", 1)
+    (tmp_path / "newer.txt").write_text(shifted, encoding="utf-8")
+    moved = gp("import", "--newest-year", "2014", str(tmp_path / "newer.txt"))
+    assert "added 1" in moved.stdout  # the same words on another date are another post
+
+
+def test_library_list_and_remove_and_the_index_follows(tmp_path):
+    shutil.copy(DATA / "my-note.md", tmp_path / "a.md")
+    shutil.copy(DATA / "my-note.md", tmp_path / "b.md")
+    gp("import", str(DATA / "blog-feed.xml"), str(tmp_path / "a.md"))
+    gp("import", str(tmp_path / "b.md"))  # the same note from a second file
+    listed = gp("library", "list").stdout
+    assert "blog-feed.xml" in listed and "a.md" in listed and "b.md" in listed
+    assert "team sport" in gp("search", "team sport").stdout
+    removed = gp("library", "remove", str(DATA / "blog-feed.xml"))
+    assert removed.returncode == 0 and "removed 1 post" in removed.stdout
+    assert "No results" in gp("search", "team sport").stdout
+    kept = gp("library", "remove", "a.md")
+    assert "removed 0 posts" in kept.stdout and "1 kept" in kept.stdout
+    assert "notes-from-the-lmc-conference" in posts()
+    gp("library", "remove", "b.md")
+    assert "notes-from-the-lmc-conference" not in posts()
+    unknown = gp("library", "remove", "nothing.md")
+    assert unknown.returncode == 2 and len(unknown.stderr.strip().splitlines()) == 1
+
+
+def test_ids_are_stable_so_bookmarks_survive_a_reimport():
+    gp("import", str(DATA / "my-note.md"))
+    gp("bookmark", "add", "notes-from-the-lmc-conference")
+    gp("library", "remove", "my-note.md")
+    assert json.loads(gp("bookmark", "list", "--json").stdout)[0]["missing"] is True
+    gp("import", str(DATA / "my-note.md"))
+    assert json.loads(gp("bookmark", "list", "--json").stdout)[0]["missing"] is False
+
+
+def test_a_folder_is_searched_for_importable_files(tmp_path):
+    folder = tmp_path / "saved"
+    folder.mkdir()
+    shutil.copy(DATA / "my-note.md", folder / "note.md")
+    shutil.copy(DATA / "summaries.atom", folder / "feed.atom")
+    (folder / "ignored.pdf").write_bytes(b"%PDF")
+    result = gp("import", str(folder))
+    assert result.returncode == 0 and "2 files: added 2" in result.stdout
