@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "reader.commands.glossary_cmds",
     "reader.commands.search_cmds",
     "reader.commands.library_cmds",
+    "reader.commands.related_cmds",
     "reader.commands.state_cmds",
 )
 
