@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-PARSER_VERSION = 1
+PARSER_VERSION = 2  # 2: topics counted by walking the words
 
 MONTHS = {
     m: i
