@@ -7,10 +7,12 @@ because whoosh pickles the schema (and with it the analyzers) into the index.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.analyzers import STOP_WORDS
+from whoosh.lang.porter import stem
 
 # American -> British forms that no suffix rule catches. The index and the queries both
 # use the British form, the one the corpus is written in.
@@ -103,12 +105,18 @@ def to_british(word: str) -> str:
 _POSSESSIVE_RE = re.compile(r"[’']s?$")
 
 
+@functools.lru_cache(maxsize=200_000)
+def word_form(word: str) -> str:
+    """A lower-case word without its possessive, in British spelling."""
+    return to_british(_POSSESSIVE_RE.sub("", word))
+
+
 class WordFormFilter(Filter):
     """Drop possessives (government’s -> government), spell American words the British way."""
 
     def __call__(self, tokens):
         for token in tokens:
-            token.text = to_british(_POSSESSIVE_RE.sub("", token.text))
+            token.text = word_form(token.text)
             yield token
 
 
@@ -121,7 +129,7 @@ def stemming_analyzer():
         RegexTokenizer(TOKEN_PATTERN)
         | LowercaseFilter()
         | WordFormFilter()
-        | StopFilter(stoplist=STOP_WORDS, minsize=2)
+        | StopFilter(stoplist=STOP_WORDS, minsize=STOP_MIN_SIZE)
         | StemFilter(cachesize=-1)
     )
 
@@ -129,6 +137,44 @@ def stemming_analyzer():
 def exact_analyzer():
     """Words as written (lower case, British spelling): to rank exact forms above stems."""
     return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | WordFormFilter()
+
+
+STOP_MIN_SIZE = 2  # StopFilter's minsize: shorter words are dropped as stop words
+
+
+@functools.lru_cache(maxsize=200_000)
+def _forms(token: str) -> tuple[str, str | None]:
+    """A token's exact form, and its stem (None for a stop word), as the analyzers give."""
+    form = word_form(token.lower())
+    if len(form) < STOP_MIN_SIZE or form in STOP_WORDS:
+        return form, None
+    return form, stem(form)
+
+
+_TOKEN_RE = re.compile(TOKEN_PATTERN)
+
+
+@functools.lru_cache(maxsize=4)
+def index_positions(text: str) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Word positions in `text` for the exact analyzer and for the stemming analyzer.
+
+    The same terms and positions the two analyzers give when indexing, found in one
+    pass with each distinct word analysed once: whoosh runs every token through a
+    chain of generator filters, per field, which made analysis half of index building.
+    The stemming analyzer's stop filter renumbers: after the first kept word, each
+    kept word takes the next position. tests/test_index_terms.py holds them equal.
+    Cached for the last few texts, as a post's body and title are each indexed twice.
+    """
+    exact: dict[str, list[int]] = {}
+    stemmed: dict[str, list[int]] = {}
+    kept = None
+    for position, token in enumerate(_TOKEN_RE.findall(text)):
+        form, root = _forms(token)
+        exact.setdefault(form, []).append(position)
+        if root is not None:
+            kept = position if kept is None else kept + 1
+            stemmed.setdefault(root, []).append(kept)
+    return exact, stemmed
 
 
 def keyword_analyzer():

@@ -1,0 +1,42 @@
+"""The search index's fast term extraction gives exactly what the analyzers give."""
+
+from __future__ import annotations
+
+import pytest
+from whoosh.fields import TEXT
+
+from reader.analysis import exact_analyzer, stemming_analyzer
+from reader.corpus import load_corpus
+from reader.search import IndexedText
+
+TRICKY = [
+    "",
+    "   ",
+    "The government’s plans: a PCN's DES, the ICBs’ and GPs' roles.",
+    "Organization, neighborhoods and centers; prioritize behaviour; e.g. 3.5% of £1.2bn",
+    "I a an to of — the end. A&E; 111; co-operation; e-mail; U.S.A. x y z",
+    "Ünïcödé wörds, naïve café; ’s 's ’ '",
+    "Practice practice PRACTICE practise practising practices practice’s",
+]
+
+
+def pairs():
+    for stemmed, analyzer in ((True, stemming_analyzer()), (False, exact_analyzer())):
+        yield IndexedText(stemmed=stemmed), TEXT(analyzer=analyzer)
+
+
+def terms(field, text):
+    return sorted(field.index(text))
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tricky_texts(text):
+    for fast, slow in pairs():
+        assert terms(fast, text) == terms(slow, text)
+
+
+def test_every_title_and_body_of_the_corpus():
+    for article in load_corpus(use_cache=False):
+        for fast, slow in pairs():
+            assert terms(fast, article.title) == terms(slow, article.title)
+            assert terms(fast, article.body) == terms(slow, article.body)
