@@ -15,16 +15,21 @@ from __future__ import annotations
 import calendar
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from reader.corpus import Corpus
+from reader.errors import ReaderError
+from reader.glossary import Glossary, GlossaryEntry, article_acronyms, count_posts, load_glossary
 from reader.model import Article
 from reader.state import StateStore
 
 READ_AFTER_SECONDS = 5.0  # staying on a post this long counts as reading it
 RECENT_LIMIT = 30
+RELATED_LIMIT = 5
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,8 @@ class Library:
         self._index_opener = index_opener
         self._index = None
         self._index_lock = threading.Lock()
+        self._term_counts: Counter[str] | None = None
+        self._counts_lock = threading.Lock()
         self._read = store.read_ids()
         self._bookmarked = store.bookmarked_ids()
         self._by_year: dict[str, dict[str, list[Article]]] = {}
@@ -216,6 +223,47 @@ class Library:
                 return articles[i]
             i += step
         return None
+
+    # -- glossary and related reading --------------------------------------------------
+
+    @cached_property
+    def glossary(self) -> Glossary:
+        """The acronym glossary; if it cannot be read, an empty one and a notice why."""
+        try:
+            return load_glossary()
+        except ReaderError as exc:
+            self.notices.append(f"{exc} (acronyms are not explained)")
+            return Glossary([])
+
+    def post_acronyms(self, article: Article) -> dict[str, GlossaryEntry]:
+        """The acronyms a post uses that the glossary explains, as written -> entry."""
+        found = {}
+        for acronym in article_acronyms(article):
+            entry = self.glossary.lookup(acronym)
+            if entry is not None:
+                found[acronym] = entry
+        return found
+
+    def post_glossary(self, article: Article) -> list[GlossaryEntry]:
+        """The glossary entries for a post's acronyms, each once, in the glossary's order."""
+        used = {entry.term for entry in self.post_acronyms(article).values()}
+        return [entry for entry in self.glossary if entry.term in used]
+
+    def term_counts(self) -> Counter[str]:
+        """How many posts use each glossary term (reads every body: call from a thread)."""
+        with self._counts_lock:
+            if self._term_counts is None:
+                self._term_counts = count_posts(self.corpus, self.glossary)
+            return self._term_counts
+
+    def related(self, article_id: str, limit: int = RELATED_LIMIT) -> list[Entry]:
+        """The posts most like this one, best first (opens the search index: a thread)."""
+        found = []
+        for related_id, _title, _score in self.search_index().related(article_id, limit):
+            article = self.corpus.find(related_id)
+            if article is not None:
+                found.append(Entry(article.id, article.title, article))
+        return found
 
     # -- search ----------------------------------------------------------------------
 
