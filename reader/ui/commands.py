@@ -1,4 +1,5 @@
-"""The command palette (Ctrl+P): every action, every post by title, every section."""
+"""The command palette (Ctrl+P): every action, every post by title, every section, and
+every glossary term (choosing one searches for it)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ class ReaderCommands(Provider):
             ("Next unread post", screen.action_next, "n"),
             ("Previous unread post", screen.action_previous, "N"),
             ("Show or hide the list", screen.action_toggle_sidebar, "t"),
+            ("Acronyms in the open post, explained", screen.action_acronyms, "a"),
+            ("Glossary: every acronym and how many posts use it", screen.action_glossary, "A"),
+            ("Related reading for the open post", screen.action_related, "r"),
             ("Go to unread posts", partial(screen.go_to_section, "unread"), ""),
             ("Go to recently read", partial(screen.go_to_section, "recent"), ""),
             ("Keys (help)", screen.action_help, "?"),
@@ -43,6 +47,14 @@ class ReaderCommands(Provider):
             commands.append(
                 (f"Go to topic: {topic}", partial(screen.go_to_section, f"topic:{topic}"), "")
             )
+        for entry in library.glossary:
+            commands.append(
+                (
+                    f"Search for {entry.term}: {entry.expansion}",
+                    partial(screen.search_for, entry.term),
+                    "",
+                )
+            )
         for article in library.corpus:
             commands.append(
                 (
@@ -55,7 +67,7 @@ class ReaderCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, key in self._commands():
-            if not name.startswith("Open: "):
+            if not name.startswith(("Open: ", "Search for ")):
                 yield DiscoveryHit(name, callback, help=key or None)
 
     async def search(self, query: str) -> Hits:

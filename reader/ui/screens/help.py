@@ -23,12 +23,20 @@ KEYS = [
         "next / previous match in the post while searching; else next / previous unread post",
     ),
     ("t", "show or hide the list (it folds away on narrow terminals)"),
+    ("Glossary & related", ""),
+    ("a", "the open post's acronyms (underlined), explained"),
+    ("A", "glossary: every acronym and how many posts use it"),
+    ("r", "related reading at the end of the post (r again: back)"),
     ("Searching", ""),
     ("/", "search all posts; results update as you type"),
     ("Enter", "open the highlighted (or first) result"),
     ("Esc", "leave the search, back to the list as it was"),
     ("General", ""),
-    ("Ctrl+P", "command palette: open a post by title, jump to a category or topic, theme"),
+    (
+        "Ctrl+P",
+        "command palette: open a post by title, jump to a category or topic, search for an"
+        " acronym, theme",
+    ),
     ("?", "this help"),
     ("q", "quit (Esc goes back)"),
 ]

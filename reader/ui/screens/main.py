@@ -1,7 +1,8 @@
 """The main screen: search bar, navigation tree (or results), article pane, footer.
 
 It coordinates: widgets post messages, this screen asks the Library and updates them.
-Searching runs in a thread worker, one at a time (a newer query supersedes an older one).
+Searching runs in a thread worker, one at a time (a newer query supersedes an older one);
+so does finding a post's related reading, which needs the search index.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from reader.library import READ_AFTER_SECONDS, Library
+from reader.library import READ_AFTER_SECONDS, Entry, Library
 from reader.model import Article, byline
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.nav_tree import NavTree
+from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.results_list import ResultsList
 from reader.ui.widgets.search_bar import SearchBar
 
@@ -34,6 +36,13 @@ class SearchFinished(Message):
         self.results = results
 
 
+class RelatedFound(Message):
+    def __init__(self, article_id: str, entries: list[Entry]) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.entries = entries
+
+
 class MainScreen(Screen):
     AUTO_FOCUS = "#nav"  # straight to the list: no focus hopping (and footer rebuilds) at start
     BINDINGS = [
@@ -46,6 +55,10 @@ class MainScreen(Screen):
         Binding("n", "next", "Next"),
         Binding("N", "previous", "Previous", show=False),
         Binding("t", "toggle_sidebar", "List", show=False),
+        # Not in the footer, which has no room at 80 columns: see ? and the palette.
+        Binding("a", "acronyms", "Acronyms", show=False),
+        Binding("A", "glossary", "Glossary", show=False),
+        Binding("r", "related", "Related", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -134,7 +147,9 @@ class MainScreen(Screen):
         if position is None:
             position = 0.0 if terms else self.library.position(article_id)
         self._terms = tuple(terms)
-        self.article_view.show(article, self._byline(article), self._terms, position)
+        acronyms = self.library.post_acronyms(article)
+        self.article_view.show(article, self._byline(article), self._terms, position, acronyms)
+        self._find_related(article_id)
         self.library.opened(article_id)
         if self._dwell_timer is not None:
             self._dwell_timer.stop()
@@ -176,6 +191,22 @@ class MainScreen(Screen):
         if message.at_end:
             self._set_read(message.article_id, True)
 
+    # -- related reading ------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="related", exit_on_error=False)
+    def _find_related(self, article_id: str) -> None:
+        entries = self.library.related(article_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(RelatedFound(article_id, entries))
+
+    def on_related_found(self, message: RelatedFound) -> None:
+        if self.current is not None and self.current.id == message.article_id:
+            self.article_view.show_related(message.entries)
+
+    def on_related_list_post_chosen(self, message: RelatedList.PostChosen) -> None:
+        self.open_article(message.article_id)
+        self.query_one(NavTree).select_data(("post", message.article_id))
+
     # -- searching -----------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -201,6 +232,8 @@ class MainScreen(Screen):
         if event.state == WorkerState.ERROR and event.worker.group in ("search", "warm"):
             error = event.worker.error
             self.notify(f"Search is unavailable: {error}", severity="error", timeout=10)
+        elif event.state == WorkerState.ERROR and event.worker.group == "related":
+            self.article_view.related_list.show_unavailable()
 
     def on_search_finished(self, message: SearchFinished) -> None:
         if message.text != self.query_one(SearchBar).value:
@@ -326,6 +359,44 @@ class MainScreen(Screen):
             return
         self.open_article(article.id)
         self.query_one(NavTree).select_data(("post", article.id))
+
+    def search_for(self, text: str | None) -> None:
+        """Search every post for `text` in the search bar, as if the reader typed it."""
+        if not text:
+            return
+        self.action_focus_search()
+        bar = self.query_one(SearchBar)
+        # A trailing space: the term is a finished word, not a prefix ("INT" is not "integr*").
+        bar.value = f"{text} "
+        bar.cursor_position = len(bar.value)
+
+    def action_acronyms(self) -> None:
+        from reader.ui.screens.acronyms import AcronymsPanel
+
+        if self.current is None:
+            return
+        entries = self.library.post_glossary(self.current)
+        self.app.push_screen(AcronymsPanel(self.current.title, entries), self.search_for)
+
+    def action_glossary(self) -> None:
+        from reader.ui.screens.glossary import GlossaryScreen
+
+        self.app.push_screen(GlossaryScreen(self.library), self.search_for)
+
+    def action_related(self) -> None:
+        """Into the related posts at the end of the post; again, back to the post."""
+        if self.current is None:
+            return
+        if self.narrow_list_shown:
+            self.add_class("sidebar-hidden")
+        if isinstance(self.focused, RelatedList):
+            self.article_view.focus()
+        else:
+            self.article_view.focus_related()
+
+    @property
+    def narrow_list_shown(self) -> bool:
+        return self.has_class("narrow") and not self.has_class("sidebar-hidden")
 
     def action_toggle_sidebar(self) -> None:
         self.toggle_class("sidebar-hidden")

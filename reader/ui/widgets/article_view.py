@@ -1,4 +1,5 @@
-"""The article pane: title, byline and body, with search matches marked and n/N jumps.
+"""The article pane: title, byline and body, with search matches marked and n/N jumps;
+the acronyms the glossary explains are underlined, and related reading ends the post.
 
 The body is one widget drawing rich renderables (one per Markdown block), not a widget
 per paragraph: opening a long post must take milliseconds, and mounting dozens of
@@ -8,6 +9,7 @@ widgets does not.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from rich.console import Console, ConsoleOptions, Group, RenderResult
 from rich.segment import Segment
@@ -18,10 +20,14 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from reader.glossary import find_acronym_matches
 from reader.highlight import find_match_spans
+from reader.library import Entry
 from reader.model import Article
+from reader.ui.widgets.related_list import RelatedList
 
 MATCH_STYLE = "reverse"
+ACRONYM_STYLE = Style(underline=True)  # subtle: the words stay as they are, only underlined
 BLOCK_GAP = 1  # blank lines between blocks
 
 
@@ -97,6 +103,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         super().__init__(**kwargs)
         self.article: Article | None = None
         self._terms: tuple[str, ...] = ()
+        self._acronyms: frozenset[str] = frozenset()
         self._renderables: list = []
         self._match_blocks: list[int] = []
         self._current = -1
@@ -107,14 +114,27 @@ class ArticleView(VerticalScroll, can_focus=True):
             yield Static(id="title")
             yield Static(id="byline")
             yield Static(id="article-body")
+            yield Static("Related reading", id="related-title")
+            yield RelatedList(id="related")
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._render_body())
 
-    def show(self, article: Article, byline: str, terms=(), position: float = 0.0) -> None:
-        """Show a post, marking `terms` (from a search) and scrolling to `position` (0-1)."""
+    def show(
+        self,
+        article: Article,
+        byline: str,
+        terms=(),
+        position: float = 0.0,
+        acronyms: Collection[str] = (),
+    ) -> None:
+        """Show a post, marking `terms` (from a search) and `acronyms` (as written, singular:
+        "PCN" marks "PCN" and "PCNs"), and scrolling to `position` (0-1)."""
         self.article = article
         self._terms = tuple(terms)
+        self._acronyms = frozenset(acronyms)
+        self.related_list.show_waiting()
+        self.add_class("has-article")
         self.query_one("#title", Static).update(Text(article.title))
         self.query_one("#byline", Static).update(Text(byline))
         self._render_body()
@@ -131,8 +151,8 @@ class ArticleView(VerticalScroll, can_focus=True):
         renderables = []
         self._match_blocks = []
         for n, (kind, marker, text) in enumerate(body_blocks(self.article.body)):
-            marked = self._marked(text)
-            if self._terms and len(marked.spans):
+            marked, has_match = self._marked(text)
+            if has_match:
                 self._match_blocks.append(n)
             if kind == "heading":
                 marked.stylize(heading)
@@ -149,13 +169,33 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._renderables = renderables
         self.query_one("#article-body", Static).update(Group(*_spaced(renderables)))
 
-    def _marked(self, text: str) -> Text:
+    def _marked(self, text: str) -> tuple[Text, bool]:
+        """The block's text with acronyms and search matches styled; whether it has a match."""
         rich_text = Text(text)
-        for start, end in find_match_spans(text, self._terms) if self._terms else []:
+        for match in find_acronym_matches(text) if self._acronyms else []:
+            if match.acronym in self._acronyms:
+                rich_text.stylize(ACRONYM_STYLE, match.start, match.end)
+        spans = find_match_spans(text, self._terms) if self._terms else []
+        for start, end in spans:
             rich_text.stylize(MATCH_STYLE, start, end)
-        return rich_text
+        return rich_text, bool(spans)
+
+    @property
+    def related_list(self) -> RelatedList:
+        return self.query_one(RelatedList)
+
+    def show_related(self, entries: list[Entry]) -> None:
+        self.related_list.show_entries(entries)
+
+    def focus_related(self) -> None:
+        """Into the related posts at the end of the post (scrolled into view)."""
+        self._restoring = False
+        self.scroll_end(animate=False, immediate=True)
+        self.related_list.focus()
 
     def _scroll_to_fraction(self, fraction: float) -> None:
+        if not self._restoring:
+            return  # the reader moved first (r to related reading): their place wins
         self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False, immediate=True)
         self._restoring = False
 

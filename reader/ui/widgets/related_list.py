@@ -1,0 +1,66 @@
+"""Related reading at the end of a post: five posts like it, one line each."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from reader.library import RELATED_LIMIT, Entry
+
+
+def related_prompt(title: str) -> Table:
+    """A title, wrapped under itself rather than under the marker."""
+    grid = Table.grid()
+    grid.add_column(width=2, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row("›", Text(title))
+    return grid
+
+
+class RelatedList(OptionList):
+    """Posts `PostChosen` when the reader picks a post (Enter or a click)."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+
+    class PostChosen(Message):
+        def __init__(self, article_id: str) -> None:
+            super().__init__()
+            self.article_id = article_id
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.article_ids: list[str] = []
+
+    def show_waiting(self) -> None:
+        # As many lines as the answer will take, so the page does not grow when it comes.
+        self._show_note("Finding related posts…", RELATED_LIMIT)
+
+    def show_unavailable(self) -> None:
+        self._show_note("Related posts need the search index, which is unavailable.", 1)
+
+    def show_entries(self, entries: list[Entry]) -> None:
+        self.article_ids = [e.id for e in entries]
+        self.clear_options()
+        if not entries:
+            self._show_note("No related posts.", 1)
+            return
+        self.add_options([Option(related_prompt(e.title), id=e.id) for e in entries])
+        self.highlighted = 0
+
+    def _show_note(self, note: str, lines: int) -> None:
+        self.article_ids = []
+        self.clear_options()
+        blank = [Option("", disabled=True) for _ in range(lines - 1)]
+        self.add_options([Option(Text(note, style="dim italic"), disabled=True), *blank])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id is not None:
+            self.post_message(self.PostChosen(event.option.id))
