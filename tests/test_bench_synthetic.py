@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from reader.corpus import load_corpus
+from reader import paths
+from reader.corpus import TAXONOMY, load_corpus
+from reader.topics import load_taxonomy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synthetic  # noqa: E402
@@ -43,9 +45,11 @@ def test_bodies_are_made_of_real_paragraphs(posts, real):
 
 def test_categories_topics_and_dates_follow_the_real_corpus(posts, real):
     dated = {a.category for a in real if a.date}
+    taxonomy = load_taxonomy(paths.corpus_dir() / TAXONOMY)
     assert {p.category for p in posts} <= {a.category for a in real}
     for post in posts:
-        assert post.topics and (post.date is not None) == (post.category in dated)
+        assert post.topics == taxonomy.assign(post.title, post.body)
+        assert (post.date is not None) == (post.category in dated)
     assert any(p.date is None for p in posts) and any(p.date for p in posts)
 
 
