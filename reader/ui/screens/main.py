@@ -27,6 +27,9 @@ SEARCH_DEBOUNCE_SECONDS = 0.12
 SEARCH_LIMIT = 50
 NARROW_BELOW = 60  # columns: below this the list folds away
 POSITION_SAVE_SECONDS = 1.0
+# Related reading waits this long after a post opens: paging through posts (n, n, n)
+# starts no whoosh query for the posts only passed through.
+RELATED_DELAY_SECONDS = 0.15
 
 
 class SearchFinished(Message):
@@ -68,6 +71,7 @@ class MainScreen(Screen):
         self.library = library
         self.searching = False
         self._search_timer = None
+        self._related_timer = None
         self._dwell_timer = None
         self._pending_position: tuple[str, float] | None = None
         self._terms: tuple[str, ...] = ()
@@ -149,7 +153,11 @@ class MainScreen(Screen):
         self._terms = tuple(terms)
         acronyms = self.library.post_acronyms(article)
         self.article_view.show(article, self._byline(article), self._terms, position, acronyms)
-        self._find_related(article_id)
+        if self._related_timer is not None:
+            self._related_timer.stop()
+        self._related_timer = self.set_timer(
+            RELATED_DELAY_SECONDS, lambda: self._find_related(article_id)
+        )
         self.library.opened(article_id)
         if self._dwell_timer is not None:
             self._dwell_timer.stop()
@@ -195,6 +203,8 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="related", exit_on_error=False)
     def _find_related(self, article_id: str) -> None:
+        if get_current_worker().is_cancelled:
+            return
         entries = self.library.related(article_id)
         if not get_current_worker().is_cancelled:
             self.post_message(RelatedFound(article_id, entries))
