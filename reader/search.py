@@ -40,10 +40,12 @@ META_FILE = "gp-reader-meta.json"
 LOCK_WAIT_SECONDS = 5.0
 # Above this many articles to write, builds use both cores and several segments.
 PARALLEL_BUILD_THRESHOLD = 2000
-# One file per part of a segment, not one compound file: whoosh copies each part of a
-# compound file into memory when it opens a segment, on every start and every update
-# (3,000 posts: re-open 43 -> 20 ms, one changed post 286 -> 182 ms).
-COMPOUND_SEGMENTS = False
+# Up to this many posts, a segment is one compound file, which whoosh copies into
+# memory when it opens it: lookups are then memory reads, not system calls (the bundled
+# corpus's queries about 14% faster). Above it the copying costs more, on every start
+# and update, than it saves (3,000 posts: re-open 43 -> 20 ms, one changed post 286 ->
+# 182 ms as separate files).
+COMPOUND_BELOW = 2000
 
 # Acronym <-> expansion alternatives are added on the stemmed fields only: the exact-form
 # fields just lift exact matches, and doubling the alternatives there doubles the cost.
@@ -833,7 +835,8 @@ def _sync(ix, articles: Sequence[Article], progress, known: dict | None) -> dict
     fresh_build = not known
     parallel = fresh_build and len(changed) >= PARALLEL_BUILD_THRESHOLD
     options = {"procs": 2, "multisegment": True, "limitmb": 256} if parallel else {}
-    writer = ix.writer(timeout=LOCK_WAIT_SECONDS, compound=COMPOUND_SEGMENTS, **options)
+    compound = len(wanted) < COMPOUND_BELOW
+    writer = ix.writer(timeout=LOCK_WAIT_SECONDS, compound=compound, **options)
     try:
         for article_id in stale:
             writer.delete_by_term("id", article_id)
