@@ -26,7 +26,7 @@ from whoosh.collectors import TopCollector
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
 from whoosh.formats import Positions
-from whoosh.matching import NullMatcher, WrappingMatcher
+from whoosh.matching import NullMatcher, UnionMatcher, WrappingMatcher
 from whoosh.query.spans import Span, SpanNear2
 
 from reader import paths
@@ -349,11 +349,11 @@ class SizedOr(query.Or):
     """
 
     def _matcher(self, subs, searcher, context):
-        if self.matcher_type == self.AUTO_MATCHER and searcher.doc_count_all() < TREE_UNION_BELOW:
-            tree = query.compound.DefaultOr(
-                subs, boost=self.boost, minmatch=self.minmatch, scale=self.scale
-            )
-            return tree.matcher(searcher, context)
+        small = searcher.doc_count_all() < TREE_UNION_BELOW
+        if self.matcher_type == self.AUTO_MATCHER and small and not self.scale:
+            # whoosh's DefaultOr, less its balancing of the tree by each sub-query's
+            # estimated size: on a small segment the estimates cost more than they save.
+            return self._tree_matcher(subs, UnionMatcher, searcher, context, None)
         return super()._matcher(subs, searcher, context)
 
 
@@ -562,7 +562,7 @@ class SearchIndex:
 
     def _suggest(self, searcher, text: str, skip_last: bool = False) -> str | None:
         """'Did you mean': replace words the corpus never uses with its closest words."""
-        corrector = searcher.corrector("body_exact")
+        corrector = None  # made only for a word the corpus lacks: most searches have none
         changed = False
         out = text
         words = re.findall(r"(?<![\w:])[A-Za-z]{3,}(?![\w:*~])", text)
@@ -581,6 +581,7 @@ class SearchIndex:
                 continue
             if self._glossary.lookup(word):
                 continue
+            corrector = corrector or searcher.corrector("body_exact")
             options = corrector.suggest(lowered, limit=1, maxdist=2)
             if options and options[0] != lowered:
                 out = re.sub(rf"\b{re.escape(word)}\b", options[0], out, count=1)
