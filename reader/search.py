@@ -191,6 +191,7 @@ class Expander:
 
     def __init__(self, glossary: Glossary, schema: Schema) -> None:
         self._by_field: dict[str, tuple[dict, list]] = {}
+        self._by_first: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = {}
         pairs = []
         for entry in glossary:
             phrases = [entry.expansion, *entry.also]
@@ -249,10 +250,11 @@ class Expander:
 
     def _expand_sequence(self, subqueries: list[query.Query]) -> list[query.Query]:
         """In an AND of words, a run of words spelling an expansion may also be its acronym."""
+        words = [_word_of(q) for q in subqueries]
         result: list[query.Query] = []
         i = 0
         while i < len(subqueries):
-            matched = self._match_run(subqueries, i)
+            matched = self._match_run(subqueries, words, i)
             if matched:
                 length, alternative = matched
                 result.append(alternative)
@@ -262,39 +264,52 @@ class Expander:
                 i += 1
         return result
 
-    def _match_run(self, subqueries: list[query.Query], start: int):
-        # Words typed without quotes parse as an OR across fields per word; compare texts.
-        def word_of(q):
-            if isinstance(q, query.Or):
-                texts = {s.text for s in q.subqueries if isinstance(s, query.Term)}
-                fields = {s.fieldname: s for s in q.subqueries if isinstance(s, query.Term)}
-                return fields if len(texts) >= 1 and len(fields) == len(q.subqueries) else None
-            if isinstance(q, query.Term):
-                return {q.fieldname: q}
-            return None
+    def _by_first_token(self, fieldname: str) -> dict[str, list[tuple[tuple[str, ...], str]]]:
+        """Expansions of two or more tokens by their first token, in glossary order."""
+        if fieldname not in self._by_first:
+            _, to_acronym = self._tables(fieldname)
+            index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+            for tokens, acronym in to_acronym:
+                if len(tokens) >= 2:
+                    index.setdefault(tokens[0], []).append((tokens, acronym))
+            self._by_first[fieldname] = index
+        return self._by_first[fieldname]
 
-        first = word_of(subqueries[start])
+    def _match_run(self, subqueries: list[query.Query], words: list, start: int):
+        # Each word's queries were read once (words); only expansions starting with the
+        # word are tried, not the whole glossary at every word.
+        first = words[start]
         if not first:
             return None
         for fieldname in ("body", "title"):
             if fieldname not in first:
                 continue
-            _, to_acronym = self._tables(fieldname)
-            for tokens, acronym in to_acronym:
+            for tokens, acronym in self._by_first_token(fieldname).get(first[fieldname].text, ()):
                 n = len(tokens)
-                if n < 2 or start + n > len(subqueries):
+                if start + n > len(subqueries):
                     continue
-                run = [word_of(s) for s in subqueries[start : start + n]]
+                run = words[start : start + n]
                 if (
                     all(r and fieldname in r for r in run)
                     and tuple(r[fieldname].text for r in run) == tokens
                 ):
-                    words = query.And([self.expand(s) for s in subqueries[start : start + n]])
+                    words_q = query.And([self.expand(s) for s in subqueries[start : start + n]])
                     acronym_q = query.Or(
                         [query.Term(f, acronym) for f in ("title", "body") if f in self._schema]
                     )
-                    return n, query.Or([words, acronym_q])
+                    return n, query.Or([words_q, acronym_q])
         return None
+
+
+def _word_of(q: query.Query) -> dict[str, query.Term] | None:
+    """A word typed without quotes (an OR of one term per field): its terms by field."""
+    if isinstance(q, query.Or):
+        texts = {s.text for s in q.subqueries if isinstance(s, query.Term)}
+        fields = {s.fieldname: s for s in q.subqueries if isinstance(s, query.Term)}
+        return fields if len(texts) >= 1 and len(fields) == len(q.subqueries) else None
+    if isinstance(q, query.Term):
+        return {q.fieldname: q}
+    return None
 
 
 class _AdjacentWordsMatcher(SpanNear2.SpanNear2Matcher):
