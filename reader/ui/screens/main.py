@@ -51,10 +51,10 @@ class MainScreen(Screen):
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
         Binding("escape", "back", "Back", show=False),
-        Binding("tab", "switch_pane", "Switch pane"),
+        Binding("tab", "switch_pane", "Pane"),
         Binding("b", "bookmark", "Bookmark"),
         Binding("B", "show_bookmarks", "Bookmarks", show=False),
-        Binding("m", "toggle_read", "Read/unread"),
+        Binding("m", "toggle_read", "Read"),
         Binding("n", "next", "Next"),
         Binding("N", "previous", "Previous", show=False),
         Binding("t", "toggle_sidebar", "List", show=False),
