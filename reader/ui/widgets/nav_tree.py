@@ -104,6 +104,9 @@ class NavTree(Tree[tuple[str, str]]):
     def refresh_state(self) -> None:
         """Counts and marks after a read or bookmark change; dynamic sections reloaded."""
         self._refresh_node(self.root)
+        # TreeNode.set_label repaints only the lines it finds on screen; a label changed
+        # while the tree lays out again could stay stale. Repaint the whole tree: it is cheap.
+        self.refresh()
 
     def _refresh_node(self, node: TreeNode) -> None:
         for child in list(node.children):
