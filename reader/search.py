@@ -462,8 +462,11 @@ class SearchIndex:
                 ix = _open_checked(directory, rebuild, notices)
                 meta = _read_meta(directory)
                 if rebuild or meta.get("fingerprint") != fingerprint:
-                    hashes = _sync(ix, articles, progress, meta.get("hashes"))
-                    _write_meta(directory, fingerprint, hashes)
+                    # The note of what the index holds counts only if it was written after
+                    # the last commit (a process killed between the two leaves it behind).
+                    current = meta.get("generation") == ix.latest_generation()
+                    hashes = _sync(ix, articles, progress, meta.get("hashes") if current else None)
+                    _write_meta(directory, fingerprint, hashes, ix.latest_generation())
             else:
                 ix = _open_existing(directory)
                 if ix is not None:
@@ -724,11 +727,16 @@ def _read_meta(directory: Path) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
-def _write_meta(directory: Path, fingerprint: str, hashes: dict[str, str]) -> None:
+def _write_meta(directory: Path, fingerprint: str, hashes: dict[str, str], generation: int) -> None:
     """Note what the index now holds: the next start can skip or narrow its check."""
     from reader.corpus import write_atomically
 
-    meta = {"schema_version": SCHEMA_VERSION, "fingerprint": fingerprint, "hashes": hashes}
+    meta = {
+        "schema_version": SCHEMA_VERSION,
+        "fingerprint": fingerprint,
+        "hashes": hashes,
+        "generation": generation,  # the index's commit these hashes describe
+    }
     try:
         write_atomically(directory / META_FILE, json.dumps(meta))
     except OSError:
@@ -848,21 +856,24 @@ def _sync(ix, articles: Sequence[Article], progress, known: dict | None) -> dict
     changed = [a for a in articles if known.get(a.id) != wanted[a.id]]
     if not stale and not changed:
         return wanted
-    fresh_build = not known
-    parallel = fresh_build and len(changed) >= PARALLEL_BUILD_THRESHOLD
+    # Many posts to write (a first build, or a large import into an existing index) go to
+    # two helper processes, each writing a segment of its own; the posts already indexed
+    # stay where they are. Below the threshold, one process writes them.
+    parallel = len(changed) >= PARALLEL_BUILD_THRESHOLD
     options = {"procs": 2, "multisegment": True, "limitmb": 256} if parallel else {}
     compound = len(wanted) < COMPOUND_BELOW
     writer = ix.writer(timeout=LOCK_WAIT_SECONDS, compound=compound, **options)
     try:
-        for article_id in stale:
+        # Only posts the index already holds need deleting: update_document would look
+        # every new post up first (10,000 new posts: minutes of lookups that find nothing).
+        for article_id in stale + [a.id for a in changed if a.id in known]:
             writer.delete_by_term("id", article_id)
         for n, article in enumerate(changed, start=1):
-            if fresh_build:
-                writer.add_document(**article_fields(article))
-            else:
-                writer.update_document(**article_fields(article))
+            writer.add_document(**article_fields(article))
             if progress and (n % 200 == 0 or n == len(changed)):
                 progress(n, len(changed))
+        if progress and parallel:
+            progress(len(changed), len(changed), "writing the index")  # most of a big build
     except BaseException:
         writer.cancel()
         raise

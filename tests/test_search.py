@@ -282,6 +282,53 @@ def test_changed_articles_are_updated_incrementally(corpus, tmp_path, monkeypatc
     ix.close()
 
 
+def _copies(article, n):
+    import dataclasses
+
+    return [
+        dataclasses.replace(article, id=f"{article.id}-copy-{i}", title=f"Quokkafish {i}")
+        for i in range(n)
+    ]
+
+
+def test_many_new_posts_join_an_existing_index_in_helper_processes(corpus, tmp_path, monkeypatch):
+    """An import of many posts: helper processes write them, nothing is doubled or lost."""
+    import dataclasses
+
+    directory = tmp_path / "index"
+    open_index(corpus, directory).close()
+    monkeypatch.setattr(search_mod, "PARALLEL_BUILD_THRESHOLD", 5)
+    articles = list(corpus.articles)
+    articles[1] = dataclasses.replace(articles[1], body=articles[1].body + "\n\nZebracorn.\n")
+    articles += _copies(articles[0], 12)
+    steps = []
+    ix = SearchIndex.open(articles, "grown", directory, progress=lambda *step: steps.append(step))
+    # 13 posts written (12 new, 1 changed), then the long step: the writing, named
+    assert steps[0] == (13, 13) and steps[-1] == (13, 13, "writing the index")
+    assert ix.doc_count == len(corpus) + 12
+    assert ix.search("quokkafish").total == 12
+    assert [h.id for h in ix.search("zebracorn").hits] == [articles[1].id]
+    assert ix.search("maggots").total == 1
+    ix.close()
+
+
+def test_a_note_left_by_a_process_killed_after_its_commit_is_not_trusted(corpus, tmp_path):
+    """Killed between committing new posts and noting them: they are not added twice."""
+    import json
+
+    directory = tmp_path / "index"
+    open_index(corpus, directory).close()
+    old_note = (directory / search_mod.META_FILE).read_text()
+    articles = list(corpus.articles) + _copies(corpus.articles[0], 3)
+    open_index(corpus, directory, articles).close()
+    (directory / search_mod.META_FILE).write_text(old_note)  # as if the note never came
+    assert json.loads(old_note)["hashes"].keys() == {a.id for a in corpus.articles}
+    ix = SearchIndex.open(articles, corpus.fingerprint + "y", directory)
+    assert ix.doc_count == len(articles)
+    assert ix.search("quokkafish").total == 3
+    ix.close()
+
+
 HOLD_LOCK = """
 import sys
 from pathlib import Path

@@ -49,7 +49,7 @@ def run_import(args: argparse.Namespace) -> int:
     existing = UserLibrary.open(create=False)
     rows = existing.rows() if existing else []
     options = ReadOptions(category=args.category, newest_year=args.newest_year)
-    with _progress_bar(sys.stderr.isatty()) as progress:
+    with _progress_bar(sys.stderr.isatty(), "reading") as progress:
         report, plan = plan_import(args.paths, corpus, rows, options, progress=progress)
     for path, why in report.failed:
         print(f"gp-reader: cannot import {path}: {why}", file=sys.stderr)

@@ -43,8 +43,11 @@ def _positive_int(text: str) -> int:
 
 
 @contextmanager
-def _progress_bar(enabled: bool):
-    """A rich progress bar for builds that take more than a moment (stderr, TTY only)."""
+def _progress_bar(enabled: bool, label: str = "indexing"):
+    """A rich progress bar for work that takes more than a moment (stderr, TTY only).
+
+    Yields `progress(done, total, label=None)`; a label renames the step under way.
+    """
     if not enabled:
         yield None
         return
@@ -52,15 +55,19 @@ def _progress_bar(enabled: bool):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     progress = Progress(
-        TextColumn("indexing"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         console=Console(stderr=True),
         transient=True,
     )
-    task = progress.add_task("index", total=None)
+    task = progress.add_task(label, total=None)
+
+    def update(done: int, total: int, label: str | None = None) -> None:
+        progress.update(task, completed=done, total=total, description=label or None)
+
     with progress:
-        yield lambda done, total: progress.update(task, completed=done, total=total)
+        yield update
 
 
 def _open(rebuild: bool = False):
