@@ -250,13 +250,13 @@ class Corpus:
                 names.append(article.category)
         return names
 
+    @functools.cached_property
+    def _topics(self) -> tuple[str, ...]:
+        return tuple(sorted({topic for article in self.articles for topic in article.topics}))
+
     @property
     def topics(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for article in self.articles:
-            for topic in article.topics:
-                seen.setdefault(topic, None)
-        return sorted(seen)
+        return list(self._topics)
 
     def find(self, article_id: str) -> Article | None:
         return self._by_id.get(article_id)
@@ -370,16 +370,19 @@ def merge_library(bundled: list[Article], manifest: Manifest, fingerprint: str, 
         key=lambda a: (
             order[a.category],
             a.date is None,
-            "" if a.date is None else _descending(a.date),
+            _newest_first(a.date),
             position[a.id],
         )
     )
     return Corpus(merged, manifest, f"{fingerprint}+{library.version()}", frozenset(by_id))
 
 
-def _descending(iso_date: str) -> str:
-    """A sort key that puts later ISO dates first."""
-    return "".join(chr(0x10FFFF - ord(ch)) for ch in iso_date)
+def _newest_first(iso_date: str | None) -> int:
+    """A sort key that puts later ISO dates (YYYY-MM-DD) first."""
+    try:
+        return -int(iso_date.replace("-", "")) if iso_date else 0
+    except ValueError:
+        return 0
 
 
 def _read_cache(cache: Path, fingerprint: str) -> list[Article] | None:

@@ -65,7 +65,14 @@ class Library:
         self._bookmarked = store.bookmarked_ids()
         self._by_year: dict[str, dict[str, list[Article]]] = {}
         self._undated: list[Article] = []
+        # The ids each fixed section holds (the corpus does not change while the app runs):
+        # counting a section is then set arithmetic, not a walk over every post.
+        self._ids: dict[str, frozenset[str] | set[str]] = {"all": set()}
         for article in corpus:
+            self._ids["all"].add(article.id)
+            self._ids.setdefault(f"category:{article.category}", set()).add(article.id)
+            for topic in article.topics:
+                self._ids.setdefault(f"topic:{topic}", set()).add(article.id)
             if article.date:
                 year, month = article.date[:4], article.date[:7]
                 self._by_year.setdefault(year, {}).setdefault(month, []).append(article)
@@ -202,13 +209,22 @@ class Library:
 
     def counts(self, key: str) -> tuple[int, int]:
         """(posts, unread posts) in a section; for Topics and Archive, across their parts."""
-        if key == "topics":
-            ids = {a.id for t in self.corpus.topics for a in self._articles(f"topic:{t}")}
-        elif key == "archive":
-            ids = {a.id for a in self.corpus}
-        else:
-            ids = {e.id for e in self.entries(key) if not e.missing}
+        ids = self._section_ids(key)
         return len(ids), len(ids - self._read)
+
+    def _section_ids(self, key: str) -> set[str] | frozenset[str]:
+        if key in ("all", "archive"):
+            return self._ids["all"]
+        if key == "unread":
+            return self._ids["all"] - self._read
+        if key == "topics":
+            if "topics" not in self._ids:
+                topics = [self._ids.get(f"topic:{t}", set()) for t in self.corpus.topics]
+                self._ids["topics"] = set().union(*topics)
+            return self._ids["topics"]
+        if key.startswith(("category:", "topic:")):
+            return self._ids.get(key, set())
+        return {e.id for e in self.entries(key) if not e.missing}
 
     def next_unread(self, current_id: str | None, step: int = 1) -> Article | None:
         """The next (step 1) or previous (step -1) unread post after the current one."""

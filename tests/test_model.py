@@ -1,0 +1,67 @@
+"""Article records: a stored post's body is read from disk once, and only when asked for."""
+
+from __future__ import annotations
+
+from reader.model import LazyBody, StoredArticle
+
+
+def stored(loads: list) -> StoredArticle:
+    return StoredArticle(
+        id="a-post",
+        title="A Post",
+        title_is_derived=False,
+        category="Imported",
+        site="",
+        author="Ben Gowland",
+        date=None,
+        topics=("PCNs",),
+        body=LazyBody(lambda: loads.append(1) or "The body."),
+        source="notes.md",
+        words=2,
+    )
+
+
+def test_a_stored_body_is_read_once_and_only_when_asked_for():
+    loads: list = []
+    article = stored(loads)
+    assert article.title == "A Post" and article.topics == ("PCNs",)
+    assert "body" not in article.to_json() and loads == []
+    assert article.body == "The body." and article.body == "The body."
+    assert loads == [1]
+    assert article.to_json(with_body=True)["body"] == "The body."
+
+
+def test_a_stored_article_still_says_what_it_lacks():
+    import pytest
+
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        stored([]).nope  # noqa: B018
+
+
+def test_section_counts_agree_with_the_posts_each_section_lists():
+    """The tree's counts (from per-section id sets) equal a count of what it lists."""
+    from reader import paths
+    from reader.corpus import load_corpus
+    from reader.library import Library
+    from reader.state import StateStore
+
+    corpus = load_corpus(use_cache=False)
+    library = Library(corpus, StateStore.open(paths.state_db()))
+    for article in corpus.articles[::3]:
+        library.set_read(article.id, True)
+    library.toggle_bookmark(corpus.articles[1])
+
+    def listed(key):
+        parts = library.subsections(key)
+        if parts:
+            return {i for part in parts for i in listed(part)}
+        return {e.id for e in library.entries(key) if not e.missing}
+
+    keys = library.root_sections() + library.subsections("topics") + library.subsections("archive")
+    assert "topic:PCNs" in keys and "bookmarks" in keys
+    for key in keys:
+        ids = listed(key)
+        unread = {i for i in ids if not library.is_read(i)}
+        assert library.counts(key) == (len(ids), len(unread)), key
+    assert library.counts("unread")[0] == len(corpus) - len(corpus.articles[::3])
+    library.close()
