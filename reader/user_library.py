@@ -7,6 +7,7 @@ an import. Bodies are read lazily, so thousands of posts load in milliseconds.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
@@ -43,6 +44,14 @@ CREATE TABLE IF NOT EXISTS sources (
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+# Every column but the body, in listing order: start-up lists 10,000 posts from this index
+# alone instead of stepping over each post's body in the table (about twice as fast).
+LISTING_INDEX = """
+CREATE INDEX IF NOT EXISTS posts_listing ON posts (
+    seq, id, title, title_is_derived, category, site, author, date, topics, words, sources,
+    overrides
+)
+"""
 META_COLUMNS = (
     "id, title, title_is_derived, category, site, author, date, topics, words, sources, "
     "overrides, seq"
@@ -75,6 +84,19 @@ class SourceInfo:
     posts: int
 
 
+def _json_list(text: str) -> tuple[str, ...]:
+    """A JSON list of strings as a tuple; one plain string without json's machinery."""
+    inner = text[2:-2]
+    if text[:2] == '["' and text[-2:] == '"]' and '"' not in inner and "\\" not in inner:
+        return (inner,)
+    return tuple(json.loads(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _topics(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))  # few distinct lists: posts share their topics
+
+
 def _row(values: tuple, body: str | None = None) -> PostRow:
     (id_, title, derived, category, site, author, date, topics, words, sources, overrides, seq) = (
         values
@@ -87,9 +109,9 @@ def _row(values: tuple, body: str | None = None) -> PostRow:
         site=site,
         author=author,
         date=date,
-        topics=tuple(json.loads(topics)),
+        topics=_topics(topics),
         words=words,
-        sources=tuple(json.loads(sources)),
+        sources=_json_list(sources),
         overrides=bool(overrides),
         seq=seq,
         body=body,
@@ -117,6 +139,11 @@ class UserLibrary:
             conn = _connect(path)
             with conn:
                 conn.executescript(SCHEMA)
+            try:
+                with conn:
+                    conn.execute(LISTING_INDEX)
+            except sqlite3.OperationalError:
+                pass  # a read-only library made before the index: listing is only slower
         except (OSError, sqlite3.Error) as exc:
             raise ReaderError(f"cannot open your library at {path}: {exc}") from exc
         return cls(path, conn)
