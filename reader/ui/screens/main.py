@@ -99,6 +99,10 @@ class MainScreen(Screen):
         article, position = self.library.start()
         if article is not None:
             self.open_article(article.id, position=position, focus=False)
+            # Related posts need the search index (whoosh, a worker thread): not before the
+            # first frame, which at 10,000 posts it would otherwise delay.
+            self._related_timer.pause()
+            self.call_after_refresh(self._related_timer.resume)
         self._show_notices()
         self.set_interval(POSITION_SAVE_SECONDS, self.flush_position)
         # Open (or build) the search index in the background once the first frame is up,
