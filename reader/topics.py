@@ -38,6 +38,12 @@ class Taxonomy:
     topics: tuple[str, ...]
     fallback: str
     firsts: frozenset[str]  # first words of terms (lower case, and acronyms as written)
+    # first word -> the lengths (in words) of the terms it starts, longest first
+    lengths: dict[str, tuple[int, ...]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.lengths is None:
+            object.__setattr__(self, "lengths", _lengths_by_first_word(self.terms))
 
     @property
     def patterns(self) -> dict[str, None]:
@@ -49,23 +55,27 @@ class Taxonomy:
         words = _WORD_RE.findall(text)
         lowered = [w.lower() for w in words]
         counts: Counter[str] = Counter()
-        firsts = self.firsts
-        i = 0
-        while i < len(words):
-            if lowered[i] not in firsts and words[i] not in firsts:
-                i += 1  # most words start no term: one set look-up and on
+        lengths, cased, terms = self.lengths, self.cased, self.terms
+        empty: tuple[int, ...] = ()
+        # The few words that may start a term, found in one pass at C speed.
+        pairs = enumerate(zip(words, lowered, strict=True))
+        starts = [i for i, (w, low) in pairs if low in lengths or w in lengths]
+        resume = 0  # words before this one belong to a term already counted
+        for i in starts:
+            if i < resume:
                 continue
-            for n in range(min(self.longest, len(words) - i), 0, -1):
+            candidates = lengths.get(lowered[i], empty) + lengths.get(words[i], empty)
+            for n in sorted(set(candidates), reverse=True):
+                if n > len(words) - i:
+                    continue
                 as_written = tuple(words[i : i + n])
-                key = as_written if as_written in self.cased else tuple(lowered[i : i + n])
-                topics = self.terms.get(key)
-                if topics and (key not in self.cased or key == as_written):
+                key = as_written if as_written in cased else tuple(lowered[i : i + n])
+                topics = terms.get(key)
+                if topics and (key not in cased or key == as_written):
                     for topic in topics:
                         counts[topic] += 1
-                    i += n
+                    resume = i + n
                     break
-            else:
-                i += 1
         return counts
 
     def scores(self, title: str, body: str) -> dict[str, int]:
@@ -113,3 +123,10 @@ def load_taxonomy(path: Path) -> Taxonomy:
         fallback=fallback,
         firsts=frozenset(key[0] for key in terms),
     )
+
+
+def _lengths_by_first_word(terms) -> dict[str, tuple[int, ...]]:
+    lengths: dict[str, set[int]] = {}
+    for key in terms:
+        lengths.setdefault(key[0], set()).add(len(key))
+    return {first: tuple(sorted(ns, reverse=True)) for first, ns in lengths.items()}
