@@ -7,8 +7,11 @@ the right post. If any file cannot be read, nothing at all is added.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reader import paths
@@ -20,6 +23,9 @@ from reader.topics import Taxonomy, load_taxonomy
 from reader.user_library import PostRow, UserLibrary
 
 DEFAULT_CATEGORY = "Imported"
+# From this many files on, two processes read them (parsing, word counts and topics are
+# most of an import's reading time, and each file is read on its own).
+PARALLEL_READ_FROM = 200
 
 
 @dataclass
@@ -104,27 +110,24 @@ def plan_import(
     known_sources = {s for row in library_rows for s in row.sources}
     library = {row.id: row for row in library_rows}
     planned: dict[str, PostRow] = {}
-    for n, path in enumerate(files, start=1):
-        source = str(path.resolve())
-        try:
-            kind, posts = read_file(path, options)
-        except UnreadableFile as exc:
-            report.failed.append((str(path), str(exc)))
+    for n, (path, source, read) in enumerate(_read_all(files, options, taxonomy), start=1):
+        if progress:
+            progress(n, len(files))
+        if isinstance(read, str):
+            report.failed.append((str(path), read))
             continue
-        finally:
-            if progress:
-                progress(n, len(files))
+        kind, prepared, skipped = read
+        options.skipped.extend(skipped)
         if source not in known_sources:
             plan.sources.append((source, kind))
-        for post in posts:
-            _plan_post(post, source, corpus, library, planned, report, taxonomy, options)
+        for post, words, topics in prepared:
+            _plan_post(post, words, topics, source, corpus, library, planned, report, options)
     report.skipped.extend(options.skipped)
     plan.rows = list(planned.values())
     return report, plan
 
 
-def _plan_post(post, source, corpus, library, planned, report, taxonomy, options) -> None:
-    words = count_words(post.body)
+def _plan_post(post, words, topics, source, corpus, library, planned, report, options) -> None:
     base = _base_id(post)
     candidate = base
     existing = _existing(candidate, corpus, library, planned)
@@ -132,7 +135,6 @@ def _plan_post(post, source, corpus, library, planned, report, taxonomy, options
         # Another post already has this slug: this one gets the hash of its opening.
         candidate = f"{base}-{short_hash(post.body.split(chr(10) * 2, 1)[0])}"
         existing = _existing(candidate, corpus, library, planned)
-    topics = _topics(post, taxonomy)
     if existing is None:
         planned[candidate] = PostRow(
             id=candidate,
@@ -177,6 +179,53 @@ def _plan_post(post, source, corpus, library, planned, report, taxonomy, options
     if row is not None and source not in row.sources and candidate not in planned:
         # Remember that this file holds the post too (so removing one source keeps it).
         planned[candidate] = PostRow(**{**row.__dict__, "sources": sources, "body": None})
+
+
+_Read = tuple[str, list[tuple[ImportedPost, int, tuple[str, ...]]], list[tuple[str, str]]]
+
+
+def _read_one(
+    path: Path, options: ReadOptions, taxonomy: Taxonomy
+) -> tuple[Path, str, _Read | str]:
+    """One file, read and prepared (words, topics); or why it cannot be read."""
+    source = str(path.resolve())
+    mine = replace(options, skipped=[])  # what this file skips, handed back with it
+    try:
+        kind, posts = read_file(path, mine)
+    except UnreadableFile as exc:
+        return path, source, str(exc)
+    prepared = [(post, count_words(post.body), _topics(post, taxonomy)) for post in posts]
+    return path, source, (kind, prepared, mine.skipped)
+
+
+_WORKER_ARGS: tuple[ReadOptions, Taxonomy] | None = None
+
+
+def _init_worker(options: ReadOptions, taxonomy: Taxonomy) -> None:
+    global _WORKER_ARGS
+    _WORKER_ARGS = (options, taxonomy)
+
+
+def _read_in_worker(path: Path):
+    return _read_one(path, *_WORKER_ARGS)
+
+
+def _read_all(
+    files: list[Path], options: ReadOptions, taxonomy: Taxonomy
+) -> Iterator[tuple[Path, str, _Read | str]]:
+    """Every file's reading, in the files' order (so the plan is the same either way)."""
+    forking = "fork" in multiprocessing.get_all_start_methods()
+    if len(files) < PARALLEL_READ_FROM or not forking or (os.cpu_count() or 1) < 2:
+        for path in files:
+            yield _read_one(path, options, taxonomy)
+        return
+    with ProcessPoolExecutor(
+        max_workers=2,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_init_worker,
+        initargs=(options, taxonomy),
+    ) as pool:
+        yield from pool.map(_read_in_worker, files, chunksize=16)
 
 
 def _existing(post_id, corpus, library, planned):

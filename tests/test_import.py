@@ -207,3 +207,46 @@ def test_a_folder_is_searched_for_importable_files(tmp_path):
     (folder / "ignored.pdf").write_bytes(b"%PDF")
     result = gp("import", str(folder))
     assert result.returncode == 0 and "2 files: added 2" in result.stdout
+
+
+def test_many_files_are_read_in_two_processes_with_the_same_result(tmp_path, monkeypatch):
+    """Above PARALLEL_READ_FROM files two processes read them; nothing else changes."""
+    from reader import library_import
+    from reader.corpus import load_corpus
+    from reader.importers import ReadOptions
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for name in ("blog-feed.xml", "my-note.md", "post-page.html", "summaries.atom", "bad-date.md"):
+        shutil.copy(DATA / name, folder / name)
+    for n in range(6):  # the same note six times over: one post, five duplicates
+        shutil.copy(DATA / "my-note.md", folder / f"copy-{n}.md")
+    corpus = load_corpus()
+    pools = []
+
+    class CountedPool(library_import.ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(library_import, "ProcessPoolExecutor", CountedPool)
+
+    def plan(parallel_from: int):
+        monkeypatch.setattr(library_import, "PARALLEL_READ_FROM", parallel_from)
+        seen = []
+        report, planned = library_import.plan_import(
+            [str(folder)], corpus, [], ReadOptions(), progress=lambda n, total: seen.append(n)
+        )
+        assert seen == list(range(1, 12))
+        return report, planned
+
+    one_by_one = plan(10_000)
+    assert pools == []
+    parallel = plan(2)
+    assert pools == [2] or sys.platform == "win32"  # no fork there: one by one
+    assert one_by_one == parallel
+    report, planned = parallel
+    assert [path for path, _ in report.failed] == [str(folder / "bad-date.md")]
+    notes = [source for _, source in report.duplicates if Path(source).name.endswith(".md")]
+    assert len(notes) == 6 and report.added
+    assert [row.topics for row in planned.rows] == [row.topics for row in one_by_one[1].rows]
