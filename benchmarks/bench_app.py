@@ -1,5 +1,8 @@
 """App speed: start-up against an empty Textual app, opening the longest post, 10,000 posts.
 
+(Start-up at 10,000 posts, from an imported library as a reader would have it, is
+measured by bench_import.py.)
+
     python benchmarks/bench_app.py [--runs 7] [--posts 10000]
 
 Needs tmux for the start-up part (the first full frame as a terminal shows it).
@@ -99,31 +102,7 @@ async def _open_longest(runs: int) -> dict:
     }
 
 
-# -- C and D: 10,000 posts ------------------------------------------------------------------
-
-
-def bench_large_start(jsonl: Path, runs: int) -> dict:
-    def run(args):
-        started = time.perf_counter()
-        out = subprocess.run([sys.executable, *args], capture_output=True, text=True, check=True)
-        return time.perf_counter() - started, out.stdout
-
-    run([str(HERE / "empty_app.py"), "--headless", "--exit-after-first-frame"])
-    empties, readers, phases = [], [], []
-    for _ in range(runs):
-        empties.append(
-            run([str(HERE / "empty_app.py"), "--headless", "--exit-after-first-frame"])[0]
-        )
-        wall, out = run([str(HERE / "app_start.py"), str(jsonl)])
-        readers.append(wall)
-        phases.append(json.loads(out.strip().splitlines()[-1]))
-    median_phase = {k: statistics.median(p[k] for p in phases) for k in phases[0] if k != "posts"}
-    return {
-        "empty_app_s": statistics.median(empties),
-        "gp_reader_s": statistics.median(readers),
-        "phases_s": median_phase,
-        "posts": phases[0]["posts"],
-    }
+# -- C: the tree at 10,000 posts ------------------------------------------------------------------
 
 
 async def _tree(articles) -> dict:
@@ -201,18 +180,6 @@ def main() -> None:
     from synthetic import synthetic_articles
 
     articles = synthetic_articles(args.posts)
-    jsonl = work / "posts.jsonl"
-    with jsonl.open("w", encoding="utf-8") as handle:
-        for article in articles:
-            handle.write(json.dumps(article.to_json(with_body=True), ensure_ascii=False) + "\n")
-    results["large_start"] = bench_large_start(jsonl, max(3, args.runs // 2))
-    big = results["large_start"]
-    print(
-        f"start-up at {big['posts']} posts (fresh process, headless, to first frame): "
-        f"{big['gp_reader_s']:.3f} s wall (empty app {big['empty_app_s']:.3f} s) "
-        f"(target <= 1 s) {'PASS' if big['gp_reader_s'] <= 1.0 else 'FAIL'}; phases "
-        + ", ".join(f"{k} {v:.3f}" for k, v in big["phases_s"].items())
-    )
     from reader.corpus import load_corpus
 
     results["tree_bundled"] = asyncio.run(_tree(list(load_corpus().articles)))
