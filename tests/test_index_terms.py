@@ -23,6 +23,8 @@ TRICKY = [
 def pairs():
     for stemmed, analyzer in ((True, stemming_analyzer()), (False, exact_analyzer())):
         yield IndexedText(stemmed=stemmed), TEXT(analyzer=analyzer)
+        # Frequencies without positions, as the exact-form fields keep them.
+        yield IndexedText(stemmed=stemmed, phrase=False), TEXT(analyzer=analyzer, phrase=False)
 
 
 def terms(field, text):

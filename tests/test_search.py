@@ -65,6 +65,23 @@ def test_phrases(index, corpus):
     assert len(found) < len(ids(index, "local areas"))
 
 
+@pytest.mark.parametrize(
+    "phrase", ["local authorities", "acute trust", "local providers", "feels like", "work with"]
+)
+def test_a_phrases_exact_wording_ranks_above_stemmed_variants(index, corpus, phrase):
+    # Posts with the phrase as typed come before posts with only other forms of its
+    # words ('local area', 'local authority'); the exact forms lift, as for words.
+    order = []
+    for article_id in ids(index, f'"{phrase}"'):
+        text = corpus.get(article_id).title + " " + corpus.get(article_id).body
+        if re.search(rf"\b{phrase}\b", text, re.I):
+            order.append("exact")
+        elif not all(re.search(rf"\b{w}\b", text, re.I) for w in phrase.split()):
+            order.append("variant")
+    assert "exact" in order and "variant" in order
+    assert order == sorted(order)  # 'exact' < 'variant'
+
+
 def test_or_and_not(index, corpus):
     maggots, books = set(ids(index, "maggots")), set(ids(index, "bookstores"))
     assert set(ids(index, "maggots OR bookstores")) == maggots | books

@@ -1,0 +1,121 @@
+"""reader.index_build's writers write what whoosh's own writer writes, byte for byte."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+
+from reader.corpus import load_corpus
+from reader.index_build import FastMpWriter, FastSegmentWriter
+from reader.search import article_fields, make_schema
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import synthetic  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def articles():
+    real = load_corpus(use_cache=False).articles
+    # 200 posts: common words fill several 128-posting blocks, rare ones a single one.
+    return list(real) + synthetic.synthetic_articles(200, source=real)
+
+
+def segment_files(directory: Path) -> dict[str, bytes]:
+    """Each segment file's bytes by its name less the random segment id."""
+    files = {}
+    for path in sorted(directory.iterdir()):
+        if path.suffix in (".toc", "") or path.name.endswith("WRITELOCK"):
+            continue
+        files[path.name.split(".", 1)[1]] = path.read_bytes()
+    return files
+
+
+def build(directory: Path, batches, writer_for) -> Path:
+    directory.mkdir()
+    ix = whoosh_index.create_in(str(directory), make_schema())
+    for batch, optimize in batches:
+        writer = writer_for(ix)
+        for article in batch:
+            writer.add_document(**article_fields(article))
+        writer.commit(optimize=optimize)
+    ix.close()
+    return directory
+
+
+def whoosh_writer(ix):
+    return ix.writer(compound=False)
+
+
+def fast_writer(ix):
+    return FastSegmentWriter(ix, compound=False)
+
+
+def test_a_new_segment_is_byte_for_byte_whooshs(articles, tmp_path):
+    ours = segment_files(build(tmp_path / "fast", [(articles, False)], fast_writer))
+    theirs = segment_files(build(tmp_path / "whoosh", [(articles, False)], whoosh_writer))
+    assert set(ours) == set(theirs) and "pst" in ours and "trm" in ours
+    for name in theirs:
+        assert ours[name] == theirs[name], name
+
+
+def test_merging_older_segments_in_is_byte_for_byte_whooshs(articles, tmp_path):
+    # Segments written by whoosh, then merged with new posts: the pool's generic path.
+    first, second, third = articles[:80], articles[80:160], articles[160:]
+
+    def run(name, last_writer):
+        directory = build(tmp_path / name, [(first, False), (second, False)], whoosh_writer)
+        ix = whoosh_index.open_dir(str(directory))
+        writer = last_writer(ix)
+        for article in third:
+            writer.add_document(**article_fields(article))
+        writer.commit(optimize=True)
+        ix.close()
+        return segment_files(directory)
+
+    ours, theirs = run("fast", fast_writer), run("whoosh", whoosh_writer)
+    assert set(ours) == set(theirs)
+    for name in theirs:
+        assert ours[name] == theirs[name], name
+
+
+def test_segments_name_whooshs_codec(articles, tmp_path):
+    directory = build(tmp_path / "fast", [(articles[:20], False)], fast_writer)
+    ix = whoosh_index.open_dir(str(directory))
+    (segment,) = ix._segments()
+    assert type(segment.codec()) is W3Codec  # opening never needs reader.index_build
+    ix.close()
+
+
+def index_contents(ix) -> tuple:
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        terms = sorted(
+            (
+                fieldname,
+                text,
+                reader.doc_frequency(fieldname, text),
+                reader.frequency(fieldname, text),
+            )
+            for fieldname, text in reader.all_terms()
+        )
+        stored = sorted((f["id"], sorted(f.items())) for f in searcher.all_stored_fields())
+        lengths = {name: reader.field_length(name) for name in ("title", "body", "body_exact")}
+    return terms, stored, lengths
+
+
+def test_two_build_processes_index_what_one_does(articles, tmp_path):
+    serial = build(tmp_path / "serial", [(articles, False)], fast_writer)
+
+    def two_processes(ix):
+        return FastMpWriter(ix, procs=2, batchsize=50, compound=False)
+
+    parallel = build(tmp_path / "parallel", [(articles, False)], two_processes)
+    one, two = whoosh_index.open_dir(str(serial)), whoosh_index.open_dir(str(parallel))
+    assert len(two._segments()) == 2 and two.doc_count() == len(articles)
+    assert index_contents(two) == index_contents(one)
+    one.close()
+    two.close()
