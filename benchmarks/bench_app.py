@@ -37,21 +37,20 @@ GP_READER = Path(sys.executable).parent / "gp-reader"
 def first_paint(command: str, pattern: str, timeout: float = 30.0) -> float:
     """Seconds from starting `command` in a fresh 120x40 tmux session until `pattern` shows."""
     name = "bench-" + uuid.uuid4().hex[:8]
+    tmux = ["tmux", "-L", name, "-f", "/dev/null"]  # a server of its own, no user config
     started = time.perf_counter()
-    subprocess.run(
-        ["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command], check=True
-    )
+    subprocess.run([*tmux, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", command])
     try:
         while time.perf_counter() - started < timeout:
             screen = subprocess.run(
-                ["tmux", "capture-pane", "-p", "-t", name], capture_output=True, text=True
+                [*tmux, "capture-pane", "-p", "-t", name], capture_output=True, text=True
             ).stdout
             if re.search(pattern, screen, re.S):
                 return time.perf_counter() - started
             time.sleep(0.005)  # polling the terminal: there is nothing to wait on
         raise RuntimeError(f"{pattern!r} never appeared:\n{screen}")
     finally:
-        subprocess.run(["tmux", "kill-session", "-t", name], capture_output=True)
+        subprocess.run([*tmux, "kill-server"], capture_output=True)
 
 
 def bench_start(runs: int, env_prefix: str) -> dict:
