@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection
 
 from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -79,6 +80,32 @@ class Indented:
             yield Segment((self.first if n == 0 else self.rest).ljust(indent), self.prefix_style)
             yield from line
             yield Segment.line()
+
+
+class WrappedOnce:
+    """A renderable that keeps its lines for the last width it was rendered at.
+
+    Textual renders a Static's content once to learn its height and again to draw it; a
+    long post then wraps its paragraphs once, not twice.
+    """
+
+    def __init__(self, renderable) -> None:
+        self.renderable = renderable
+        self._key: tuple | None = None
+        self._lines: list[list[Segment]] = []
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        key = (options.max_width, options.justify, options.overflow, options.no_wrap)
+        if key != self._key:
+            whole = options.update(height=None)  # the caller crops to the height it wants
+            self._lines = console.render_lines(self.renderable, whole, pad=False)
+            self._key = key
+        for line in self._lines:
+            yield from line
+            yield Segment.line()
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement.get(console, options, self.renderable)
 
 
 class ArticleView(VerticalScroll, can_focus=True):
@@ -167,7 +194,8 @@ class ArticleView(VerticalScroll, can_focus=True):
             else:
                 renderables.append(marked)
         self._renderables = renderables
-        self.query_one("#article-body", Static).update(Group(*_spaced(renderables)))
+        body = WrappedOnce(Group(*_spaced(renderables)))
+        self.query_one("#article-body", Static).update(body)
 
     def _marked(self, text: str) -> tuple[Text, bool]:
         """The block's text with acronyms and search matches styled; whether it has a match."""
