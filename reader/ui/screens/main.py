@@ -93,7 +93,6 @@ class MainScreen(Screen):
     # -- start and stop ----------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.query_one("#status").display = False
         if self.app.is_headless:
             self.query_one(SearchBar).cursor_blink = False  # steady screens for snapshots
         article, position = self.library.start()
