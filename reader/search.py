@@ -24,7 +24,6 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import qparser, query, scoring
-from whoosh.collectors import TopCollector
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.formats import Frequency, Positions
@@ -34,6 +33,7 @@ from whoosh.system import pack_uint
 
 from reader import paths
 from reader.analysis import exact_analyzer, index_positions, keyword_analyzer, stemming_analyzer
+from reader.evaluate import Evaluator
 from reader.glossary import Glossary, load_glossary
 from reader.highlight import match_regex
 from reader.index_build import FastMpWriter, FastSegmentWriter
@@ -377,6 +377,8 @@ class _AdjacentWordsMatcher(SpanNear2.SpanNear2Matcher):
 class AdjacentPhrase(query.Phrase):
     """A phrase query that matches and scores as whoosh's Phrase does, only faster."""
 
+    _evaluate_as = query.Phrase  # reader.evaluate: matched and scored as a Phrase
+
     def matcher(self, searcher, context=None):
         schema = searcher.schema
         if self.slop != 1 or self.fieldname not in schema:
@@ -406,6 +408,8 @@ class SizedOr(query.Or):
     bundled corpus has 28 posts). Large segments keep whoosh's choice.
     """
 
+    _evaluate_as = query.Or  # reader.evaluate: matched and scored as an Or
+
     def _matcher(self, subs, searcher, context):
         small = searcher.doc_count_all() < TREE_UNION_BELOW
         if self.matcher_type == self.AUTO_MATCHER and small and not self.scale:
@@ -428,6 +432,8 @@ class ExactWords(query.And):
     fields, and its exact forms count on top when the post has them all (anywhere:
     almost always as that phrase, in a post that has the stemmed phrase).
     """
+
+    _evaluate_as = query.And  # reader.evaluate: matched and scored as an And
 
     @property
     def fieldname(self) -> str:
@@ -461,9 +467,19 @@ def _exact_phrases_as_boosts(q: query.Query) -> query.Query:
 
 
 def _faster_matchers(q: query.Query) -> query.Query:
-    """The same query, with phrases and ORs that match and score alike, only faster."""
+    """The same query, with phrases and ORs that match and score alike, only faster;
+    prefixes and wildcards scored as the OR of the words they stand for.
+
+    whoosh's prefix is meant to give every post it matches one constant score, but its
+    OR does so only on segments of up to 5,000 posts and for three words or more, and
+    scores by BM25F otherwise: the same query ranked differently by segment size. Here
+    it is always BM25F, the sum over the words a post has, as on whoosh's large segments
+    (reader.evaluate does the same).
+    """
     if type(q) is query.Phrase:
         return AdjacentPhrase(q.fieldname, q.words, q.slop, q.boost, q.char_ranges)
+    if type(q) in (query.Prefix, query.Wildcard) and q.constantscore:
+        return type(q)(q.fieldname, q.text, boost=q.boost, constantscore=False)
     if q.is_leaf():
         return q
     q = q.apply(_faster_matchers)
@@ -517,6 +533,7 @@ class SearchIndex:
         self._glossary = glossary if glossary is not None else load_glossary()
         self._expander = Expander(self._glossary, ix.schema)
         self._searcher = None
+        self._evaluator: Evaluator | None = None
         # whoosh searchers are not meant for several threads at once: searches take turns.
         self._searcher_lock = threading.RLock()
         self._parser = self._make_parser(ix.schema)
@@ -633,18 +650,18 @@ class SearchIndex:
             return SearchResults(text, took, 0, (), None, notice)
         with self._searcher_lock:
             searcher = self._searcher_now()
-            # One pass scores every match and counts it. whoosh's default skips blocks
-            # and prunes sub-matchers that cannot reach the top N, which rarely pays on
-            # these queries (common words in every block) and leaves the total to a
-            # second full pass over the matches (replace=0: pruning would miscount).
-            collector = TopCollector(limit=limit, usequality=False, replace=0)
-            searcher.search_with_collector(q, collector)
-            results = collector.results()
+            if self._evaluator is None or self._evaluator.searcher is not searcher:
+                self._evaluator = Evaluator(searcher)
+            # Every match scored and counted, a term's postings at a time (whoosh's
+            # matchers take a posting at a time: see reader.evaluate).
+            scores = self._evaluator.scores(q)
+            total = len(scores)
+            best = self._evaluator.top(scores, limit)
             terms = query_terms(q)
             pattern = match_regex(terms) if snippets else None
             hits = []
-            for hit in results:
-                stored = hit.fields()
+            for docnum, score in best:
+                stored = searcher.stored_fields(docnum)
                 date = stored.get("date")
                 hits.append(
                     SearchHit(
@@ -652,12 +669,11 @@ class SearchIndex:
                         title=stored["title"],
                         category=stored["category"],
                         date=date.date().isoformat() if date else None,
-                        score=hit.score,
+                        score=score,
                         snippet=make_snippet(stored["body"], pattern) if snippets else "",
                         terms=terms,
                     )
                 )
-            total = len(results)  # counted by the collector, no second pass
             # While typing, the last word is unfinished; when nothing matches, it counts.
         suggestion = self._suggest(searcher, text, as_you_type and total > 0)
         took = (time.perf_counter() - started) * 1000

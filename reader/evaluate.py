@@ -1,0 +1,569 @@
+"""Scoring a whoosh query a term's postings at a time, not a posting at a time.
+
+whoosh matches and scores through a tree of matcher objects, moving posting by posting:
+several method calls per posting in each field, about 10 µs each time a word occurs in a
+post. On a library of 10,000 posts a common word is 20,000 postings, and multi-word
+queries several times that. Here the same query tree is evaluated with Python's own
+sets and dicts: each term's postings are read a block at a time from whoosh's posting
+file (the same W3 blocks whoosh reads), scored with whoosh's BM25F formula in one
+comprehension a block, and combined as whoosh's matchers combine them:
+
+* a term: BM25F (global idf and average field length from the top searcher, each
+  post's stored field length), times the term's boost;
+* OR: the sum of the scores of the parts that match, times its boost; AND: the sum
+  over the posts all parts match; AND MAYBE: the first part's score plus the second's
+  where it matches; AND NOT: the first part's score, less the posts of the second;
+* a phrase: the posts where its words stand one after another, scored as the sum of
+  its words' scores (whoosh's SpanNear2 intersects its words' term matchers);
+* a prefix or fuzzy term: the OR of the words it expands to in each segment (a single
+  word alone, without the boost, as whoosh does).
+
+Anything else (date ranges, NOT alone, ...) is left to whoosh's own matcher for that part
+of the tree, read posting by posting. Matching comes first, with set operations, and
+only the posts the whole query matches are scored. The posts found and their scores
+are whoosh's (tests/test_evaluate.py compares both on the real corpus and on an index of
+several segments with deleted posts), with one exception: whoosh's AND MAYBE inside an
+AND can skip past a post's optional part and leave it out of the score (an exact-form
+phrase lift lost); here it always counts. Sums may be added in another order than
+whoosh's tree adds them, so a score can differ in its last bits; ranking is by score,
+then document number, as whoosh's collector ranks.
+
+Reading a block: see _ids_and_weights (values are unpickled only for phrases).
+"""
+
+from __future__ import annotations
+
+import heapq
+import weakref
+import zlib
+from collections.abc import Callable, Collection, Iterator
+from itertools import accumulate
+from pickle import loads
+
+from whoosh import query, scoring
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.formats import Positions
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
+
+Scores = dict[int, float]
+
+# Per segment reader and field: each document's stored field length (whoosh's byte
+# encoding, decoded), read once while the segment lives.
+_LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _field_lengths(reader, fieldname: str) -> list[int]:
+    per_field = _LENGTHS.setdefault(reader, {})
+    lengths = per_field.get(fieldname)
+    if lengths is None:
+        read = reader.doc_field_length
+        lengths = [read(docnum, fieldname, 1) for docnum in range(reader.doc_count_all())]
+        per_field[fieldname] = lengths
+    return lengths
+
+
+def _blocks(matcher) -> Iterator[tuple[tuple[int, ...], object, Callable[[], tuple]]]:
+    """A term's postings a block at a time: (document numbers, weights, a function that
+    reads the block's encoded values). The values (a positional field's positions) are
+    unpickled only when asked for: see _ids_and_weights."""
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child  # deleted documents are dropped at the end
+    if type(matcher) is W3LeafMatcher:
+        while not matcher._atend:
+            data, raw = _ids_and_weights(matcher)
+            matcher._data = data
+            ids = data[0] if matcher._byteids else tuple(accumulate(data[0]))
+            matcher._read_weights()
+            yield ids, matcher._weights, _values_reader(matcher, raw)
+            matcher._next_block()
+        return
+    # Any other posting list: one posting at a time.
+    ids, weights, values = [], [], []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        values.append(matcher.value())
+        matcher.next()
+    yield tuple(ids), weights, lambda: tuple(values)
+
+
+def _values_reader(matcher, raw: bytes) -> Callable[[], tuple]:
+    fixedsize, count = matcher._fixedsize, matcher._blocklength
+
+    def read() -> tuple:
+        values = loads(raw)[2]
+        if fixedsize is None or fixedsize < 0:
+            return values
+        if fixedsize == 0:
+            return (None,) * count
+        return tuple(values[i : i + fixedsize] for i in range(0, len(values), fixedsize))
+
+    return read
+
+
+# A block is pickle.dumps((ids, weights, values), 2). In protocol 2 each bytes value is
+# pickled as _codecs.encode(text, 'latin1'): unpickling a positional field's values
+# costs ten times its ids and weights. The ids (ints) and weights (floats, or None)
+# have no GLOBAL opcode, so the first one starts the values; the pickle cut there and
+# closed with None for the values reads (ids, weights, None).
+_VALUES_START = b"c_codecs\nencode\n"
+_MARK = b"("[0]
+_NONE_TUPLE3_STOP = b"N\x87."
+
+
+def _ids_and_weights(matcher) -> tuple[tuple, bytes]:
+    """A W3 posting block's (ids, weights, None), without unpickling its values, and
+    the block's pickle."""
+    datalen = matcher._nextoffset - matcher._dataoffset
+    raw = matcher._postfile.get(matcher._dataoffset, datalen)
+    if matcher._compression:
+        raw = zlib.decompress(raw)
+    cut = raw.find(_VALUES_START)
+    if cut > 0:
+        if raw[cut - 1] == _MARK:  # the values tuple's MARK
+            cut -= 1
+        try:
+            data = loads(raw[:cut] + _NONE_TUPLE3_STOP)
+        except Exception:
+            data = None
+        if type(data) is tuple and len(data) == 3 and len(data[0]) == matcher._blocklength:
+            return data, raw
+    return loads(raw), raw
+
+
+class Match:
+    """The posts a part of a query matches, in one segment, and their scores on demand.
+
+    Matching is done first, with set operations; scores are computed only for the posts
+    the whole query matches: in an AND of words, a word's posts that another word lacks
+    are never scored.
+    """
+
+    ids: Collection[int]
+
+    def score(self, docs: Collection[int]) -> Scores:
+        """Scores of `docs`, which are all among self.ids."""
+        raise NotImplementedError
+
+
+class Given(Match):
+    """Posts scored already (by whoosh's own matcher)."""
+
+    def __init__(self, scores: Scores) -> None:
+        self.scores = scores
+        self.ids = scores.keys()
+
+    def score(self, docs: Collection[int]) -> Scores:
+        scores = self.scores
+        if len(docs) == len(scores):
+            return scores
+        return {d: scores[d] for d in docs}
+
+
+NOTHING = Given({})
+
+
+class TermMatch(Match):
+    """One term's postings: its weight in each post, scored with whoosh's BM25F."""
+
+    def __init__(self, weights: dict, idf: float, norm: list, K1: float, boost: float):
+        self.weights = weights
+        self.ids = weights.keys()
+        # With with_values: (document numbers, read their encoded values) per block
+        self.blocks: list[tuple[tuple[int, ...], Callable[[], tuple]]] = []
+        self._idf = idf
+        self._norm = norm
+        self._K1p1 = K1 + 1
+        self._boost = boost
+
+    def score(self, docs: Collection[int]) -> Scores:
+        weights = self.weights
+        items = (
+            weights.items()
+            if len(docs) == len(weights)
+            else zip(docs, map(weights.__getitem__, docs), strict=True)
+        )
+        idf, norm, K1p1, boost = self._idf, self._norm, self._K1p1, self._boost
+        # whoosh.scoring.bm25: idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))),
+        # the length part computed once per post (norm); a boost multiplies the result.
+        if boost == 1.0:
+            return {d: idf * ((w * K1p1) / (w + norm[d])) for d, w in items}
+        return {d: idf * ((w * K1p1) / (w + norm[d])) * boost for d, w in items}
+
+
+class OrMatch(Match):
+    def __init__(self, parts: list[Match], boost: float) -> None:
+        self.parts = parts
+        self.ids = set().union(*(p.ids for p in parts))
+        self._boost = boost
+
+    def score(self, docs: Collection[int]) -> Scores:
+        everything = len(docs) == len(self.ids)
+        if not isinstance(docs, set | frozenset):
+            docs = set(docs)
+        scored = [p.score(p.ids if everything else docs & p.ids) for p in self.parts]
+        return _boosted(_sum_union(scored), self._boost)
+
+
+class AndMatch(Match):
+    def __init__(self, parts: list[Match], boost: float, ids: Collection[int] | None = None):
+        self.parts = parts
+        if ids is None:
+            ordered = sorted(parts, key=lambda p: len(p.ids))
+            ids = set(ordered[0].ids)
+            for p in ordered[1:]:
+                if not ids:
+                    break
+                ids.intersection_update(p.ids)
+        self.ids = ids
+        self._boost = boost
+
+    def score(self, docs: Collection[int]) -> Scores:
+        scored = [p.score(docs) for p in self.parts]
+        first, rest = scored[0], scored[1:]
+        if len(rest) == 1:
+            (second,) = rest
+            total = {d: s + second[d] for d, s in first.items()}
+        else:
+            total = first
+            for more in rest:
+                total = {d: s + more[d] for d, s in total.items()}
+        return _boosted(total, self._boost)
+
+
+class AndMaybeMatch(Match):
+    def __init__(self, a: Match, b: Match) -> None:
+        self.a, self.b = a, b
+        self.ids = a.ids
+
+    def score(self, docs: Collection[int]) -> Scores:
+        scores = self.a.score(docs)
+        b_ids = self.b.ids
+        if not b_ids:
+            return scores
+        if not isinstance(docs, set | frozenset):
+            docs = set(docs)
+        extra = self.b.score(docs & b_ids)
+        if not extra:
+            return scores
+        return {d: (s + extra[d]) if d in extra else s for d, s in scores.items()}
+
+
+class AndNotMatch(Match):
+    def __init__(self, a: Match, b: Match) -> None:
+        self.a = a
+        self.ids = set(a.ids).difference(b.ids) if b.ids else a.ids
+
+    def score(self, docs: Collection[int]) -> Scores:
+        return self.a.score(docs)
+
+
+class Evaluator:
+    """Evaluates queries against one whoosh searcher (the top one, maybe of several
+    segments), returning {document number: score} for every post that matches."""
+
+    def __init__(self, searcher) -> None:
+        self._top = searcher
+        self._weighting = searcher.weighting
+        self._norms: dict[tuple[int, str], list[float]] = {}
+        self._context = None
+
+    @property
+    def searcher(self):
+        return self._top
+
+    def scores(self, q: query.Query) -> Scores:
+        out: Scores = {}
+        for sub, offset in self._top.leaf_searchers():
+            match = self._eval(q, sub)
+            if not match.ids:
+                continue
+            reader = sub.reader()
+            docs = match.ids
+            if reader.has_deletions():
+                docs = set(docs).difference(reader.deleted_docs_set)
+            local = match.score(docs)
+            if offset:
+                out.update({d + offset: s for d, s in local.items()})
+            else:
+                out.update(local)
+        return out
+
+    def top(self, scores: Scores, limit: int | None) -> list[tuple[int, float]]:
+        """The best `limit` (all if None), by score, ties by document number."""
+        if limit is None or len(scores) <= limit:
+            return sorted(scores.items(), key=_rank_key)
+        # Every post scoring at least the limit-th best score, then ties by number.
+        threshold = heapq.nlargest(limit, scores.values())[-1]
+        chosen = [item for item in scores.items() if item[1] >= threshold]
+        chosen.sort(key=_rank_key)
+        return chosen[:limit]
+
+    # -- the query tree -----------------------------------------------------------
+
+    def _eval(self, q: query.Query, sub) -> Match:
+        kind = type(q)
+        handler = _HANDLERS.get(kind)
+        if handler is None:
+            for cls, found in _SUBCLASS_HANDLERS:
+                if isinstance(q, cls) and getattr(q, "_evaluate_as", None) is cls:
+                    handler = found
+                    break
+        if handler is None:
+            return self._whoosh(q, sub)
+        return handler(self, q, sub)
+
+    def _whoosh(self, q: query.Query, sub) -> Match:
+        """whoosh's own matcher for this part of the query, read posting by posting."""
+        if self._context is None:
+            self._context = self._top.context()
+        m = q.matcher(sub, self._context)
+        out: Scores = {}
+        while m.is_active():
+            out[m.id()] = m.score()
+            m.next()
+        return Given(out)
+
+    def _parts(self, q: query.CompoundQuery, sub) -> list[Match] | Match:
+        subs = q.subqueries
+        if not subs:
+            return NOTHING
+        if len(subs) == 1:
+            # whoosh: a compound of one is its part's matcher, the boost left out
+            return self._eval(subs[0], sub)
+        return [self._eval(s, sub) for s in subs]
+
+    def _or(self, q: query.Or, sub) -> Match:
+        if q.minmatch or q.scale:
+            return self._whoosh(q, sub)
+        parts = self._parts(q, sub)
+        if isinstance(parts, Match):
+            return parts
+        parts = [p for p in parts if p.ids]
+        if not parts:
+            return NOTHING
+        return OrMatch(parts, q.boost)
+
+    def _and(self, q: query.And, sub) -> Match:
+        parts = self._parts(q, sub)
+        if isinstance(parts, Match):
+            return parts
+        if not all(p.ids for p in parts):
+            return NOTHING
+        match = AndMatch(parts, q.boost)
+        return match if match.ids else NOTHING
+
+    def _and_maybe(self, q: query.AndMaybe, sub) -> Match:
+        a = self._eval(q.a, sub)
+        if not a.ids:
+            return NOTHING
+        return AndMaybeMatch(a, self._eval(q.b, sub))
+
+    def _and_not(self, q: query.AndNot, sub) -> Match:
+        a = self._eval(q.a, sub)
+        if not a.ids:
+            return NOTHING
+        return AndNotMatch(a, self._eval(q.b, sub))
+
+    def _term(self, q: query.Term, sub) -> Match:
+        return self._term_match(sub, q.fieldname, q.text, q.boost)
+
+    def _multi_term(self, q: query.MultiTerm, sub) -> Match:
+        if isinstance(q, query.Prefix | query.Wildcard) and q.text in ("", "*"):
+            return self._whoosh(q, sub)  # whoosh: Every
+        if getattr(q, "constantscore", False):
+            return self._whoosh(q, sub)  # reader.search asks for scored expansions
+        fieldname = q.field()
+        words = [w for w in q._btexts(sub.reader()) if w]
+        if not words:
+            return NOTHING
+        if len(words) == 1:
+            return self._term_match(sub, fieldname, words[0], 1.0)
+        parts = [self._term_match(sub, fieldname, w, 1.0) for w in words]
+        return OrMatch([p for p in parts if p.ids], q.boost)
+
+    def _phrase(self, q: query.Phrase, sub) -> Match:
+        schema = sub.schema
+        if q.slop != 1 or q.fieldname not in schema:
+            return self._whoosh(q, sub)
+        field = schema[q.fieldname]
+        if not field.format or not field.format.supports("positions"):
+            return self._whoosh(q, sub)
+        reader = sub.reader()
+        words = []
+        for word in q.words:
+            try:
+                word = field.to_bytes(word)
+            except ValueError:
+                return NOTHING
+            if (q.fieldname, word) not in reader:
+                return NOTHING
+            words.append(word)
+        matches = [self._term_match(sub, q.fieldname, w, 1.0, with_values=True) for w in words]
+        if not all(isinstance(m, TermMatch) for m in matches):
+            return self._whoosh(q, sub)
+        candidates = AndMatch(matches, 1.0).ids
+        if not candidates:
+            return NOTHING
+        # Positions are read only from blocks that hold a candidate.
+        decode = _block_positions_decoder(field.format)
+        values = []
+        for match in matches:
+            deltas: dict = {}
+            for ids, read_values in match.blocks:
+                if not candidates.isdisjoint(ids):
+                    deltas.update(zip(ids, decode(read_values()), strict=True))
+            values.append(deltas)
+        found = set()
+        first, rest = values[0], [(offset.__rsub__, v) for offset, v in enumerate(values[1:], 1)]
+        for docnum in candidates:
+            # word i of the phrase must stand at start + i
+            starts = set(accumulate(first[docnum]))
+            for minus_offset, of_word in rest:
+                starts.intersection_update(map(minus_offset, accumulate(of_word[docnum])))
+                if not starts:
+                    break
+            if starts:
+                found.add(docnum)
+        if not found:
+            return NOTHING
+        # whoosh's phrase matcher scores as the intersection of its words' term matchers
+        return AndMatch(matches, q.boost, ids=found)
+
+    # -- one term -------------------------------------------------------------------
+
+    def _term_match(self, sub, fieldname: str, text, boost: float, with_values: bool = False):
+        schema = sub.schema
+        if fieldname not in schema:
+            return NOTHING
+        field = schema[fieldname]
+        try:
+            btext = field.to_bytes(text)
+        except ValueError:
+            return NOTHING
+        reader = sub.reader()
+        if (fieldname, btext) not in reader:
+            return NOTHING
+        weighting = self._weighting
+        if type(weighting) not in (scoring.BM25F, _cached_bm25f()) or not field.scorable:
+            return self._whoosh(query.Term(fieldname, btext, boost=boost), sub)
+        top = self._top
+        idf = top.idf(fieldname, btext)
+        avgfl = top.avg_field_length(fieldname) or 1
+        B = weighting._field_B.get(fieldname, weighting.B)
+        K1 = weighting.K1
+        weights: dict = {}
+        blocks = []
+        for ids, block_weights, read_values in _blocks(reader.postings(fieldname, btext)):
+            weights.update(zip(ids, block_weights, strict=True))
+            if with_values:
+                blocks.append((ids, read_values))
+        match = TermMatch(weights, idf, self._norm(reader, fieldname, avgfl, B, K1), K1, boost)
+        match.blocks = blocks
+        return match
+
+    def _norm(self, reader, fieldname: str, avgfl: float, B: float, K1: float) -> list[float]:
+        key = (id(reader), fieldname)
+        norm = self._norms.get(key)
+        if norm is None:
+            lengths = _field_lengths(reader, fieldname)
+            # whoosh.scoring.bm25's K1 * ((1 - B) + B * fl / avgfl), the same operations.
+            # whoosh reads no length (None) for a post without the field: no posting
+            # of the field can name that post, so its entry is never used.
+            norm = [K1 * ((1 - B) + B * fl / avgfl) if fl else 0.0 for fl in lengths]
+            self._norms[key] = norm
+        return norm
+
+
+def _block_positions_decoder(format_) -> Callable[[tuple[bytes, ...]], list]:
+    """The positions of a block's postings, as deltas, from their encoded values.
+
+    whoosh's Positions value is a count and then a pickle (protocol 2) of the position
+    deltas; unpickling them one by one costs more than matching the phrase. The block's
+    pickles, less their header and STOP, are joined inside one list (pickle's MARK ...
+    LIST) and unpickled in one call. Values of another shape go the slow way.
+    """
+    if type(format_) is not Positions:
+        return lambda values: [_deltas(format_.decode_positions(v)) for v in values]
+
+    def decode(values: tuple[bytes, ...]) -> list:
+        # Every Positions value is pack_uint(count) + pickle.dumps(deltas, 2): the
+        # protocol-2 header, the list, then STOP. Anything else fails to load as one
+        # list of lists of the right length, and is decoded value by value.
+        body = b"".join([v[_INT_SIZE + 2 : -1] for v in values])
+        try:
+            deltas = loads(b"\x80\x02(" + body + b"l.")
+        except Exception:
+            deltas = None
+        if type(deltas) is list and len(deltas) == len(values):
+            return deltas
+        return [_deltas(format_.decode_positions(v)) for v in values]
+
+    return decode
+
+
+def _deltas(positions: list[int]) -> list[int]:
+    return [b - a for a, b in zip([0, *positions], positions, strict=False)]
+
+
+_PROTOCOL_2 = b"\x80\x02"
+
+
+def _rank_key(item: tuple[int, float]) -> tuple[float, int]:
+    return (-item[1], item[0])
+
+
+def _boosted(scores: Scores, boost: float) -> Scores:
+    if boost == 1.0 or not scores:
+        return scores
+    return {d: s * boost for d, s in scores.items()}
+
+
+def _sum_union(parts: list[Scores]) -> Scores:
+    parts = [p for p in parts if p]
+    if not parts:
+        return {}
+    if len(parts) == 1:
+        return parts[0]
+    parts.sort(key=len, reverse=True)
+    out = dict(parts[0])
+    for part in parts[1:]:
+        get = out.get
+        out.update({d: (get(d) + s) if d in out else s for d, s in part.items()})
+    return out
+
+
+_BM25F_TYPES: list = []
+
+
+def _cached_bm25f():
+    """reader.search's BM25F subclass, which scores exactly as BM25F (imported late:
+    reader.search imports this module)."""
+    if not _BM25F_TYPES:
+        from reader.search import CachedLengthBM25F
+
+        _BM25F_TYPES.append(CachedLengthBM25F)
+    return _BM25F_TYPES[0]
+
+
+_HANDLERS: dict[type, Callable] = {
+    query.Term: Evaluator._term,
+    query.Or: Evaluator._or,
+    query.And: Evaluator._and,
+    query.AndMaybe: Evaluator._and_maybe,
+    query.AndNot: Evaluator._and_not,
+    query.Phrase: Evaluator._phrase,
+    query.Prefix: Evaluator._multi_term,
+    query.Wildcard: Evaluator._multi_term,
+    query.FuzzyTerm: Evaluator._multi_term,
+    query.NullQuery.__class__: lambda self, q, sub: NOTHING,
+}
+
+# reader.search's own query classes say which of these they match and score as
+# (`_evaluate_as`): a subclass with other behaviour is left to whoosh.
+_SUBCLASS_HANDLERS: tuple[tuple[type, Callable], ...] = (
+    (query.Or, Evaluator._or),
+    (query.And, Evaluator._and),
+    (query.Phrase, Evaluator._phrase),
+)
