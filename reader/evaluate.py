@@ -63,19 +63,27 @@ def _field_lengths(reader, fieldname: str) -> list[int]:
     return lengths
 
 
-def _blocks(matcher) -> Iterator[tuple[tuple[int, ...], object, Callable[[], tuple]]]:
-    """A term's postings a block at a time: (document numbers, weights, a function that
-    reads the block's encoded values). The values (a positional field's positions) are
-    unpickled only when asked for: see _ids_and_weights."""
+def _blocks(
+    matcher, positions_of=None
+) -> Iterator[tuple[tuple[int, ...], object, Callable[[], list | tuple]]]:
+    """A term's postings a block at a time: (document numbers, weights, read), where
+    read() gives the block's encoded values, or with `positions_of` (the field's
+    format) each posting's position deltas. Values are unpickled only when read: a
+    positional field's values cost ten times its ids and weights (_ids_and_weights)."""
     if isinstance(matcher, FilterMatcher):
         matcher = matcher.child  # deleted documents are dropped at the end
     if type(matcher) is W3LeafMatcher:
         while not matcher._atend:
-            data, raw = _ids_and_weights(matcher)
+            raw = _raw_block(matcher)
+            if positions_of is None:
+                data = _ids_and_weights(matcher, raw)
+                read = _values_reader(matcher, raw)
+            else:
+                data, read = _with_positions(matcher, raw, positions_of)
             matcher._data = data
             ids = data[0] if matcher._byteids else tuple(accumulate(data[0]))
             matcher._read_weights()
-            yield ids, matcher._weights, _values_reader(matcher, raw)
+            yield ids, matcher._weights, read
             matcher._next_block()
         return
     # Any other posting list: one posting at a time.
@@ -85,10 +93,22 @@ def _blocks(matcher) -> Iterator[tuple[tuple[int, ...], object, Callable[[], tup
         weights.append(matcher.weight())
         values.append(matcher.value())
         matcher.next()
-    yield tuple(ids), weights, lambda: tuple(values)
+    if positions_of is None:
+        yield tuple(ids), weights, lambda: tuple(values)
+    else:
+        decode = positions_of.decode_positions
+        yield tuple(ids), weights, lambda: [_deltas(decode(v)) for v in values]
+
+
+def _raw_block(matcher) -> bytes:
+    """The pickle of the block the matcher stands on: what its _read_data() loads."""
+    datalen = matcher._nextoffset - matcher._dataoffset
+    raw = matcher._postfile.get(matcher._dataoffset, datalen)
+    return zlib.decompress(raw) if matcher._compression else raw
 
 
 def _values_reader(matcher, raw: bytes) -> Callable[[], tuple]:
+    """whoosh's W3LeafMatcher._read_values, from the block's pickle."""
     fixedsize, count = matcher._fixedsize, matcher._blocklength
 
     def read() -> tuple:
@@ -103,22 +123,19 @@ def _values_reader(matcher, raw: bytes) -> Callable[[], tuple]:
 
 
 # A block is pickle.dumps((ids, weights, values), 2). In protocol 2 each bytes value is
-# pickled as _codecs.encode(text, 'latin1'): unpickling a positional field's values
-# costs ten times its ids and weights. The ids (ints) and weights (floats, or None)
-# have no GLOBAL opcode, so the first one starts the values; the pickle cut there and
-# closed with None for the values reads (ids, weights, None).
+# pickled as _codecs.encode(text, 'latin1'). The ids (ints) and weights (floats, or
+# None) have no GLOBAL opcode, so the first one starts the values; the pickle cut there
+# and closed with None for the values reads (ids, weights, None).
 _VALUES_START = b"c_codecs\nencode\n"
 _MARK = b"("[0]
 _NONE_TUPLE3_STOP = b"N\x87."
+# The same pickle with slice() for _codecs.encode: each value stays the text it was
+# pickled as, wrapped in a slice (about the cheapest call that takes two arguments).
+_TEXT_KEPT = b"cbuiltins\nslice\n"
 
 
-def _ids_and_weights(matcher) -> tuple[tuple, bytes]:
-    """A W3 posting block's (ids, weights, None), without unpickling its values, and
-    the block's pickle."""
-    datalen = matcher._nextoffset - matcher._dataoffset
-    raw = matcher._postfile.get(matcher._dataoffset, datalen)
-    if matcher._compression:
-        raw = zlib.decompress(raw)
+def _ids_and_weights(matcher, raw: bytes) -> tuple:
+    """A W3 posting block's (ids, weights, None), without unpickling its values."""
     cut = raw.find(_VALUES_START)
     if cut > 0:
         if raw[cut - 1] == _MARK:  # the values tuple's MARK
@@ -128,8 +145,54 @@ def _ids_and_weights(matcher) -> tuple[tuple, bytes]:
         except Exception:
             data = None
         if type(data) is tuple and len(data) == 3 and len(data[0]) == matcher._blocklength:
-            return data, raw
-    return loads(raw), raw
+            return data
+    return loads(raw)
+
+
+def _with_positions(matcher, raw: bytes, format_) -> tuple[tuple, Callable[[], list]]:
+    """A block's (ids, weights, None), and a function giving each posting's deltas."""
+    count = matcher._blocklength
+    if type(format_) is Positions:
+        try:
+            data = loads(raw.replace(_VALUES_START, _TEXT_KEPT, 1))
+        except Exception:
+            data = None
+        if (
+            type(data) is tuple
+            and len(data) == 3
+            and len(data[0]) == count
+            and type(data[2]) is tuple
+            and len(data[2]) == count
+        ):
+            texts = data[2]
+            return (data[0], data[1], None), lambda: _joined_deltas(texts, raw, format_)
+    data = loads(raw)
+    values = data[2]
+    return (data[0], data[1], None), lambda: [_deltas(format_.decode_positions(v)) for v in values]
+
+
+def _joined_deltas(texts: tuple, raw: bytes, format_) -> list:
+    """Each posting's position deltas, from its value's text (see _with_positions).
+
+    whoosh's Positions value is pack_uint(count) + pickle.dumps(deltas, 2): the count,
+    the protocol-2 header, the list, STOP. Unpickled one by one, they cost more than
+    matching the phrase: here the lists of the whole block, less count, header and
+    STOP, are joined inside one list (pickle's MARK ... LIST) and unpickled in one call.
+    Anything else fails to load as a list of as many lists, and goes whoosh's way.
+    """
+    skip = _INT_SIZE + 2
+    try:
+        body = "".join([text.start[skip:-1] for text in texts]).encode("latin-1")
+        deltas = loads(b"\x80\x02(" + body + b"l.")
+    except Exception:
+        deltas = None
+    if type(deltas) is list and len(deltas) == len(texts):
+        return deltas
+    return [_deltas(format_.decode_positions(v)) for v in loads(raw)[2]]
+
+
+def _deltas(positions: list[int]) -> list[int]:
+    return [b - a for a, b in zip([0, *positions], positions, strict=False)]
 
 
 class Match:
@@ -170,7 +233,7 @@ class TermMatch(Match):
     def __init__(self, weights: dict, idf: float, norm: list, K1: float, boost: float):
         self.weights = weights
         self.ids = weights.keys()
-        # With with_values: (document numbers, read their encoded values) per block
+        # With with_values: per block, (document numbers, read their position deltas)
         self.blocks: list[tuple[tuple[int, ...], Callable[[], tuple]]] = []
         self._idf = idf
         self._norm = norm
@@ -407,13 +470,12 @@ class Evaluator:
         if not candidates:
             return NOTHING
         # Positions are read only from blocks that hold a candidate.
-        decode = _block_positions_decoder(field.format)
         values = []
         for match in matches:
             deltas: dict = {}
-            for ids, read_values in match.blocks:
+            for ids, read_deltas in match.blocks:
                 if not candidates.isdisjoint(ids):
-                    deltas.update(zip(ids, decode(read_values()), strict=True))
+                    deltas.update(zip(ids, read_deltas(), strict=True))
             values.append(deltas)
         found = set()
         first, rest = values[0], [(offset.__rsub__, v) for offset, v in enumerate(values[1:], 1)]
@@ -455,10 +517,11 @@ class Evaluator:
         K1 = weighting.K1
         weights: dict = {}
         blocks = []
-        for ids, block_weights, read_values in _blocks(reader.postings(fieldname, btext)):
+        positions_of = field.format if with_values else None
+        for ids, block_weights, read in _blocks(reader.postings(fieldname, btext), positions_of):
             weights.update(zip(ids, block_weights, strict=True))
             if with_values:
-                blocks.append((ids, read_values))
+                blocks.append((ids, read))
         match = TermMatch(weights, idf, self._norm(reader, fieldname, avgfl, B, K1), K1, boost)
         match.blocks = blocks
         return match
@@ -474,40 +537,6 @@ class Evaluator:
             norm = [K1 * ((1 - B) + B * fl / avgfl) if fl else 0.0 for fl in lengths]
             self._norms[key] = norm
         return norm
-
-
-def _block_positions_decoder(format_) -> Callable[[tuple[bytes, ...]], list]:
-    """The positions of a block's postings, as deltas, from their encoded values.
-
-    whoosh's Positions value is a count and then a pickle (protocol 2) of the position
-    deltas; unpickling them one by one costs more than matching the phrase. The block's
-    pickles, less their header and STOP, are joined inside one list (pickle's MARK ...
-    LIST) and unpickled in one call. Values of another shape go the slow way.
-    """
-    if type(format_) is not Positions:
-        return lambda values: [_deltas(format_.decode_positions(v)) for v in values]
-
-    def decode(values: tuple[bytes, ...]) -> list:
-        # Every Positions value is pack_uint(count) + pickle.dumps(deltas, 2): the
-        # protocol-2 header, the list, then STOP. Anything else fails to load as one
-        # list of lists of the right length, and is decoded value by value.
-        body = b"".join([v[_INT_SIZE + 2 : -1] for v in values])
-        try:
-            deltas = loads(b"\x80\x02(" + body + b"l.")
-        except Exception:
-            deltas = None
-        if type(deltas) is list and len(deltas) == len(values):
-            return deltas
-        return [_deltas(format_.decode_positions(v)) for v in values]
-
-    return decode
-
-
-def _deltas(positions: list[int]) -> list[int]:
-    return [b - a for a, b in zip([0, *positions], positions, strict=False)]
-
-
-_PROTOCOL_2 = b"\x80\x02"
 
 
 def _rank_key(item: tuple[int, float]) -> tuple[float, int]:

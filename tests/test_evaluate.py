@@ -167,7 +167,7 @@ def test_block_reading_without_values_reads_the_same_ids_and_weights(index):
     checked = 0
     for fieldname in ("title", "body", "title_exact", "body_exact", "category"):
         for term in list(reader.lexicon(fieldname))[:60]:
-            ours = list(evaluate._blocks(reader.postings(fieldname, term)))
+            ours = list(evaluate._blocks(reader.postings(fieldname, term)))  # values as bytes
             theirs = reader.postings(fieldname, term)
             expected = []
             while theirs.is_active():
@@ -183,12 +183,33 @@ def test_block_reading_without_values_reads_the_same_ids_and_weights(index):
     assert checked >= 200
 
 
-def test_positions_of_a_block_decode_as_whoosh_decodes_them():
+def test_positions_read_from_blocks_are_whoosh_positions(index):
+    reader = index._searcher_now().reader()
+    fmt = reader.schema["body"].format
+    checked = 0
+    for term in list(reader.lexicon("body"))[::7][:150]:
+        theirs = reader.postings("body", term)
+        expected = []
+        while theirs.is_active():
+            expected.append((theirs.id(), theirs.value_as("positions")))
+            theirs.next()
+        got = [
+            (docnum, list(evaluate.accumulate(deltas)))
+            for ids, _, read in evaluate._blocks(reader.postings("body", term), fmt)
+            for docnum, deltas in zip(ids, read(), strict=True)
+        ]
+        assert got == expected, term
+        checked += 1
+    assert checked >= 100
+
+
+def test_positions_of_another_shape_are_decoded_as_whoosh_decodes_them():
     fmt = Positions()
     lists = [[3], [1, 2, 900], list(range(0, 5000, 7)), [70000, 70001]]
     values = tuple(fmt.encode(p) for p in lists)
-    decode = evaluate._block_positions_decoder(fmt)
-    assert [list(evaluate.accumulate(d)) for d in decode(values)] == lists
-    # A value in another shape (a newer pickle protocol) is decoded the slow way.
-    odd = values[:1] + (values[1][:4] + pickle.dumps([1, 1, 898], 4),)
-    assert [list(evaluate.accumulate(d)) for d in decode(odd)] == [[3], [1, 2, 900]]
+    # the second value pickled with a newer protocol than whoosh's
+    values = values[:1] + (values[1][:4] + pickle.dumps([1, 1, 898], 4),) + values[2:]
+    raw = pickle.dumps(((0, 1, 1, 1), (1.0, 3.0, 715.0, 2.0), values), 2)
+    texts = pickle.loads(raw.replace(evaluate._VALUES_START, evaluate._TEXT_KEPT, 1))[2]
+    deltas = evaluate._joined_deltas(texts, raw, fmt)
+    assert [list(evaluate.accumulate(d)) for d in deltas] == lists
