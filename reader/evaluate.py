@@ -477,8 +477,16 @@ class Evaluator:
                 if not candidates.isdisjoint(ids):
                     deltas.update(zip(ids, read_deltas(), strict=True))
             values.append(deltas)
-        found = set()
         first, rest = values[0], [(offset.__rsub__, v) for offset, v in enumerate(values[1:], 1)]
+        if len(rest) == 1:  # two words, the usual phrase: one set, one C-level test a post
+            ((minus_one, second),) = rest
+            found = {
+                d
+                for d in candidates
+                if not set(accumulate(first[d])).isdisjoint(map(minus_one, accumulate(second[d])))
+            }
+            return AndMatch(matches, q.boost, ids=found) if found else NOTHING
+        found = set()
         for docnum in candidates:
             # word i of the phrase must stand at start + i
             starts = set(accumulate(first[docnum]))
