@@ -213,3 +213,16 @@ def test_positions_of_another_shape_are_decoded_as_whoosh_decodes_them():
     texts = pickle.loads(raw.replace(evaluate._VALUES_START, evaluate._TEXT_KEPT, 1))[2]
     deltas = evaluate._joined_deltas(texts, raw, fmt)
     assert [list(evaluate.accumulate(d)) for d in deltas] == lists
+
+
+def test_field_lengths_read_at_once_are_whoosh_lengths(segmented):
+    checked = 0
+    for sub, _ in segmented._searcher_now().leaf_searchers():
+        reader = sub.reader()
+        for fieldname in ("title", "body", "title_exact", "body_exact", "category", "topic"):
+            stored = evaluate._length_bytes(reader, fieldname)
+            assert stored is not None and len(stored) == reader.doc_count_all()
+            decoded = [evaluate.byte_to_length(b) if b else None for b in stored]
+            assert decoded == evaluate._field_lengths(reader, fieldname), fieldname
+            checked += 1
+    assert checked == 18
