@@ -325,40 +325,44 @@ def merge_library(bundled: list[Article], manifest: Manifest, fingerprint: str, 
     by_id = {a.id: a for a in bundled}
     merged = list(bundled)
     index = {a.id: n for n, a in enumerate(merged)}
-    for row in library.rows():
-        load = functools.partial(library.body, row.id)
-        if row.overrides and row.id in by_id:
-            base = by_id[row.id]
-            merged[index[row.id]] = StoredArticle(
+    body = library.body
+    for row in library.listing():
+        post_id, title, derived, category, site, author, date, topics, words, sources, overrides = (
+            row
+        )
+        load = functools.partial(body, post_id)
+        if overrides and post_id in by_id:
+            base = by_id[post_id]
+            merged[index[post_id]] = StoredArticle(
                 id=base.id,
                 title=base.title,
                 title_is_derived=base.title_is_derived,
                 category=base.category,
                 site=base.site,
                 author=base.author,
-                date=base.date or row.date,
-                topics=row.topics or base.topics,
+                date=base.date or date,
+                topics=topics or base.topics,
                 body=LazyBody(load),
-                source=", ".join([base.source, *row.sources]),
-                words=row.words,
+                source=", ".join([base.source, *sources]),
+                words=words,
             )
             continue
-        if row.id in index:
+        if post_id in index:
             continue  # cannot happen through `gp-reader import`; never show a post twice
-        index[row.id] = len(merged)
+        index[post_id] = len(merged)
         merged.append(
-            StoredArticle(
-                id=row.id,
-                title=row.title,
-                title_is_derived=row.title_is_derived,
-                category=row.category,
-                site=row.site,
-                author=row.author,
-                date=row.date,
-                topics=row.topics,
-                body=LazyBody(load),
-                source=", ".join(row.sources),
-                words=row.words,
+            StoredArticle.lazy(
+                load,
+                id=post_id,
+                title=title,
+                title_is_derived=derived,
+                category=category,
+                site=site,
+                author=author,
+                date=date,
+                topics=topics,
+                source=", ".join(sources),
+                words=words,
             )
         )
     order = {name: n for n, name in enumerate(c.name for c in manifest.categories)}

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -163,6 +163,31 @@ class UserLibrary:
         with self._lock:
             cursor = self._conn.execute(f"SELECT {META_COLUMNS} FROM posts ORDER BY seq")
             return [_row(values) for values in cursor]
+
+    def listing(self) -> Iterator[tuple]:
+        """Every post as the app lists it, in import order, without bodies or PostRows:
+        (id, title, title_is_derived, category, site, author, date, topics, words,
+        sources, overrides), topics and sources as tuples. The app's start at 10,000
+        posts spent a third of its loading time making PostRows it threw away."""
+        with self._lock:
+            cursor = self._conn.execute(f"SELECT {META_COLUMNS} FROM posts ORDER BY seq")
+            found = cursor.fetchall()
+        for values in found:
+            id_, title, derived, category, site, author, date, topics = values[:8]
+            words, sources, overrides = values[8:11]
+            yield (
+                id_,
+                title,
+                bool(derived),
+                category,
+                site,
+                author,
+                date,
+                _topics(topics),
+                words,
+                _json_list(sources),
+                bool(overrides),
+            )
 
     def body(self, post_id: str) -> str:
         """A post's body, on this thread's own connection (the app reads from workers)."""

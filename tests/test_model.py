@@ -31,6 +31,18 @@ def test_a_stored_body_is_read_once_and_only_when_asked_for():
     assert article.to_json(with_body=True)["body"] == "The body."
 
 
+def test_a_stored_article_made_lazily_equals_one_made_by_its_constructor():
+    loads: list = []
+    made = stored(loads)
+    fields = made.to_json()
+    fields["topics"] = tuple(fields["topics"])
+    quick = StoredArticle.lazy(lambda: loads.append(2) or "The body.", **fields)
+    assert quick.to_json() == made.to_json() and loads == []
+    assert quick.body == "The body." and quick.body == "The body." and loads == [2]
+    assert quick == made and loads == [2, 1]  # equal, bodies included
+    assert repr(quick) == repr(made)
+
+
 def test_a_stored_article_still_says_what_it_lacks():
     import pytest
 
