@@ -36,7 +36,7 @@ from __future__ import annotations
 import heapq
 import weakref
 import zlib
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from itertools import accumulate
 from pickle import loads
 
@@ -170,7 +170,9 @@ def _ids_and_weights(matcher, raw: bytes) -> tuple:
 
 
 def _with_positions(matcher, raw: bytes, format_) -> tuple[tuple, Callable[[], list]]:
-    """A block's (ids, weights, None), and a function giving each posting's deltas."""
+    """A block's (ids, weights, None), and a function giving each posting's position
+    deltas: as the text of its encoded value (decoded by value_deltas when a phrase
+    needs that post), or as a list."""
     count = matcher._blocklength
     if type(format_) is Positions:
         try:
@@ -184,31 +186,34 @@ def _with_positions(matcher, raw: bytes, format_) -> tuple[tuple, Callable[[], l
             and type(data[2]) is tuple
             and len(data[2]) == count
         ):
-            texts = data[2]
-            return (data[0], data[1], None), lambda: _joined_deltas(texts, raw, format_)
+            texts = [kept.start for kept in data[2]]
+            if all(type(text) is str for text in texts):
+                return (data[0], data[1], None), lambda: texts
     data = loads(raw)
     values = data[2]
     return (data[0], data[1], None), lambda: [_deltas(format_.decode_positions(v)) for v in values]
 
 
-def _joined_deltas(texts: tuple, raw: bytes, format_) -> list:
-    """Each posting's position deltas, from its value's text (see _with_positions).
+def value_deltas(value: str | list[int]) -> Iterable[int]:
+    """A post's position deltas from its Positions value's text (see _with_positions).
 
-    whoosh's Positions value is pack_uint(count) + pickle.dumps(deltas, 2): the count,
-    the protocol-2 header, the list, STOP. Unpickled one by one, they cost more than
-    matching the phrase: here the lists of the whole block, less count, header and
-    STOP, are joined inside one list (pickle's MARK ... LIST) and unpickled in one call.
-    Anything else fails to load as a list of as many lists, and goes whoosh's way.
+    The value is pack_uint(count) + pickle.dumps(deltas, 2). With every delta under 256
+    (almost all: positions within a post's words) that pickle is fixed in shape, so the
+    deltas are every other character: ']q\\x00(' then 'K' and a byte per delta, then
+    'e.'; one delta is ']q\\x00K' + byte + 'a.'. Read so, not unpickled value by
+    value, a phrase's positions cost a slice each. Any other shape is unpickled.
     """
-    skip = _INT_SIZE + 2
-    try:
-        body = "".join([text.start[skip:-1] for text in texts]).encode("latin-1")
-        deltas = loads(b"\x80\x02(" + body + b"l.")
-    except Exception:
-        deltas = None
-    if type(deltas) is list and len(deltas) == len(texts):
-        return deltas
-    return [_deltas(format_.decode_positions(v)) for v in loads(raw)[2]]
+    if type(value) is not str:
+        return value  # already deltas
+    if value[4:9] == _LIST_START:
+        if value[9:10] == "(" and value[-2:] == "e." and not value[10:-2:2].strip("K"):
+            return value[11:-2:2].encode("latin-1")
+        if len(value) == 13 and value[9] == "K" and value[11:] == "a.":
+            return value[10].encode("latin-1")
+    return loads(value[_INT_SIZE:].encode("latin-1"))
+
+
+_LIST_START = "\x80\x02]q\x00"  # protocol 2, an empty list, memo 0
 
 
 def _deltas(positions: list[int]) -> list[int]:
@@ -503,15 +508,18 @@ class Evaluator:
             found = {
                 d
                 for d in candidates
-                if not set(accumulate(first[d])).isdisjoint(map(minus_one, accumulate(second[d])))
+                if not set(accumulate(value_deltas(first[d]))).isdisjoint(
+                    map(minus_one, accumulate(value_deltas(second[d])))
+                )
             }
             return AndMatch(matches, q.boost, ids=found) if found else NOTHING
         found = set()
         for docnum in candidates:
             # word i of the phrase must stand at start + i
-            starts = set(accumulate(first[docnum]))
+            starts = set(accumulate(value_deltas(first[docnum])))
             for minus_offset, of_word in rest:
-                starts.intersection_update(map(minus_offset, accumulate(of_word[docnum])))
+                positions = accumulate(value_deltas(of_word[docnum]))
+                starts.intersection_update(map(minus_offset, positions))
                 if not starts:
                     break
             if starts:

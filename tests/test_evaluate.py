@@ -194,25 +194,35 @@ def test_positions_read_from_blocks_are_whoosh_positions(index):
             expected.append((theirs.id(), theirs.value_as("positions")))
             theirs.next()
         got = [
-            (docnum, list(evaluate.accumulate(deltas)))
+            (docnum, list(evaluate.accumulate(evaluate.value_deltas(value))))
             for ids, _, read in evaluate._blocks(reader.postings("body", term), fmt)
-            for docnum, deltas in zip(ids, read(), strict=True)
+            for docnum, value in zip(ids, read(), strict=True)
         ]
         assert got == expected, term
         checked += 1
     assert checked >= 100
 
 
-def test_positions_of_another_shape_are_decoded_as_whoosh_decodes_them():
+def test_positions_of_every_shape_are_decoded_as_whoosh_decodes_them():
     fmt = Positions()
-    lists = [[3], [1, 2, 900], list(range(0, 5000, 7)), [70000, 70001]]
-    values = tuple(fmt.encode(p) for p in lists)
-    # the second value pickled with a newer protocol than whoosh's
-    values = values[:1] + (values[1][:4] + pickle.dumps([1, 1, 898], 4),) + values[2:]
-    raw = pickle.dumps(((0, 1, 1, 1), (1.0, 3.0, 715.0, 2.0), values), 2)
+    lists = [
+        [3],  # one delta
+        [0],
+        [1, 2, 3, 75, 101],  # 'K' (75) and 'e' (101) as deltas
+        [1, 2, 900],  # a delta over 255
+        list(range(0, 2600, 2)),  # over 1,000 deltas: pickled in several batches
+        [70000, 70001],
+        [5, 300, 301, 302],
+    ]
+    values = [fmt.encode(p) for p in lists]
+    values.append(values[1][:4] + pickle.dumps([1, 1, 898], 4))  # a newer protocol
+    lists.append([1, 2, 900])
+    raw = pickle.dumps((tuple(range(len(values))), None, tuple(values)), 2)
     texts = pickle.loads(raw.replace(evaluate._VALUES_START, evaluate._TEXT_KEPT, 1))[2]
-    deltas = evaluate._joined_deltas(texts, raw, fmt)
-    assert [list(evaluate.accumulate(d)) for d in deltas] == lists
+    for text, expected in zip(texts, lists, strict=True):
+        deltas = evaluate.value_deltas(text.start)
+        assert list(evaluate.accumulate(deltas)) == expected
+    assert evaluate.value_deltas([1, 2]) == [1, 2]  # already deltas
 
 
 def test_field_lengths_read_at_once_are_whoosh_lengths(segmented):
