@@ -472,22 +472,12 @@ class Evaluator:
         return OrMatch([p for p in parts if p.ids], q.boost)
 
     def _phrase(self, q: query.Phrase, sub) -> Match:
-        schema = sub.schema
-        if q.slop != 1 or q.fieldname not in schema:
+        field = positional_field(sub.schema, q)
+        if field is None:
             return self._whoosh(q, sub)
-        field = schema[q.fieldname]
-        if not field.format or not field.format.supports("positions"):
-            return self._whoosh(q, sub)
-        reader = sub.reader()
-        words = []
-        for word in q.words:
-            try:
-                word = field.to_bytes(word)
-            except ValueError:
-                return NOTHING
-            if (q.fieldname, word) not in reader:
-                return NOTHING
-            words.append(word)
+        words = phrase_terms(field, q.fieldname, q.words, sub.reader())
+        if words is None:
+            return NOTHING
         matches = [self._term_match(sub, q.fieldname, w, 1.0, with_values=True) for w in words]
         if not all(isinstance(m, TermMatch) for m in matches):
             return self._whoosh(q, sub)
@@ -581,6 +571,32 @@ class Evaluator:
                 norm = [K1 * ((1 - B) + B * fl / avgfl) if fl else 0.0 for fl in lengths]
             self._norms[key] = norm
         return norm
+
+
+def positional_field(schema, phrase: query.Phrase):
+    """The field of a phrase of adjacent words (slop 1) on a field with positions, or
+    None for any other phrase (left to whoosh's own phrase matching)."""
+    if phrase.slop != 1 or phrase.fieldname not in schema:
+        return None
+    field = schema[phrase.fieldname]
+    if not field.format or not field.format.supports("positions"):
+        return None
+    return field
+
+
+def phrase_terms(field, fieldname: str, words, reader) -> list[bytes] | None:
+    """A phrase's words as the field's terms; None when one of them is not in the
+    segment (the phrase matches nothing there)."""
+    terms = []
+    for word in words:
+        try:
+            term = field.to_bytes(word)
+        except ValueError:
+            return None
+        if (fieldname, term) not in reader:
+            return None
+        terms.append(term)
+    return terms
 
 
 def _rank_key(item: tuple[int, float]) -> tuple[float, int]:

@@ -33,7 +33,7 @@ from whoosh.system import pack_uint
 
 from reader import paths
 from reader.analysis import exact_analyzer, index_positions, keyword_analyzer, stemming_analyzer
-from reader.evaluate import Evaluator
+from reader.evaluate import Evaluator, phrase_terms, positional_field
 from reader.glossary import Glossary, load_glossary
 from reader.highlight import match_regex
 from reader.index_build import FastMpWriter, FastSegmentWriter
@@ -380,22 +380,13 @@ class AdjacentPhrase(query.Phrase):
     _evaluate_as = query.Phrase  # reader.evaluate: matched and scored as a Phrase
 
     def matcher(self, searcher, context=None):
-        schema = searcher.schema
-        if self.slop != 1 or self.fieldname not in schema:
-            return super().matcher(searcher, context)
-        field = schema[self.fieldname]
-        if not field.format or not field.format.supports("positions"):
-            return super().matcher(searcher, context)  # whoosh's own error
-        reader = searcher.reader()
-        matchers = []
-        for word in self.words:
-            try:
-                word = field.to_bytes(word)
-            except ValueError:
-                return NullMatcher()
-            if (self.fieldname, word) not in reader:
-                return NullMatcher()
-            matchers.append(query.Term(self.fieldname, word).matcher(searcher, context))
+        field = positional_field(searcher.schema, self)
+        if field is None:
+            return super().matcher(searcher, context)  # whoosh's own (or its error)
+        terms = phrase_terms(field, self.fieldname, self.words, searcher.reader())
+        if terms is None:
+            return NullMatcher()
+        matchers = [query.Term(self.fieldname, t).matcher(searcher, context) for t in terms]
         m = _AdjacentWordsMatcher(matchers)
         return m if self.boost == 1.0 else WrappingMatcher(m, boost=self.boost)
 

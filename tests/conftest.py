@@ -24,6 +24,26 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     return root
 
 
+@pytest.fixture(scope="module")
+def corpus():
+    """The bundled corpus, read from its pages (not the cache), once a test module."""
+    from reader.corpus import load_corpus
+
+    return load_corpus(use_cache=False)
+
+
+@pytest.fixture(scope="module")
+def index(corpus, tmp_path_factory):
+    """The bundled corpus's search index, built in a directory of its own, once a module."""
+    from reader.search import SearchIndex
+
+    ix = SearchIndex.open(
+        corpus.articles, corpus.fingerprint, tmp_path_factory.mktemp("ix") / "index"
+    )
+    yield ix
+    ix.close()
+
+
 @pytest.fixture
 def corpus_copy(tmp_path: Path) -> Path:
     """A writable copy of the bundled corpus directory."""

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 import tomllib
 
-import pytest
-
 from reader import paths
 from reader.corpus import load_corpus
 from reader.parse import _FLATTENED_ITEM_RE, is_chrome
@@ -48,11 +46,6 @@ ARCHIVE_DATES = [
     "2013-07-19",
     "2013-07-08",
 ]
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(use_cache=False)
 
 
 def by_title(corpus, title):

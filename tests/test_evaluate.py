@@ -16,7 +16,6 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
 
 from reader import evaluate
-from reader.corpus import load_corpus
 from reader.evaluate import Evaluator
 from reader.search import SearchIndex, article_fields, make_schema
 
@@ -72,20 +71,6 @@ def assert_same(expected: dict[int, float], got: dict[int, float], text: str) ->
     for docnum, score in expected.items():
         # sums may be added in another order: the last bits may differ
         assert got[docnum] == pytest.approx(score, rel=1e-12, abs=1e-12), (text, docnum)
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(use_cache=False)
-
-
-@pytest.fixture(scope="module")
-def index(corpus, tmp_path_factory):
-    ix = SearchIndex.open(
-        corpus.articles, corpus.fingerprint, tmp_path_factory.mktemp("ix") / "index"
-    )
-    yield ix
-    ix.close()
 
 
 @pytest.mark.parametrize("as_you_type", [False, True])

@@ -13,7 +13,6 @@ import pytest
 
 from reader import paths
 from reader.cli import main
-from reader.corpus import load_corpus
 from reader.errors import ReaderError
 from reader.glossary import (
     Glossary,
@@ -38,11 +37,6 @@ def own_xdg_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, s
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return env
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(use_cache=False)
 
 
 @pytest.fixture(scope="module")

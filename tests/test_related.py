@@ -5,27 +5,9 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 from reader.cli import main
-from reader.corpus import load_corpus
-from reader.search import SearchIndex
 
 NEIGHBOURHOODS = "Neighbourhoods"
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(use_cache=False)
-
-
-@pytest.fixture(scope="module")
-def index(corpus, tmp_path_factory):
-    ix = SearchIndex.open(
-        corpus.articles, corpus.fingerprint, tmp_path_factory.mktemp("ix") / "index"
-    )
-    yield ix
-    ix.close()
 
 
 def test_every_post_gets_five_others_never_itself(index, corpus):

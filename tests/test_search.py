@@ -9,23 +9,8 @@ import sys
 import pytest
 
 from reader import search as search_mod
-from reader.corpus import load_corpus
 from reader.highlight import find_match_spans
 from reader.search import SearchIndex
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return load_corpus(use_cache=False)
-
-
-@pytest.fixture(scope="module")
-def index(corpus, tmp_path_factory):
-    ix = SearchIndex.open(
-        corpus.articles, corpus.fingerprint, tmp_path_factory.mktemp("ix") / "index"
-    )
-    yield ix
-    ix.close()
 
 
 def ids(index, text, **kwargs):
