@@ -606,13 +606,20 @@ class SearchIndex:
         """The whoosh query for what the user typed, and a notice if the syntax was mangled.
 
         While typing (`as_you_type`), the word under the cursor is unfinished: it matches
-        as itself (so acronym expansion still applies) or as a prefix.
+        as itself (so acronym expansion still applies) or as a prefix. A single letter
+        after other words is left out until the next one is typed: as a word it matches
+        nothing ('primary c' found no posts on the way to 'primary care'), as a prefix
+        it stands for a good part of the language.
         """
         rewritten = _rewrite_syntax(text.strip())
         unfinished = None
         if as_you_type and not text.endswith(" "):
-            last = re.search(r"(?:^|[\s:(])([\w’']{2,})$", rewritten)
-            unfinished = last.group(1) if last else None
+            letter = re.search(r"\s[\w’']$", rewritten)
+            if letter:
+                rewritten = rewritten[: letter.start()].rstrip()
+            else:
+                last = re.search(r"(?:^|[\s:(])([\w’']{2,})$", rewritten)
+                unfinished = last.group(1) if last else None
         notice = None
         try:
             q = self._parser.parse(rewritten)

@@ -84,6 +84,9 @@ def test_prefix_and_search_as_you_type(index):
     assert typed and set(typed) == set(ids(index, "neighbourh*"))
     # A finished word (trailing space) is not a prefix.
     assert ids(index, "PCN ", as_you_type=True) == ids(index, "PCN")
+    # a single letter being typed after other words waits for the next one
+    assert ids(index, "primary c", as_you_type=True) == ids(index, "primary")
+    assert ids(index, "primary c") == []  # typed and submitted, it is a word
     # A complete word still typed as the last one keeps its acronym equivalence...
     full = set(ids(index, "primary care network"))
     assert set(ids(index, "primary care network", as_you_type=True)) >= full
