@@ -172,26 +172,23 @@ def _ids_and_weights(matcher, raw: bytes) -> tuple:
 def _with_positions(matcher, raw: bytes, format_) -> tuple[tuple, Callable[[], list]]:
     """A block's (ids, weights, None), and a function giving each posting's position
     deltas: as the text of its encoded value (decoded by value_deltas when a phrase
-    needs that post), or as a list."""
+    needs that post), or as a list. The values are unpickled only when asked for: a
+    phrase asks only for blocks holding a post it may match."""
     count = matcher._blocklength
+    return _ids_and_weights(matcher, raw), lambda: _position_values(raw, format_, count)
+
+
+def _position_values(raw: bytes, format_, count: int) -> list:
     if type(format_) is Positions:
         try:
             data = loads(raw.replace(_VALUES_START, _TEXT_KEPT, 1))
         except Exception:
             data = None
-        if (
-            type(data) is tuple
-            and len(data) == 3
-            and len(data[0]) == count
-            and type(data[2]) is tuple
-            and len(data[2]) == count
-        ):
+        if type(data) is tuple and len(data) == 3 and type(data[2]) is tuple:
             texts = [kept.start for kept in data[2]]
-            if all(type(text) is str for text in texts):
-                return (data[0], data[1], None), lambda: texts
-    data = loads(raw)
-    values = data[2]
-    return (data[0], data[1], None), lambda: [_deltas(format_.decode_positions(v)) for v in values]
+            if len(texts) == count and all(type(text) is str for text in texts):
+                return texts
+    return [_deltas(format_.decode_positions(v)) for v in loads(raw)[2]]
 
 
 def value_deltas(value: str | list[int]) -> Iterable[int]:
@@ -390,7 +387,10 @@ class Evaluator:
 
     # -- the query tree -----------------------------------------------------------
 
-    def _eval(self, q: query.Query, sub) -> Match:
+    def _eval(self, q: query.Query, sub, within: set | None = None) -> Match:
+        """The posts `q` matches in a segment. With `within`, only those posts can matter
+        to the caller (the rest of an AND): a part may leave others out of its ids,
+        which lets a phrase check positions only where the other words are."""
         kind = type(q)
         handler = _HANDLERS.get(kind)
         if handler is None:
@@ -400,9 +400,9 @@ class Evaluator:
                     break
         if handler is None:
             return self._whoosh(q, sub)
-        return handler(self, q, sub)
+        return handler(self, q, sub, within)
 
-    def _whoosh(self, q: query.Query, sub) -> Match:
+    def _whoosh(self, q: query.Query, sub, within: set | None = None) -> Match:
         """whoosh's own matcher for this part of the query, read posting by posting."""
         if self._context is None:
             self._context = self._top.context()
@@ -413,19 +413,19 @@ class Evaluator:
             m.next()
         return Given(out)
 
-    def _parts(self, q: query.CompoundQuery, sub) -> list[Match] | Match:
+    def _parts(self, q: query.CompoundQuery, sub, within: set | None) -> list[Match] | Match:
         subs = q.subqueries
         if not subs:
             return NOTHING
         if len(subs) == 1:
             # whoosh: a compound of one is its part's matcher, the boost left out
-            return self._eval(subs[0], sub)
-        return [self._eval(s, sub) for s in subs]
+            return self._eval(subs[0], sub, within)
+        return [self._eval(s, sub, within) for s in subs]
 
-    def _or(self, q: query.Or, sub) -> Match:
+    def _or(self, q: query.Or, sub, within: set | None = None) -> Match:
         if q.minmatch or q.scale:
             return self._whoosh(q, sub)
-        parts = self._parts(q, sub)
+        parts = self._parts(q, sub, within)
         if isinstance(parts, Match):
             return parts
         parts = [p for p in parts if p.ids]
@@ -433,31 +433,49 @@ class Evaluator:
             return NOTHING
         return OrMatch(parts, q.boost)
 
-    def _and(self, q: query.And, sub) -> Match:
-        parts = self._parts(q, sub)
-        if isinstance(parts, Match):
-            return parts
+    def _and(self, q: query.And, sub, within: set | None = None) -> Match:
+        subs = q.subqueries
+        if len(subs) < 2 or not any(map(_has_phrase, subs)):
+            parts = self._parts(q, sub, within)
+            if isinstance(parts, Match):
+                return parts
+        else:
+            # The parts without phrases first: a phrase then checks positions only in
+            # the posts they all have. Parts keep their order (it orders the sums).
+            found: dict[int, Match] = {}
+            common = within
+            for n, subq in enumerate(subs):
+                if not _has_phrase(subq):
+                    found[n] = part = self._eval(subq, sub, within)
+                    if not part.ids:
+                        return NOTHING
+                    common = set(part.ids) if common is None else common.intersection(part.ids)
+            for n, subq in enumerate(subs):
+                if n not in found:
+                    found[n] = self._eval(subq, sub, common)
+            parts = [found[n] for n in range(len(subs))]
         if not all(p.ids for p in parts):
             return NOTHING
         match = AndMatch(parts, q.boost)
         return match if match.ids else NOTHING
 
-    def _and_maybe(self, q: query.AndMaybe, sub) -> Match:
-        a = self._eval(q.a, sub)
+    def _and_maybe(self, q: query.AndMaybe, sub, within: set | None = None) -> Match:
+        a = self._eval(q.a, sub, within)
         if not a.ids:
             return NOTHING
-        return AndMaybeMatch(a, self._eval(q.b, sub))
+        # the optional side counts only where the first side matches
+        return AndMaybeMatch(a, self._eval(q.b, sub, _restricted(q.b, a.ids, within)))
 
-    def _and_not(self, q: query.AndNot, sub) -> Match:
-        a = self._eval(q.a, sub)
+    def _and_not(self, q: query.AndNot, sub, within: set | None = None) -> Match:
+        a = self._eval(q.a, sub, within)
         if not a.ids:
             return NOTHING
-        return AndNotMatch(a, self._eval(q.b, sub))
+        return AndNotMatch(a, self._eval(q.b, sub, _restricted(q.b, a.ids, within)))
 
-    def _term(self, q: query.Term, sub) -> Match:
+    def _term(self, q: query.Term, sub, within: set | None = None) -> Match:
         return self._term_match(sub, q.fieldname, q.text, q.boost)
 
-    def _multi_term(self, q: query.MultiTerm, sub) -> Match:
+    def _multi_term(self, q: query.MultiTerm, sub, within: set | None = None) -> Match:
         if isinstance(q, query.Prefix | query.Wildcard) and q.text in ("", "*"):
             return self._whoosh(q, sub)  # whoosh: Every
         if getattr(q, "constantscore", False):
@@ -471,7 +489,7 @@ class Evaluator:
         parts = [self._term_match(sub, fieldname, w, 1.0) for w in words]
         return OrMatch([p for p in parts if p.ids], q.boost)
 
-    def _phrase(self, q: query.Phrase, sub) -> Match:
+    def _phrase(self, q: query.Phrase, sub, within: set | None = None) -> Match:
         field = positional_field(sub.schema, q)
         if field is None:
             return self._whoosh(q, sub)
@@ -482,6 +500,8 @@ class Evaluator:
         if not all(isinstance(m, TermMatch) for m in matches):
             return self._whoosh(q, sub)
         candidates = AndMatch(matches, 1.0).ids
+        if within is not None:
+            candidates &= within  # only these posts can matter to the query
         if not candidates:
             return NOTHING
         # Positions are read only from blocks that hold a candidate.
@@ -573,6 +593,21 @@ class Evaluator:
         return norm
 
 
+def _has_phrase(q: query.Query) -> bool:
+    """Whether a part of a query checks positions (a phrase anywhere in it)."""
+    if isinstance(q, query.Phrase):
+        return True
+    return not q.is_leaf() and any(map(_has_phrase, q.children()))
+
+
+def _restricted(q: query.Query, ids: Collection[int], within: set | None) -> set | None:
+    """The posts that can matter to a part that only counts where `ids` match: worth a
+    set only for a part with a phrase in it."""
+    if not _has_phrase(q):
+        return within
+    return set(ids) if within is None else within.intersection(ids)
+
+
 def positional_field(schema, phrase: query.Phrase):
     """The field of a phrase of adjacent words (slop 1) on a field with positions, or
     None for any other phrase (left to whoosh's own phrase matching)."""
@@ -646,7 +681,7 @@ _HANDLERS: dict[type, Callable] = {
     query.Prefix: Evaluator._multi_term,
     query.Wildcard: Evaluator._multi_term,
     query.FuzzyTerm: Evaluator._multi_term,
-    query.NullQuery.__class__: lambda self, q, sub: NOTHING,
+    query.NullQuery.__class__: lambda self, q, sub, within=None: NOTHING,
 }
 
 # reader.search's own query classes say which of these they match and score as
