@@ -1,5 +1,6 @@
-"""Start the real app (the corpus and library of $XDG_DATA_HOME) headless; exit after the
-first full frame; print the phases in seconds since the process started."""
+"""Start the real app (the corpus and library of $XDG_DATA_HOME) headless, the way
+`gp-reader` starts it (reader.ui.launch.run_app); exit after the first full frame; print
+the phases in seconds since the process started."""
 
 from __future__ import annotations
 
@@ -11,39 +12,41 @@ START = time.perf_counter()
 
 
 def main() -> None:
-    from reader.ui.launch import make_library
+    from reader.ui import launch
 
     imported_launch = time.perf_counter()
-    from reader.ui.app import build_app
+    marks = {}
+    make_library = launch.make_library
+
+    def timed_make_library():
+        marks["imported"] = time.perf_counter()  # run_app imports the app, then loads
+        library = make_library()
+        marks["loaded"] = time.perf_counter()
+        marks["posts"] = len(library.corpus)
+        return library
+
+    launch.make_library = timed_make_library
+    from reader.ui.app import ReaderApp
     from reader.ui.screens.main import MainScreen
 
-    imported = time.perf_counter()
-    library = make_library()
-    loaded = time.perf_counter()
-    marks = {}
-    original = MainScreen.on_mount
+    first_frame_drawn = ReaderApp.first_frame_drawn
 
-    def on_mount(self):
-        original(self)
+    def drawn(app):
+        marks["frame"] = time.perf_counter()
+        os.write(1, b"FRAME\n")  # straight to the file: the app holds sys.stdout
+        first_frame_drawn(app)
+        app.exit()
 
-        def drawn():
-            marks["frame"] = time.perf_counter()
-            os.write(1, b"FRAME\n")  # straight to the file: the app holds sys.stdout
-            self.app.exit()
-
-        self.call_after_refresh(drawn)
-
-    MainScreen.on_mount = on_mount
+    ReaderApp.first_frame_drawn = drawn
     MainScreen._warm_search = lambda self: None  # the index opens after the first frame
-    build_app(library).run(headless=True, size=(120, 40))
-    library.close()
+    launch.run_app(headless=True, size=(120, 40))
     print(
         json.dumps(
             {
-                "imports": imported - START,
-                "load": loaded - imported,
+                "imports": marks["imported"] - START,
+                "load": marks["loaded"] - marks["imported"],
                 "first_frame": marks["frame"] - START,
-                "posts": len(library.corpus),
+                "posts": marks["posts"],
                 "_launch": imported_launch - START,
             }
         )

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 from rich.console import Console, Group
 from textual.command import CommandList
-from textual.widgets import Input
+from textual.widgets import Footer, Input
+from textual.widgets._footer import FooterKey
 
+from reader.errors import ReaderError
+from reader.ui import launch
+from reader.ui.app import ReaderApp
 from reader.ui.screens.help import HelpScreen, keys_table
 from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_view import ArticleView, body_blocks
@@ -332,3 +338,42 @@ async def test_q_quits_and_saves_the_reading_position():
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("tab", "space", "q")
     assert 0 < library.position(NEWEST) < 1
+
+
+async def test_the_footer_lists_the_keys_after_the_first_frame():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.screen.query(FooterKey))
+        assert len(app.screen.query(Footer)) == 1
+        shown = {key.description for key in app.screen.query(FooterKey)}
+        assert {"Search", "Pane", "Bookmark", "Read", "Next", "Help", "Quit"} <= shown
+        await pilot.press("slash")  # the footer follows the focus, as before
+        await wait_until(pilot, lambda: isinstance(app.focused, Input))
+
+
+def test_the_app_starts_with_the_garbage_collector_paused_until_its_first_frame(monkeypatch):
+    seen = {}
+    first_frame_drawn = ReaderApp.first_frame_drawn
+
+    def drawn(app):
+        seen["at the first frame"] = gc.isenabled()
+        first_frame_drawn(app)
+        seen["after it"] = gc.isenabled()
+        app.exit()
+
+    monkeypatch.setattr(ReaderApp, "first_frame_drawn", drawn)
+    monkeypatch.setattr(MainScreen, "_warm_search", lambda self: None)
+    assert gc.isenabled()
+    assert launch.run_app(headless=True, size=SIZE) == 0
+    assert seen == {"at the first frame": False, "after it": True}
+    assert gc.isenabled()
+
+
+def test_the_garbage_collector_is_resumed_when_the_app_cannot_start(monkeypatch):
+    def broken():
+        raise ReaderError("the library is unreadable")
+
+    monkeypatch.setattr(launch, "make_library", broken)
+    with pytest.raises(ReaderError):
+        launch.run_app(headless=True, size=SIZE)
+    assert gc.isenabled()

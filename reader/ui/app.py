@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import App
 from textual.theme import Theme
 
@@ -47,20 +49,33 @@ class ReaderApp(App):
     CSS_PATH = [str(paths.styles_dir() / "app.tcss")]
     COMMANDS = App.COMMANDS | {ReaderCommands}
 
-    def __init__(self, library: Library, theme: str = "dark") -> None:
+    def __init__(
+        self,
+        library: Library,
+        theme: str = "dark",
+        on_first_frame: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self.library = library
-        self._theme_choice = THEMES[theme].name
+        self._on_first_frame = on_first_frame
+        # Chosen before the first style pass: set later, the change of theme would parse
+        # every stylesheet again.
+        for choice in THEMES.values():
+            self.register_theme(choice)
+        self.theme = THEMES[theme].name
 
-    def on_mount(self) -> None:
-        for theme in THEMES.values():
-            self.register_theme(theme)
-        self.theme = self._theme_choice
+    def first_frame_drawn(self) -> None:
+        """Called by the main screen once its first frame is on the screen."""
+        if self._on_first_frame is not None:
+            callback, self._on_first_frame = self._on_first_frame, None
+            callback()
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.library)
 
 
-def build_app(library: Library, theme: str = "dark") -> ReaderApp:
+def build_app(
+    library: Library, theme: str = "dark", on_first_frame: Callable[[], None] | None = None
+) -> ReaderApp:
     """The app over a library: used by `gp-reader` and by the tests over tmp dirs."""
-    return ReaderApp(library, theme=theme)
+    return ReaderApp(library, theme=theme, on_first_frame=on_first_frame)

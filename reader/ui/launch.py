@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from reader.corpus import load_corpus
 from reader.library import Library, open_store_or_fallback
 
@@ -18,12 +20,28 @@ def make_library() -> Library:
     return Library(corpus, store, index_opener=open_index, notices=notices)
 
 
-def run_app(theme: str = "dark") -> int:
-    from reader.ui.app import build_app
-
-    library = make_library()
+def run_app(theme: str = "dark", **run_options) -> int:
+    """Run the app until it quits; `run_options` go to `App.run` (the benchmarks run it
+    headless)."""
+    # Start-up makes about 100,000 objects that live as long as the app (modules, classes,
+    # styles, widgets). The cyclic garbage collector would walk them some 200 times before
+    # the first frame (about 30 ms of a 270 ms start, docs/performance.md); Textual pauses it
+    # while scrolling for the same reason. It is paused until the first frame is drawn, then
+    # run once and resumed.
+    gc.disable()
     try:
-        build_app(library, theme=theme).run()
+        from reader.ui.app import build_app
+
+        library = make_library()
+        try:
+            build_app(library, theme=theme, on_first_frame=_resume_gc).run(**run_options)
+        finally:
+            library.close()
     finally:
-        library.close()
+        gc.enable()
     return 0
+
+
+def _resume_gc() -> None:
+    gc.collect()  # the start-up's garbage, once, while the reader looks at the first frame
+    gc.enable()

@@ -88,7 +88,10 @@ class MainScreen(Screen):
                     yield NavTree(self.library, id="nav")
                     yield ResultsList(id="results")
             yield ArticleView(id="article")
-        yield Footer()
+        # The footer's keys are drawn after the first frame in any case (Textual fills the
+        # footer once the bindings are known); the Footer itself, about 10 ms of the
+        # start-up, is mounted then too, in a bar that holds its place.
+        yield Vertical(id="footer-bar")
 
     # -- start and stop ----------------------------------------------------------------
 
@@ -104,9 +107,17 @@ class MainScreen(Screen):
             self.call_after_refresh(self._related_timer.resume)
         self._show_notices()
         self.set_interval(POSITION_SAVE_SECONDS, self.flush_position)
+        self.call_after_refresh(self._first_frame_drawn)
+
+    async def _first_frame_drawn(self) -> None:
+        bar = self.query_one("#footer-bar")
+        if bar.is_attached:  # not when the app is already closing
+            await bar.mount(Footer())
+            self.refresh_bindings()  # the Footer lists the keys when told they are known
+        self.app.first_frame_drawn()
         # Open (or build) the search index in the background once the first frame is up,
         # so the first search does not wait for it.
-        self.call_after_refresh(self._warm_search)
+        self._warm_search()
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def _warm_search(self) -> None:
