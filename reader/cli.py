@@ -57,8 +57,12 @@ def _open_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        # The app with its defaults, the usual start: no parser of every command to build.
+        args = argparse.Namespace(command=None, theme="dark")
+    else:
+        args = build_parser().parse_args(argv)
     handler = getattr(args, "func", _open_app)
     try:
         return handler(args) or 0

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING
 
-from reader.corpus import load_corpus
-from reader.library import Library, open_store_or_fallback
+if TYPE_CHECKING:
+    from reader.library import Library
 
 
 def make_library() -> Library:
+    from reader.corpus import load_corpus
+    from reader.library import Library, open_store_or_fallback
+
     corpus = load_corpus()
     store, notices = open_store_or_fallback()
 
@@ -28,7 +32,7 @@ def run_app(theme: str = "dark", **run_options) -> int:
     # the first frame (about 30 ms of a 270 ms start, docs/performance.md); Textual pauses it
     # while scrolling for the same reason. It is paused until the first frame is drawn, then
     # run once and resumed.
-    gc.disable()
+    gc.disable()  # before the imports: they make most of those objects
     try:
         from reader.ui.app import build_app
 
