@@ -76,9 +76,13 @@ class NavTree(Tree[tuple[str, str]]):
             entries = self.library.entries(section)[int(start) : int(start) + CHUNK]
             self._add_posts(node, entries)
             return
-        for sub in self.library.subsections(key):
+        subsections = self.library.subsections(key)
+        for sub in subsections:
             self._add_section(node, sub)
         entries = self.library.entries(key)
+        if subsections:  # a year lists its months, not their posts a second time
+            listed = {e.id for sub in subsections for e in self.library.entries(sub)}
+            entries = [e for e in entries if e.id not in listed]
         if len(entries) <= CHUNK:
             self._add_posts(node, entries)
             return
@@ -103,12 +107,11 @@ class NavTree(Tree[tuple[str, str]]):
 
     def refresh_state(self) -> None:
         """Counts and marks after a read or bookmark change; dynamic sections reloaded."""
-        self._refresh_node(self.root)
-        # TreeNode.set_label repaints only the lines it finds on screen; a label changed
-        # while the tree lays out again could stay stale. Repaint the whole tree: it is cheap.
-        self.refresh()
+        self._relabel(self.root)
 
-    def _refresh_node(self, node: TreeNode) -> None:
+    # Not `_refresh_node`: Tree has a private method of that name (it repaints a node's
+    # lines, for the cursor and for set_label), and shadowing it left the cursor undrawn.
+    def _relabel(self, node: TreeNode) -> None:
         for child in list(node.children):
             kind, value = child.data
             if kind == "post":
@@ -119,13 +122,13 @@ class NavTree(Tree[tuple[str, str]]):
                     )
                 continue
             if kind == "chunk":
-                self._refresh_node(child)
+                self._relabel(child)
                 continue
             child.set_label(self._section_label(value))
             if value in DYNAMIC and child.id in self._loaded:
                 self._reload(child)
             else:
-                self._refresh_node(child)
+                self._relabel(child)
 
     def _reload(self, node: TreeNode) -> None:
         selected = self.cursor_node.data if self.cursor_node else None
