@@ -98,6 +98,10 @@ async def test_tree_keys_open_a_post_and_the_archive_groups_by_year_and_month():
         await pilot.pause()
         september = tree.cursor_node
         assert str(september.label).startswith("September 2013  2")
+        # A year lists its months; their posts are under them, not again under the year.
+        year = september.parent
+        assert [child.data[0] for child in year.children] == ["section"] * len(year.children)
+        assert len(september.children) == 2
         assert len(september.children) == 2
 
 
@@ -321,6 +325,11 @@ async def test_narrow_terminal_folds_the_list_away_and_t_brings_it_back(width):
         assert view.region.width > 0
         await pilot.press("t")
         assert sidebar.region.width == width
+        await pilot.press("tab")  # to the post: the list folds away again
+        assert app.focused is view and sidebar.region.width == 0
+        await pilot.press("t")
+        assert sidebar.region.width == width
+        assert app.focused is tree  # shown to be used: the keys move in it at once
         await pilot.press("escape")
         assert not sidebar.display or sidebar.region.width == 0
 
@@ -377,3 +386,39 @@ def test_the_garbage_collector_is_resumed_when_the_app_cannot_start(monkeypatch)
     with pytest.raises(ReaderError):
         launch.run_app(headless=True, size=SIZE)
     assert gc.isenabled()
+
+
+async def test_the_tree_cursor_is_drawn_where_the_keys_move_it():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, tree, _ = parts(app)
+        await pilot.press("j", "j")
+        await pilot.pause()
+        assert tree.cursor_node.data == ("section", "category:CCGs and Primary Care")
+        # The cursor's colours, on the screen as drawn, on that line and no other.
+        cursor_bg = tree.get_component_rich_style("tree--cursor").bgcolor
+        lines = [
+            [segment for strip in line for segment in strip]
+            for line in screen._compositor.render_update(full=True).strips
+        ]
+        drawn = [
+            "".join(segment.text for segment in line).strip()
+            for line in lines
+            if any(segment.style and segment.style.bgcolor == cursor_bg for segment in line)
+        ]
+        assert len(drawn) == 1 and "CCGs and Primary Care" in drawn[0]
+
+
+def test_the_widgets_shadow_no_private_method_of_textual():
+    """NavTree once defined `_refresh_node`, a private Tree method: the cursor went undrawn."""
+    from reader.ui.widgets.related_list import RelatedList
+    from reader.ui.widgets.search_bar import SearchBar
+
+    made_by_textual = {"_computes", "_css_type_name", "_css_type_names", "_decorated_handlers"}
+    made_by_textual |= {"_merged_bindings", "_reactives", "_abc_impl"}
+    for cls in (NavTree, ResultsList, RelatedList, ArticleView, SearchBar, MainScreen, ReaderApp):
+        ours = {n for n in vars(cls) if n.startswith("_") and not n.startswith("__")}
+        ours -= made_by_textual | {n for n in ours if n.startswith("_inherit_")}
+        for base in cls.__mro__[1:]:
+            if base.__module__.startswith("textual"):
+                assert not ours & set(vars(base)), (cls.__name__, base.__name__)

@@ -185,7 +185,7 @@ class MainScreen(Screen):
         marks = []
         if self.library.is_bookmarked(article.id):
             marks.append("★ bookmarked")
-        marks.append("read" if self.library.is_read(article.id) else "unread")
+        marks.append("✓ read" if self.library.is_read(article.id) else "unread")  # not "5 min read"
         return f"{byline(article)} · {' · '.join(marks)}"
 
     def _update_byline(self) -> None:
@@ -424,6 +424,11 @@ class MainScreen(Screen):
 
     def action_toggle_sidebar(self) -> None:
         self.toggle_class("sidebar-hidden")
+        sidebar = self.query_one(ResultsList) if self.searching else self.query_one(NavTree)
+        if not self.has_class("sidebar-hidden"):
+            sidebar.focus()  # shown to be used: j/k move in it at once
+        elif self.focused is sidebar:
+            self.article_view.focus()
 
     def action_help(self) -> None:
         from reader.ui.screens.help import HelpScreen
