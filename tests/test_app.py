@@ -259,12 +259,18 @@ async def test_reaching_the_end_marks_a_post_read_and_position_is_saved():
         assert str(tree.root.children[0].label) == "All posts  28 · 27 unread"
 
 
-async def test_staying_on_a_post_marks_it_read(monkeypatch):
+async def test_staying_on_a_post_marks_it_read_but_not_the_one_shown_at_start(monkeypatch):
     monkeypatch.setattr("reader.ui.screens.main.READ_AFTER_SECONDS", 0.1)
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen, _, _ = parts(app)
-        await wait_until(pilot, lambda: screen.library.is_read(NEWEST))
+        later = []
+        screen.set_timer(0.3, lambda: later.append(True))  # the start post's time is up
+        await wait_until(pilot, lambda: later)
+        assert not screen.library.is_read(NEWEST)  # shown at start, never chosen
+        chosen = corpus().articles[-1].id
+        screen.open_article(chosen)
+        await wait_until(pilot, lambda: screen.library.is_read(chosen))
 
 
 async def test_help_lists_every_key_and_closes():
@@ -294,6 +300,22 @@ async def test_help_lists_every_key_and_closes():
             assert key in text
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_help_scrolls_with_j_k_g_and_G_in_a_small_terminal():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        box = app.screen.query_one("#help-box")
+        assert box.max_scroll_y > 0  # it does not fit
+        await pilot.press("j", "j")
+        assert box.scroll_y == 2
+        await pilot.press("k")
+        assert box.scroll_y == 1
+        await pilot.press("G")
+        assert box.scroll_y == box.max_scroll_y
+        await pilot.press("g")
+        assert box.scroll_y == 0
 
 
 async def test_command_palette_opens_a_post_by_title_and_jumps_to_a_topic():

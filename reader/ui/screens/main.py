@@ -100,7 +100,9 @@ class MainScreen(Screen):
             self.query_one(SearchBar).cursor_blink = False  # steady screens for snapshots
         article, position = self.library.start()
         if article is not None:
-            self.open_article(article.id, position=position, focus=False)
+            # Shown, not chosen: it counts as read when the reader reaches its end, not by
+            # staying on the first screen for a while.
+            self.open_article(article.id, position=position, focus=False, dwell=False)
             # Related posts need the search index (whoosh, a worker thread): not before the
             # first frame, which at 10,000 posts it would otherwise delay.
             self._related_timer.pause()
@@ -155,7 +157,12 @@ class MainScreen(Screen):
         return self.article_view.article
 
     def open_article(
-        self, article_id: str, terms=(), position: float | None = None, focus: bool = True
+        self,
+        article_id: str,
+        terms=(),
+        position: float | None = None,
+        focus: bool = True,
+        dwell: bool = True,
     ) -> None:
         article = self.library.corpus.find(article_id)
         if article is None:
@@ -175,7 +182,9 @@ class MainScreen(Screen):
         self.library.opened(article_id)
         if self._dwell_timer is not None:
             self._dwell_timer.stop()
-        self._dwell_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._dwelt(article_id))
+            self._dwell_timer = None
+        if dwell:
+            self._dwell_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._dwelt(article_id))
         if self.has_class("narrow"):
             self.add_class("sidebar-hidden")
         if focus:
