@@ -58,6 +58,16 @@ async def test_first_run_shows_the_tree_and_the_newest_post():
             "Recently read",
         ]
         assert app.focused is tree
+        # The post shown is the first one read recently; the section's count says so.
+        recent = tree.root.children[-1]
+        assert str(recent.label) == "Recently read  1 · 1 unread"
+        recent.expand()
+        await pilot.pause()
+        assert [child.data for child in recent.children] == [("post", NEWEST)]
+        screen.open_article(corpus().articles[-1].id)
+        await pilot.pause()
+        assert str(recent.label) == "Recently read  2 · 2 unread"
+        assert len(recent.children) == 2
         await pilot.press("q")
     assert app.return_code == 0
 

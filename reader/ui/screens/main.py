@@ -180,6 +180,7 @@ class MainScreen(Screen):
             RELATED_DELAY_SECONDS, lambda: self._find_related(article_id)
         )
         self.library.opened(article_id)
+        self.query_one(NavTree).refresh_section("recent")
         if self._dwell_timer is not None:
             self._dwell_timer.stop()
             self._dwell_timer = None

@@ -105,6 +105,14 @@ class NavTree(Tree[tuple[str, str]]):
             section = parent.data[1] if parent and parent.data else None
             self.post_message(self.PostChosen(value, section))
 
+    def refresh_section(self, key: str) -> None:
+        """One top-level section's count and, if it is open, its list (after an open)."""
+        for node in self.root.children:
+            if node.data == ("section", key):
+                node.set_label(self._section_label(key))
+                if key in DYNAMIC and node.id in self._loaded:
+                    self._reload(node)
+
     def refresh_state(self) -> None:
         """Counts and marks after a read or bookmark change; dynamic sections reloaded."""
         self._relabel(self.root)
