@@ -699,7 +699,11 @@ class SearchIndex:
             if self._glossary.lookup(word):
                 continue
             corrector = corrector or searcher.corrector("body_exact")
-            options = corrector.suggest(lowered, limit=1, maxdist=2)
+            # whoosh orders the words within two edits by how common they are, so 'lone'
+            # became 'on' and 'neighbourhod' 'neighbourhoods': the closest word wins here,
+            # the more common of equally close ones (whoosh's order is kept among them).
+            options = corrector.suggest(lowered, limit=10, maxdist=2)
+            options.sort(key=lambda option: edit_distance(lowered, option))
             if options and options[0] != lowered:
                 out = re.sub(rf"\b{re.escape(word)}\b", options[0], out, count=1)
                 changed = True
@@ -793,6 +797,21 @@ def query_terms(q: query.Query) -> tuple[str, ...]:
 
 
 SNIPPET_CHARS = 180
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        row = [i]
+        for j, cb in enumerate(b, 1):
+            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cost = min(cost, previous2[j - 2] + 1)
+            row.append(cost)
+        previous2, previous = previous, row
+    return previous[-1]
 
 
 def make_snippet(body: str, pattern: re.Pattern[str] | None, width: int = SNIPPET_CHARS) -> str:

@@ -171,6 +171,19 @@ def test_no_hits_says_so_and_a_misspelling_gets_a_suggestion(index):
     assert results.suggestion == "neighbourhoods"
     assert index.search("neighbourhoods").suggestion is None
     assert index.search("xqzvwk").suggestion is None
+    # The closest word, not the most common one within two edits.
+    assert index.search("neighbourhod").suggestion == "neighbourhood"
+    assert index.search("lone").suggestion == "one"  # not 'on', two edits away
+
+
+def test_edit_distance():
+    from reader.search import edit_distance
+
+    assert edit_distance("lone", "one") == 1
+    assert edit_distance("lone", "on") == 2
+    assert edit_distance("neighbourhod", "neighbourhoods") == 2
+    assert edit_distance("recieve", "receive") == 1  # two neighbours swapped
+    assert edit_distance("", "abc") == 3 and edit_distance("abc", "abc") == 0
 
 
 @pytest.mark.parametrize(
