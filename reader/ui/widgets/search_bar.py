@@ -8,7 +8,12 @@ from textual.widgets import Input
 
 
 class SearchBar(Input):
-    BINDINGS = [Binding("down", "to_results", "Results", show=False)]
+    # Shown in the footer while typing, where the letter keys are the query's.
+    BINDINGS = [
+        Binding("enter", "submit", "Open"),
+        Binding("down", "to_results", "Results", key_display="↓"),
+        Binding("escape", "screen.back", "Back"),
+    ]
 
     class ToResults(Message):
         """The reader wants to move into the results."""
