@@ -34,6 +34,18 @@ def keys(text):
     return [KEY_NAMES.get(ch, ch) for ch in text]
 
 
+async def scrolls_with_j_k_g_and_G(pilot, scrollable):
+    """j j, k, G and g move `scrollable` (at the top to start) as a reader expects."""
+    await pilot.press("j", "j")
+    assert scrollable.scroll_y == 2
+    await pilot.press("k")
+    assert scrollable.scroll_y == 1
+    await pilot.press("G")
+    assert scrollable.scroll_y == scrollable.max_scroll_y
+    await pilot.press("g")
+    assert scrollable.scroll_y == 0
+
+
 def parts(app):
     screen = app.screen
     assert isinstance(screen, MainScreen)
@@ -147,14 +159,7 @@ async def test_scrolling_keys_in_the_article():
         assert view.scroll_y > first_page
         await pilot.press("pageup", "pageup")
         assert view.scroll_y == 0
-        await pilot.press("j", "j")
-        assert view.scroll_y == 2
-        await pilot.press("k")
-        assert view.scroll_y == 1
-        await pilot.press("G")
-        assert view.scroll_y == view.max_scroll_y
-        await pilot.press("g")
-        assert view.scroll_y == 0
+        await scrolls_with_j_k_g_and_G(pilot, view)
         await pilot.press("tab")
         assert isinstance(app.focused, NavTree)
 
@@ -318,14 +323,7 @@ async def test_help_scrolls_with_j_k_g_and_G_in_a_small_terminal():
         await pilot.press("question_mark")
         box = app.screen.query_one("#help-box")
         assert box.max_scroll_y > 0  # it does not fit
-        await pilot.press("j", "j")
-        assert box.scroll_y == 2
-        await pilot.press("k")
-        assert box.scroll_y == 1
-        await pilot.press("G")
-        assert box.scroll_y == box.max_scroll_y
-        await pilot.press("g")
-        assert box.scroll_y == 0
+        await scrolls_with_j_k_g_and_G(pilot, box)
 
 
 async def test_command_palette_opens_a_post_by_title_and_jumps_to_a_topic():
