@@ -48,4 +48,7 @@ def run_app(theme: str = "dark", **run_options) -> int:
 
 def _resume_gc() -> None:
     gc.collect()  # the start-up's garbage, once, while the reader looks at the first frame
+    # What is left lives as long as the app: later full collections need not walk it
+    # again (at 10,000 posts one took 43-46 ms, and 3-4 ms with these frozen).
+    gc.freeze()
     gc.enable()
