@@ -61,8 +61,10 @@ class Library:
         self._index_lock = threading.Lock()
         self._term_counts: Counter[str] | None = None
         self._counts_lock = threading.Lock()
+        self._version = store.data_version()
         self._read = store.read_ids()
         self._bookmarked = store.bookmarked_ids()
+        self._recent = self._recent_ids()
         self._by_year: dict[str, dict[str, list[Article]]] = {}
         self._undated: list[Article] = []
         # The ids each fixed section holds (the corpus does not change while the app runs):
@@ -104,6 +106,23 @@ class Library:
 
     # -- state -----------------------------------------------------------------------
 
+    def sync(self) -> bool:
+        """Take in what another gp-reader (or the CLI) changed in the reading state: True
+        when a read mark, a bookmark or the recently read list differs (positions alone
+        do not count: the other reader saves them as it scrolls)."""
+        version = self.store.data_version()
+        if version == self._version:
+            return False
+        self._version = version
+        state = (self.store.read_ids(), self.store.bookmarked_ids(), self._recent_ids())
+        if state == (self._read, self._bookmarked, self._recent):
+            return False
+        self._read, self._bookmarked, self._recent = state
+        return True
+
+    def _recent_ids(self) -> list[str]:
+        return [h.article_id for h in self.store.recent(RECENT_LIMIT)]
+
     def is_read(self, article_id: str) -> bool:
         return article_id in self._read
 
@@ -136,6 +155,7 @@ class Library:
 
     def opened(self, article_id: str) -> None:
         self.store.record_open(article_id)
+        self._recent = self._recent_ids()
 
     def save_position(self, article_id: str, fraction: float) -> None:
         self.store.set_position(article_id, fraction)

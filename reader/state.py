@@ -250,6 +250,14 @@ class StateStore:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
+    def data_version(self) -> int:
+        """A number that changes when another connection (a second gp-reader, the CLI)
+        commits to the store; this store's own commits leave it as it is."""
+        with self._lock:
+            if self._conn is None:
+                raise ReaderError("the reading-state store is closed")
+            return self._conn.execute("PRAGMA data_version").fetchone()[0]
+
     @property
     def schema_version(self) -> int:
         return self._read(lambda c: c.execute("PRAGMA user_version").fetchone()[0])

@@ -457,3 +457,21 @@ def test_the_widgets_shadow_no_private_method_of_textual():
         for base in cls.__mro__[1:]:
             if base.__module__.startswith("textual"):
                 assert not ours & set(vars(base)), (cls.__name__, base.__name__)
+
+
+async def test_marks_made_by_another_gp_reader_show_while_the_app_runs(monkeypatch):
+    from reader import paths
+    from reader.state import StateStore
+
+    monkeypatch.setattr("reader.ui.screens.main.STATE_SYNC_SECONDS", 0.05)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, tree, view = parts(app)
+        assert "unread" in str(screen.query_one("#byline").render())
+        with StateStore.open(paths.state_db()) as other:  # the other gp-reader
+            other.mark_read(NEWEST)
+            other.add_bookmark(NEWEST, "a title")
+        await wait_until(pilot, lambda: "★ bookmarked" in str(screen.query_one("#byline").render()))
+        assert "✓ read" in str(screen.query_one("#byline").render())
+        assert str(tree.root.children[0].label) == "All posts  28 · 27 unread"
+        assert str(tree.root.children[-3].label).startswith("Bookmarks  1")

@@ -77,3 +77,30 @@ def test_section_counts_agree_with_the_posts_each_section_lists():
         assert library.counts(key) == (len(ids), len(unread)), key
     assert library.counts("unread")[0] == len(corpus) - len(corpus.articles[::3])
     library.close()
+
+
+def test_a_library_takes_in_what_another_gp_reader_changed():
+    from reader import paths
+    from reader.corpus import load_corpus
+    from reader.library import Library
+    from reader.state import StateStore
+
+    corpus = load_corpus()
+    first, second = corpus.articles[0].id, corpus.articles[1].id
+    mine = Library(corpus, StateStore.open(paths.state_db()))
+    theirs = Library(corpus, StateStore.open(paths.state_db()))
+    assert not mine.sync()  # nothing yet
+    theirs.save_position(first, 0.5)
+    assert not mine.sync()  # a position alone changes no mark or count
+    theirs.set_read(first, True)
+    theirs.toggle_bookmark(corpus.articles[1])
+    theirs.opened(second)
+    assert not mine.is_read(first)  # not before it looks
+    assert mine.sync()
+    assert mine.is_read(first) and mine.is_bookmarked(second)
+    assert [e.id for e in mine.entries("recent")] == [second]
+    assert not mine.sync()  # taken in once
+    mine.set_read(first, False)  # its own change is not news to it
+    assert not mine.sync()
+    mine.close()
+    theirs.close()

@@ -560,3 +560,13 @@ def test_a_bookmark_outlives_its_article_through_export_and_import(tmp_path, sto
 def test_the_store_imports_no_textual():
     code = "import sys, reader.state; sys.exit('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_data_version_moves_when_another_connection_commits(tmp_path):
+    path = tmp_path / "state.sqlite3"
+    with StateStore.open(path) as one, StateStore.open(path) as other:
+        before = one.data_version()
+        one.mark_read("a")
+        assert one.data_version() == before  # its own commit
+        other.mark_read("b")
+        assert one.data_version() != before

@@ -27,6 +27,9 @@ SEARCH_DEBOUNCE_SECONDS = 0.12
 SEARCH_LIMIT = 50
 NARROW_BELOW = 60  # columns: below this the list folds away
 POSITION_SAVE_SECONDS = 1.0
+# How often the app looks for reading state changed by another gp-reader or the CLI (a
+# query of one number: PRAGMA data_version).
+STATE_SYNC_SECONDS = 2.0
 # Related reading waits this long after a post opens: paging through posts (n, n, n)
 # starts no whoosh query for the posts only passed through.
 RELATED_DELAY_SECONDS = 0.15
@@ -109,6 +112,7 @@ class MainScreen(Screen):
             self.call_after_refresh(self._related_timer.resume)
         self._show_notices()
         self.set_interval(POSITION_SAVE_SECONDS, self.flush_position)
+        self.set_interval(STATE_SYNC_SECONDS, self._sync_state)
         self.call_after_refresh(self._first_frame_drawn)
 
     async def _first_frame_drawn(self) -> None:
@@ -136,6 +140,12 @@ class MainScreen(Screen):
             article_id, fraction = self._pending_position
             self._pending_position = None
             self.library.save_position(article_id, fraction)
+
+    def _sync_state(self) -> None:
+        """Marks and counts as another gp-reader (or the CLI) left them."""
+        if self.library.sync():
+            self.query_one(NavTree).refresh_state()
+            self._update_byline()
 
     def on_unmount(self) -> None:
         self.flush_position()
