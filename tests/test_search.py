@@ -412,3 +412,19 @@ def test_two_processes_building_at_once_both_answer():
         assert proc.returncode == 0, err
         assert "Traceback" not in err and "LockError" not in err
         assert '"total": 18' in out
+
+
+def test_a_snippet_shows_the_stretch_with_most_of_the_query_words(index):
+    from reader.highlight import match_regex
+    from reader.search import make_snippet
+
+    filler = "and so on " * 30
+    body = f"Good care starts here. {filler}Primary care networks began in 2019. {filler}"
+    snippet = make_snippet(body, match_regex(("primary", "care")))
+    assert "**Primary** **care** networks" in snippet
+    assert make_snippet("Nothing to see.", match_regex(("care",))) == "Nothing to see."
+    # On the corpus: every hit of a two-word search shows both words where a post has
+    # them within a snippet's reach.
+    for hit in index.search("primary care", limit=10).hits:
+        marked = {m.lower() for m in re.findall(r"\*\*(.+?)\*\*", hit.snippet)}
+        assert {"primary", "care"} <= marked, hit.snippet
