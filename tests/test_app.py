@@ -475,3 +475,21 @@ async def test_marks_made_by_another_gp_reader_show_while_the_app_runs(monkeypat
         assert "✓ read" in str(screen.query_one("#byline").render())
         assert str(tree.root.children[0].label) == "All posts  28 · 27 unread"
         assert str(tree.root.children[-3].label).startswith("Bookmarks  1")
+
+
+async def test_the_pane_the_keys_go_to_has_a_bar_in_the_primary_colour():
+    from textual.color import Color
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, tree, view = parts(app)
+        primary = Color.parse(app.current_theme.primary)
+
+        def bars():
+            return tree.styles.border_left[1] == primary, view.styles.border_left[1] == primary
+
+        assert bars() == (True, False)
+        await pilot.press("tab")
+        assert bars() == (False, True)
+        await pilot.press("r")  # into the related posts at the post's end: still the post's
+        assert bars() == (False, True)
