@@ -493,3 +493,27 @@ async def test_the_pane_the_keys_go_to_has_a_bar_in_the_primary_colour():
         assert bars() == (False, True)
         await pilot.press("r")  # into the related posts at the post's end: still the post's
         assert bars() == (False, True)
+
+
+def test_a_passage_cut_for_a_narrow_list_keeps_its_first_marked_word():
+    from reader.ui.widgets.results_list import trim_snippet
+
+    snippet = "…one two three four five six seven **care** eight nine ten eleven twelve…"
+    cut = trim_snippet(snippet, 40)
+    assert "**care**" in cut and cut.startswith("…") and cut.endswith("…")
+    assert len(cut.replace("**", "")) <= 42  # the room, and its two '…'
+    assert trim_snippet("short **one**", 40) == "short **one**"
+
+
+async def test_results_in_a_narrow_list_show_a_shorter_passage():
+    async def passages(width):
+        app = make_app()
+        async with app.run_test(size=(width, 40)) as pilot:
+            await search(pilot, "pcn")
+            results = app.screen.query_one(ResultsList)
+            prompts = [results.get_option_at_index(i).prompt for i in range(3)]
+            return [str(p).split("\n")[2] for p in prompts]
+
+    narrow, wide = await passages(80), await passages(160)
+    assert all(len(n) < len(w) for n, w in zip(narrow, wide, strict=True))
+    assert all(len(n) <= 3 * 32 for n in narrow)
