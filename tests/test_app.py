@@ -184,6 +184,8 @@ async def test_search_as_you_type_enter_opens_with_matches_and_n_jumps():
         assert view._current == 1
         await pilot.press("N")
         assert view._current == 0
+        shown = [n.message for n in app._notifications]  # one at a time, the latest
+        assert shown == [f"Match 1 of {view.match_count}"]
         # b works at once on the opened result.
         await pilot.press("b")
         assert screen.library.is_bookmarked(NEWEST)

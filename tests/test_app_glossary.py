@@ -229,11 +229,15 @@ async def test_the_post_ends_with_five_related_posts_and_r_opens_one():
         assert [t.strip().removeprefix("› ").split("\n")[0][:20] for t in titles] == [
             corpus().get(i).title[:20] for i in ids
         ]
+        await pilot.press("tab", "j", "j")  # reading, a little way in
+        reading_at = view.scroll_y
         await pilot.press("r")
         assert app.focused is related
-        assert view.scroll_y == view.max_scroll_y  # the list is in view, at the end
-        await pilot.press("r")  # r again: back to the post
+        assert view.scroll_y == view.max_scroll_y > reading_at  # the list is in view
+        await pilot.press("r")  # r again: back to the post, where the reader was
         assert app.focused is view
+        assert view.scroll_y == reading_at
+        await pilot.press("g")
         await pilot.press("r", "j", "enter")
         assert view.article.id == ids[1]
         assert app.focused is view

@@ -394,6 +394,7 @@ class MainScreen(Screen):
         view = self.article_view
         if self.searching and self._terms and view.match_count:
             number = view.jump_to_match(step)
+            self.app.clear_notifications()  # one "Match k of n" at a time, not a stack
             self.notify(f"Match {number} of {view.match_count}", timeout=1.5)
             return
         current = self.current.id if self.current else None
@@ -434,7 +435,7 @@ class MainScreen(Screen):
         if self.narrow_list_shown:
             self.add_class("sidebar-hidden")
         if isinstance(self.focused, RelatedList):
-            self.article_view.focus()
+            self.article_view.leave_related()
         else:
             self.article_view.focus_related()
 

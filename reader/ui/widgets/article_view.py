@@ -135,6 +135,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._match_blocks: list[int] = []
         self._current = -1
         self._restoring = False
+        self._before_related: float | None = None  # where r left the post, to go back
 
     def compose(self):
         with Vertical(id="page"):
@@ -166,6 +167,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.query_one("#byline", Static).update(Text(byline))
         self._render_body()
         self._current = -1
+        self._before_related = None
         self._restoring = True
         self.call_after_refresh(self._scroll_to_fraction, position)
 
@@ -218,8 +220,16 @@ class ArticleView(VerticalScroll, can_focus=True):
     def focus_related(self) -> None:
         """Into the related posts at the end of the post (scrolled into view)."""
         self._restoring = False
+        self._before_related = self.scroll_y
         self.scroll_end(animate=False, immediate=True)
         self.related_list.focus()
+
+    def leave_related(self) -> None:
+        """Back from the related posts to the post, where the reader was in it."""
+        self.focus()
+        if self._before_related is not None:
+            self.scroll_to(y=self._before_related, animate=False, immediate=True)
+            self._before_related = None
 
     def _scroll_to_fraction(self, fraction: float) -> None:
         if not self._restoring:
