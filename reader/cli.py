@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import re
 import sys
 
 from reader import __version__
 from reader.errors import ReaderError
+
+_NOT_WORD = re.compile(r"-[^\W\d_][\w'*~-]*")  # -word, -prefix*, -word~: a word to leave out
 
 COMMAND_MODULES = (
     "reader.commands.corpus_cmds",
@@ -62,7 +65,13 @@ def main(argv: list[str] | None = None) -> int:
         # The app with its defaults, the usual start: no parser of every command to build.
         args = argparse.Namespace(command=None, theme="dark")
     else:
-        args = build_parser().parse_args(argv)
+        parser = build_parser()
+        args, extra = parser.parse_known_args(argv)
+        # `gp-reader search neighbourhood -pcn`: '-pcn' is the query's NOT, not an option.
+        if extra and args.command == "search" and all(_NOT_WORD.fullmatch(e) for e in extra):
+            args.query += extra
+        elif extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
     handler = getattr(args, "func", _open_app)
     try:
         return handler(args) or 0

@@ -707,6 +707,8 @@ class SearchIndex:
             if options and options[0] != lowered:
                 out = re.sub(rf"\b{re.escape(word)}\b", options[0], out, count=1)
                 changed = True
+        if changed and out.count('"') % 2:
+            out = " ".join(out.replace('"', " ").split())  # a lone quote: offer the words
         return out if changed else None
 
     def related(self, article_id: str, limit: int = 5) -> list[tuple[str, str, float]]:

@@ -224,6 +224,20 @@ async def test_no_results_and_did_you_mean_are_shown_plainly():
         await pilot.press("enter")  # nothing to open: no crash, the post stays
         await search(pilot, "neighbourhods")
         assert "Did you mean: neighbourhoods?" in str(screen.query_one("#status").render())
+        await pilot.press("enter")  # takes the suggestion
+        await wait_until(pilot, lambda: screen.last_search == "neighbourhoods ")
+        assert screen.query_one(ResultsList).option_count > 0
+
+
+async def test_a_first_letter_alone_is_not_searched():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, tree, _ = parts(app)
+        await search(pilot, "pc")
+        assert screen.searching
+        await pilot.press("backspace")  # 'p': back to the list, not "No results for p"
+        assert not screen.searching and tree.display
+        assert "No results" not in str(screen.query_one("#status").render())
 
 
 async def test_bad_query_syntax_is_searched_as_words():

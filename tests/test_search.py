@@ -174,6 +174,8 @@ def test_no_hits_says_so_and_a_misspelling_gets_a_suggestion(index):
     # The closest word, not the most common one within two edits.
     assert index.search("neighbourhod").suggestion == "neighbourhood"
     assert index.search("lone").suggestion == "one"  # not 'on', two edits away
+    assert index.search('"lone').suggestion == "one"  # searched as words: offered as words
+    assert index.search('"primary neighbourhod"').suggestion == '"primary neighbourhood"'
 
 
 def test_edit_distance():
@@ -428,3 +430,22 @@ def test_a_snippet_shows_the_stretch_with_most_of_the_query_words(index):
     for hit in index.search("primary care", limit=10).hits:
         marked = {m.lower() for m in re.findall(r"\*\*(.+?)\*\*", hit.snippet)}
         assert {"primary", "care"} <= marked, hit.snippet
+
+
+def test_the_search_command_takes_minus_words_and_says_result_for_one(capsys):
+    from reader.cli import main
+
+    def run(*args):
+        try:
+            code = main(["search", *args])
+        except SystemExit as exc:  # argparse's usage errors
+            code = exc.code
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    code, out, _ = run("neighbourhood", "-pcn", "--limit", "1")
+    assert code == 0 and out.startswith("1 result for 'neighbourhood -pcn'")
+    assert run("-pcn", "neighbourhood")[1].startswith("1 result for 'neighbourhood -pcn'")
+    assert run("integrator")[1].startswith("3 results for 'integrator'")
+    code, _, err = run("neighbourhood", "--limt", "2")  # a mistyped option is still an error
+    assert code == 2 and "unrecognized arguments: --limt 2" in err

@@ -97,7 +97,7 @@ def run_search(args: argparse.Namespace) -> int:
     else:
         shown = len(results.hits)
         print(
-            f"{results.total} results for {text!r}"
+            f"{results.total} result{'' if results.total == 1 else 's'} for {text!r}"
             + (f", top {shown}" if shown < results.total else "")
         )
         for hit in results.hits:

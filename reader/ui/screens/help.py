@@ -17,7 +17,10 @@ KEYS = [
     ("Tab", "switch between the list and the post"),
     ("b", "bookmark the open post (again to remove)"),
     ("B", "show bookmarks"),
-    ("m", "mark the open post read / unread"),
+    (
+        "m",
+        "mark the open post read / unread (read anyway at its end, or 5 s after you open it)",
+    ),
     (
         "n / N",
         "next / previous match in the post while searching; else next / previous unread post",
@@ -29,7 +32,7 @@ KEYS = [
     ("r", "related reading at the end of the post (r again: back)"),
     ("Searching", ""),
     ("/", "search all posts; results update as you type"),
-    ("Enter", "open the highlighted (or first) result"),
+    ("Enter", "open the highlighted (or first) result; with none, take 'Did you mean'"),
     ("Esc", "leave the search, back to the list as it was"),
     ("General", ""),
     (

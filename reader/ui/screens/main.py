@@ -80,6 +80,7 @@ class MainScreen(Screen):
         self._terms: tuple[str, ...] = ()
         self._terms_for_results: tuple[str, ...] = ()
         self.last_search: str | None = None  # the query whose results are shown
+        self._suggestion: str | None = None  # its "Did you mean", which Enter takes
         self._shown_notices = 0
 
     def compose(self):
@@ -257,7 +258,7 @@ class MainScreen(Screen):
         if self._search_timer is not None:
             self._search_timer.stop()
         text = event.value
-        if not text.strip():
+        if len(text.strip()) < 2:  # nothing, or a first letter: the list, not "No results"
             self._leave_search(clear=False)
             return
         self._search_timer = self.set_timer(SEARCH_DEBOUNCE_SECONDS, lambda: self._search(text))
@@ -286,6 +287,7 @@ class MainScreen(Screen):
         self.searching = True
         self.last_search = message.text
         self._terms_for_results = results.hits[0].terms if results.hits else ()
+        self._suggestion = results.suggestion
         self.query_one(ResultsList).show_hits(results.hits)
         self.query_one("#lists", ContentSwitcher).current = "results"
         status = self.query_one("#status", Static)
@@ -306,6 +308,9 @@ class MainScreen(Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         chosen = self.query_one(ResultsList).chosen_id if self.searching else None
+        if chosen is None and self.searching and self._suggestion:
+            self.search_for(self._suggestion.strip())  # Enter takes "Did you mean"
+            return
         if chosen is None:
             self.notify("No results to open.", timeout=3)
             return
