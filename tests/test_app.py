@@ -359,6 +359,15 @@ async def test_command_palette_opens_a_post_by_title_and_jumps_to_a_topic():
         await wait_until(pilot, palette_ready)
         await pilot.press("enter")
         await wait_until(pilot, lambda: tree.cursor_node.data == ("section", "topic:PCNs"))
+        # One way to change the theme: the app's two, not also Textual's twenty.
+        system = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Theme" not in system and {"Quit", "Keys"} <= set(system)  # the rest stay
+        await pilot.press("ctrl+p", *keys("theme"))
+        await wait_until(pilot, palette_ready)
+        options = app.screen.query_one(CommandList)
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        themes = sorted(p.split("\n")[0] for p in prompts if p.startswith("Theme"))
+        assert themes == ["Theme: dark", "Theme: light"]
 
 
 @pytest.mark.parametrize("width", [50, 59])

@@ -64,6 +64,13 @@ class ReaderApp(App):
             self.register_theme(choice)
         self.theme = THEMES[theme].name
 
+    def get_system_commands(self, screen):
+        """Textual's own palette commands, less its Theme (twenty themes not drawn for
+        this app, beside the palette's own 'Theme: light' and 'Theme: dark')."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Theme":
+                yield command
+
     def first_frame_drawn(self) -> None:
         """Called by the main screen once its first frame is on the screen."""
         if self._on_first_frame is not None:
