@@ -285,10 +285,16 @@ class Corpus:
 
 
 def _match_name(given: str, names: list[str], what: str) -> str:
+    """The name meant: the same name in any case, else the one name it begins ('CCGs')."""
+    wanted = given.casefold().strip()
     for name in names:
-        if name.casefold() == given.casefold():
+        if name.casefold() == wanted:
             return name
-    raise ReaderError(f"unknown {what} {given!r}; choose one of: {', '.join(names)}", exit_code=2)
+    starting = [name for name in names if wanted and name.casefold().startswith(wanted)]
+    if len(starting) == 1:
+        return starting[0]
+    choices = starting or names
+    raise ReaderError(f"unknown {what} {given!r}; choose one of: {', '.join(choices)}", exit_code=2)
 
 
 def load_corpus(

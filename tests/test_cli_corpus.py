@@ -49,6 +49,18 @@ def test_list_plain_shows_id_and_title_per_line():
     assert lines[0].endswith("Remember independent bookstores?")
 
 
+def test_a_category_or_topic_may_be_named_by_its_start():
+    full = run("list", "--category", "ccgs and primary care").stdout
+    assert run("list", "--category", "CCGs").stdout == full
+    assert (
+        run("list", "--topic", "neighbour").stdout
+        == run("list", "--topic", "Neighbourhoods").stdout
+    )
+    ambiguous = run("list", "--topic", "c")  # Collaboration..., Commissioning...
+    assert ambiguous.returncode == 2 and "Commissioning and CCGs" in ambiguous.stderr
+    assert "Access" not in ambiguous.stderr  # the choices it could have meant
+
+
 def test_list_by_topic():
     posts = json.loads(run("list", "--json", "--topic", "Neighbourhoods").stdout)
     assert posts and all("Neighbourhoods" in p["topics"] for p in posts)
