@@ -542,3 +542,25 @@ async def test_results_in_a_narrow_list_show_a_shorter_passage():
     narrow, wide = await passages(80), await passages(160)
     assert all(len(n) < len(w) for n, w in zip(narrow, wide, strict=True))
     assert all(len(n) <= 3 * 32 for n in narrow)
+
+
+async def test_at_80_columns_a_section_name_is_cut_never_its_counts():
+    from rich.style import Style
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, tree, _ = parts(app)
+        screen.go_to_section("topics")
+        await pilot.pause()
+        width = tree.scrollable_content_region.width
+        sections = [*tree.root.children, *tree.root.children[3].children]
+        cut = 0
+        for node in sections:
+            depth = 1 if node.parent is tree.root else 2
+            label = tree.render_label(node, Style(), Style()).plain
+            total, unread = screen.library.counts(node.data[1])
+            counts = f"  {total}" + (f" · {unread} unread" if unread else "")
+            assert label.endswith(counts), label
+            assert len(label) <= width - tree.guide_depth * (depth - 1), label
+            cut += "…" in label
+        assert cut >= 3  # 'The General Practice Blog', 'Collaboration at scale', ...

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -32,6 +33,8 @@ class NavTree(Tree[tuple[str, str]]):
             self.section = section
 
     def __init__(self, library: Library, **kwargs) -> None:
+        # A section's counts as labelled, by key (render_label runs in Tree's __init__).
+        self._counts: dict[str, str] = {}
         super().__init__("gp-reader", data=("section", "root"), **kwargs)
         self.library = library
         self.show_root = False
@@ -52,7 +55,29 @@ class NavTree(Tree[tuple[str, str]]):
         label = Text(self.library.label(key), style="bold")
         counts = f"  {total}" + (f" · {unread} unread" if unread else "")
         label.append(counts, style="dim")
+        self._counts[key] = counts
         return label
+
+    def render_label(self, node: TreeNode, base_style: Style, style: Style) -> Text:
+        """A section's name is cut to fit ('The General Practi…  18 · 18 unread'), never
+        its counts: cut at the edge, '10 · 10 unread' showed as '10 · 1'."""
+        text = super().render_label(node, base_style, style)
+        if not node.data or node.data[0] != "section":
+            return text
+        depth, parent = 0, node.parent
+        while parent is not None:
+            depth, parent = depth + 1, parent.parent
+        room = self.scrollable_content_region.width - self.guide_depth * (depth - 1)
+        counts = self._counts.get(node.data[1], "")
+        if room <= 0 or text.cell_len <= room or not counts:
+            return text
+        name_end = len(text.plain) - len(counts)
+        keep = room - len(counts) - 1  # and '…'
+        if keep < 4:  # too narrow for a name worth reading: cut at the edge after all
+            return text
+        head = text[:keep]
+        head.rstrip()
+        return Text.assemble(head, ("…", "bold"), text[name_end:])
 
     def _post_label(self, entry: Entry) -> Text:
         if entry.missing:
