@@ -197,6 +197,15 @@ def test_malformed_syntax_never_raises(index, text):
     assert results.total >= 0
 
 
+def test_a_date_that_is_not_one_gets_a_one_line_notice(index):
+    for text in ("date:2013-13", "date:abc commissioning", "date:2013-02-30", "date:2013..20x"):
+        notice = index.search(text).notice
+        assert notice and "is not a date" in notice and "\n" not in notice, text
+    for text in ("date:2013", "date:2013-07", "date:2013-07-08", "date:2013-07..2013-12"):
+        assert index.search(text).notice is None, text
+    assert index.search("date:2013-07..2013-12").total > 0
+
+
 def test_a_lone_quote_is_searched_as_plain_words(index):
     results = index.search('"primary care')
     assert results.notice and "words" in results.notice
