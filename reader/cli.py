@@ -44,8 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--theme",
         choices=["dark", "light"],
-        default="dark",
-        help="the app's colours (default dark)",
+        default=None,
+        help="the app's colours (default: the theme last chosen in the app, else dark)",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
         # The app with its defaults, the usual start: no parser of every command to build.
-        args = argparse.Namespace(command=None, theme="dark")
+        args = argparse.Namespace(command=None, theme=None)
     else:
         parser = build_parser()
         args, extra = parser.parse_known_args(argv)

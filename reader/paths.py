@@ -44,6 +44,16 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
 
 
+def config_dir() -> Path:
+    """Where the reader's preferences live (not created here)."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def settings_file() -> Path:
+    """Preferences kept between runs: the theme chosen in the app."""
+    return config_dir() / "settings.json"
+
+
 def state_db() -> Path:
     """The SQLite store of bookmarks, read state, history and saved searches."""
     return data_dir() / "state.sqlite3"

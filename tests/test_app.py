@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 
 import pytest
@@ -564,3 +565,36 @@ async def test_at_80_columns_a_section_name_is_cut_never_its_counts():
             assert len(label) <= width - tree.guide_depth * (depth - 1), label
             cut += "…" in label
         assert cut >= 3  # 'The General Practice Blog', 'Collaboration at scale', ...
+
+
+async def test_the_theme_chosen_in_the_app_is_kept_for_the_next_start(monkeypatch):
+    from reader import paths
+    from reader.settings import load_theme
+
+    seen = []
+    first_frame_drawn = ReaderApp.first_frame_drawn
+
+    def drawn(app):
+        seen.append(app.theme)
+        first_frame_drawn(app)
+        app.exit()
+
+    def start(theme=None):
+        try:
+            launch.run_app(theme, headless=True, size=SIZE)
+        finally:
+            gc.unfreeze()
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        assert load_theme() is None  # starting is not choosing
+        app.theme = "gp-light"  # what the palette's "Theme: light" does
+        await pilot.pause()
+    assert load_theme() == "light"
+    monkeypatch.setattr(ReaderApp, "first_frame_drawn", drawn)
+    monkeypatch.setattr(MainScreen, "_warm_search", lambda self: None)
+    await asyncio.to_thread(start)
+    await asyncio.to_thread(start, "dark")  # --theme wins for that start
+    paths.settings_file().write_text("{not json", encoding="utf-8")
+    await asyncio.to_thread(start)  # an unreadable file is no preference
+    assert seen == ["gp-light", "gp-dark", "gp-dark"]

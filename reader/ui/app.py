@@ -64,6 +64,20 @@ class ReaderApp(App):
             self.register_theme(choice)
         self.theme = THEMES[theme].name
 
+    def on_mount(self) -> None:
+        # From now on a change of theme (the palette's) is the reader's choice: kept.
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme) -> None:
+        from reader.settings import save_theme
+
+        for choice, ours in THEMES.items():
+            if theme.name == ours.name:
+                try:
+                    save_theme(choice)
+                except OSError as exc:
+                    self.notify(f"Could not remember the theme: {exc}", severity="warning")
+
     def get_system_commands(self, screen):
         """Textual's own palette commands, less its Theme (twenty themes not drawn for
         this app, beside the palette's own 'Theme: light' and 'Theme: dark')."""

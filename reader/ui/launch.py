@@ -24,9 +24,9 @@ def make_library() -> Library:
     return Library(corpus, store, index_opener=open_index, notices=notices)
 
 
-def run_app(theme: str = "dark", **run_options) -> int:
-    """Run the app until it quits; `run_options` go to `App.run` (the benchmarks run it
-    headless)."""
+def run_app(theme: str | None = None, **run_options) -> int:
+    """Run the app until it quits, in `theme`, else the theme last chosen in the app, else
+    dark; `run_options` go to `App.run` (the benchmarks run it headless)."""
     # Start-up makes about 100,000 objects that live as long as the app (modules, classes,
     # styles, widgets). The cyclic garbage collector would walk them some 200 times before
     # the first frame (about 30 ms of a 270 ms start, docs/performance.md); Textual pauses it
@@ -34,8 +34,10 @@ def run_app(theme: str = "dark", **run_options) -> int:
     # run once and resumed.
     gc.disable()  # before the imports: they make most of those objects
     try:
+        from reader.settings import load_theme
         from reader.ui.app import build_app
 
+        theme = theme or load_theme() or "dark"
         library = make_library()
         try:
             build_app(library, theme=theme, on_first_frame=_resume_gc).run(**run_options)
