@@ -129,6 +129,13 @@ class Library:
     def is_bookmarked(self, article_id: str) -> bool:
         return article_id in self._bookmarked
 
+    def bookmark_note(self, article_id: str) -> str | None:
+        """The note kept with a post's bookmark (`gp-reader bookmark add ID --note`)."""
+        if article_id not in self._bookmarked:
+            return None
+        bookmark = self.store.bookmark(article_id)
+        return bookmark.note if bookmark else None
+
     def toggle_bookmark(self, article: Article) -> bool:
         """Bookmark the post, or remove its bookmark; True when it is now bookmarked."""
         if article.id in self._bookmarked:

@@ -499,6 +499,12 @@ async def test_marks_made_by_another_gp_reader_show_while_the_app_runs(monkeypat
             other.add_bookmark(NEWEST, "a title")
         await wait_until(pilot, lambda: "★ bookmarked" in str(screen.query_one("#byline").render()))
         assert "✓ read" in str(screen.query_one("#byline").render())
+        with StateStore.open(paths.state_db()) as other:  # a note, as `bookmark add --note`
+            other.add_bookmark(NEWEST, "a title", note="for Tuesday's PCN board")
+        screen.open_article(NEWEST)
+        await pilot.pause()
+        byline = str(screen.query_one("#byline").render())
+        assert "★ bookmarked: for Tuesday's PCN board" in byline
         assert str(tree.root.children[0].label) == "All posts  28 · 27 unread"
         assert str(tree.root.children[-3].label).startswith("Bookmarks  1")
 

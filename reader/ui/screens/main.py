@@ -205,7 +205,8 @@ class MainScreen(Screen):
     def _byline(self, article: Article) -> str:
         marks = []
         if self.library.is_bookmarked(article.id):
-            marks.append("★ bookmarked")
+            note = self.library.bookmark_note(article.id)
+            marks.append(f"★ bookmarked: {note}" if note else "★ bookmarked")
         marks.append("✓ read" if self.library.is_read(article.id) else "unread")  # not "5 min read"
         return f"{byline(article)} · {' · '.join(marks)}"
 
