@@ -281,7 +281,10 @@ def test_repeated_kill_9_during_writes_leaves_the_store_consistent():
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
         for line in child.stdout.read().splitlines():  # written before the kill landed
-            what, name = line.split()
+            words = line.split()
+            if len(words) != 2:  # the kill landed while this line was being written
+                continue
+            what, name = words
             (done if what == "done" else started).add(name)
         for stream in (child.stdin, child.stdout, child.stderr):
             stream.close()
