@@ -604,3 +604,21 @@ async def test_the_theme_chosen_in_the_app_is_kept_for_the_next_start(monkeypatc
     paths.settings_file().write_text("{not json", encoding="utf-8")
     await asyncio.to_thread(start)  # an unreadable file is no preference
     assert seen == ["gp-light", "gp-dark", "gp-dark"]
+
+
+async def test_a_busy_store_skips_a_look_for_other_readers_changes(monkeypatch):
+    from reader.state import StoreBusy
+
+    monkeypatch.setattr("reader.ui.screens.main.STATE_SYNC_SECONDS", 0.02)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _, _ = parts(app)
+        tries = []
+
+        def busy():
+            tries.append(1)
+            raise StoreBusy("the reading-state store is busy")
+
+        monkeypatch.setattr(screen.library, "sync", busy)
+        await wait_until(pilot, lambda: len(tries) >= 3)  # asked again and again, no crash
+        assert app.is_running

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from reader.errors import ReaderError
 from reader.library import READ_AFTER_SECONDS, Entry, Library
 from reader.model import Article, byline
 from reader.ui.widgets.article_view import ArticleView
@@ -144,7 +145,11 @@ class MainScreen(Screen):
 
     def _sync_state(self) -> None:
         """Marks and counts as another gp-reader (or the CLI) left them."""
-        if self.library.sync():
+        try:
+            changed = self.library.sync()
+        except ReaderError:  # the store is busy (a long import elsewhere): next time
+            return
+        if changed:
             self.query_one(NavTree).refresh_state()
             self._update_byline()
 
