@@ -225,27 +225,6 @@ def _rewrite_syntax(text: str) -> str:
     return text
 
 
-_DATE_VALUE_RE = re.compile(r"\bdate:([^\s\[\]{}()]+)")
-_DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
-
-
-def _date_notice(text: str) -> str | None:
-    """One line for a date: the search cannot read ('date:2013-13', 'date:abc')."""
-    for match in _DATE_VALUE_RE.finditer(text):
-        for part in match[1].split(".."):
-            layout = _DATE_FORMATS.get(len(part))
-            try:
-                if layout is None or not re.fullmatch(r"[\d-]+", part):
-                    raise ValueError
-                datetime.strptime(part, layout)
-            except ValueError:
-                return (
-                    f"{match[0]} is not a date: write date:2013, date:2013-07, "
-                    "date:2013-07-08 or a range, date:2013-07..2013-12"
-                )
-    return None
-
-
 def _plain_words(text: str) -> str:
     return " ".join(_SYNTAX_CHARS_RE.sub(" ", text).split())
 
@@ -650,7 +629,7 @@ class SearchIndex:
             words = _plain_words(text)
             notice = "could not read the query's syntax; searched for the words instead"
             q = self._parser.parse(words) if words else query.NullQuery
-        notice = notice or _date_notice(text)
+        notice = notice or _date_notice(q)
         q = self._expander.expand(q)
         if unfinished:
             q = _also_as_prefix(q, unfinished, self._ix.schema)
@@ -788,6 +767,18 @@ def _also_as_prefix(q: query.Query, word: str, schema: Schema) -> query.Query:
 def _has_error(q: query.Query) -> bool:
     """whoosh turns syntax it cannot read into error queries rather than raising."""
     return any(type(sub).__name__ == "ErrorQuery" for sub in _walk(q))
+
+
+def _date_notice(q: query.Query) -> str | None:
+    """whoosh's date field turns a date it cannot read ('date:2013-13') into an empty query
+    carrying the error, and the search finds nothing: one line to say why."""
+    for sub in _walk(q):
+        if sub.error is not None:
+            return (
+                f"a date: value is not a date ({sub.error}); write date:2013, date:2013-07, "
+                "date:2013-07-08 or a range, date:2013-07..2013-12"
+            )
+    return None
 
 
 def _walk(q: query.Query):
