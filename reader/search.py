@@ -29,6 +29,7 @@ from whoosh.filedb.filestore import FileStorage, RamStorage
 from whoosh.formats import Frequency, Positions
 from whoosh.matching import NullMatcher, UnionMatcher, WrappingMatcher
 from whoosh.query.spans import Span, SpanNear2
+from whoosh.support.levenshtein import damerau_levenshtein as edit_distance
 from whoosh.system import pack_uint
 
 from reader import paths
@@ -812,21 +813,6 @@ def query_terms(q: query.Query) -> tuple[str, ...]:
 
 
 SNIPPET_CHARS = 180
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Edits (insert, delete, substitute, swap two neighbours) from `a` to `b`."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        row = [i]
-        for j, cb in enumerate(b, 1):
-            cost = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, previous2[j - 2] + 1)
-            row.append(cost)
-        previous2, previous = previous, row
-    return previous[-1]
 
 
 def make_snippet(body: str, pattern: re.Pattern[str] | None, width: int = SNIPPET_CHARS) -> str:
