@@ -162,7 +162,9 @@ class Library:
 
     def opened(self, article_id: str) -> None:
         self.store.record_open(article_id)
-        self._recent = self._recent_ids()
+        # As the store now orders it: the post just opened first (no query to ask it).
+        rest = [i for i in self._recent if i != article_id]
+        self._recent = [article_id, *rest][:RECENT_LIMIT]
 
     def save_position(self, article_id: str, fraction: float) -> None:
         self.store.set_position(article_id, fraction)
@@ -173,8 +175,8 @@ class Library:
 
     def start(self) -> tuple[Article | None, float]:
         """The post to show on start: the one open last time at its place, else the newest."""
-        for entry in self.store.recent(5):
-            article = self.corpus.find(entry.article_id)
+        for article_id in self._recent[:5]:
+            article = self.corpus.find(article_id)
             if article is not None:
                 return article, self.position(article.id)
         return (self.corpus.articles[0] if len(self.corpus) else None), 0.0
@@ -228,8 +230,8 @@ class Library:
             ]
         if key == "recent":
             found = []
-            for h in self.store.recent(RECENT_LIMIT):
-                article = self.corpus.find(h.article_id)
+            for article_id in self._recent:
+                article = self.corpus.find(article_id)
                 if article is not None:
                     found.append(Entry(article.id, article.title, article))
             return found
