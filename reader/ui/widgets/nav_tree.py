@@ -134,9 +134,7 @@ class NavTree(Tree[tuple[str, str]]):
         """One top-level section's count and, if it is open, its list (after an open)."""
         for node in self.root.children:
             if node.data == ("section", key):
-                node.set_label(self._section_label(key))
-                if key in DYNAMIC and node.id in self._loaded:
-                    self._reload(node)
+                self._relabel_section(node)
 
     def refresh_state(self) -> None:
         """Counts and marks after a read or bookmark change; dynamic sections reloaded."""
@@ -157,11 +155,17 @@ class NavTree(Tree[tuple[str, str]]):
             if kind == "chunk":
                 self._relabel(child)
                 continue
-            child.set_label(self._section_label(value))
-            if value in DYNAMIC and child.id in self._loaded:
-                self._reload(child)
-            else:
+            if not self._relabel_section(child):
                 self._relabel(child)
+
+    def _relabel_section(self, node: TreeNode) -> bool:
+        """A section's count; its list reloaded if it changes with reading (True if so)."""
+        key = node.data[1]
+        node.set_label(self._section_label(key))
+        if key in DYNAMIC and node.id in self._loaded:
+            self._reload(node)
+            return True
+        return False
 
     def _reload(self, node: TreeNode) -> None:
         selected = self.cursor_node.data if self.cursor_node else None
