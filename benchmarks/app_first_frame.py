@@ -16,16 +16,16 @@ def main() -> None:
 
     imported_launch = time.perf_counter()
     marks = {}
-    make_library = launch.make_library
+    make_session = launch.make_session
 
     def timed_make_library():
         marks["imported"] = time.perf_counter()  # run_app imports the app, then loads
-        library = make_library()
+        session = make_session()
         marks["loaded"] = time.perf_counter()
-        marks["posts"] = len(library.corpus)
-        return library
+        marks["posts"] = len(session.corpus)
+        return session
 
-    launch.make_library = timed_make_library
+    launch.make_session = timed_make_library
     from reader.ui.app import ReaderApp
     from reader.ui.screens.main import MainScreen
 

@@ -107,17 +107,17 @@ async def _open_longest(runs: int) -> dict:
 async def _tree(articles) -> dict:
     """Open All posts and move through it; the same on the bundled corpus as the reference."""
     from reader import paths
-    from reader.corpus import Corpus, load_manifest
-    from reader.library import Library
-    from reader.state import StateStore
+    from reader.articles.bundled import Corpus, load_manifest
+    from reader.session import Session
+    from reader.store.state import StateStore
     from reader.ui.app import build_app
     from reader.ui.screens.main import MainScreen
     from reader.ui.widgets.nav_tree import NavTree
 
     MainScreen._warm_search = lambda self: None
     corpus = Corpus(articles, load_manifest(paths.corpus_dir()), "bench")
-    library = Library(corpus, StateStore.open(Path(tempfile.mkdtemp()) / "state.sqlite3"))
-    app = build_app(library)
+    session = Session(corpus, StateStore.open(Path(tempfile.mkdtemp()) / "state.sqlite3"))
+    app = build_app(session)
     async with app.run_test(size=(120, 40)) as pilot:
         tree = app.screen.query_one(NavTree)
         tree.focus()
@@ -179,7 +179,7 @@ def main() -> None:
     from synthetic import synthetic_articles
 
     articles = synthetic_articles(args.posts)
-    from reader.corpus import load_corpus
+    from reader.articles.bundled import load_corpus
 
     results["tree_bundled"] = asyncio.run(_tree(list(load_corpus().articles)))
     results["tree_large"] = asyncio.run(_tree(articles))

@@ -137,12 +137,12 @@ class Whoosh:
         self.index = None
 
     def build(self, articles: list) -> None:
-        from reader.search import SearchIndex
+        from reader.search.index import SearchIndex
 
         self.index = SearchIndex.open(articles, synthetic.fingerprint(articles), self.directory)
 
     def reopen(self, articles: list, fingerprint: str) -> None:
-        from reader.search import SearchIndex
+        from reader.search.index import SearchIndex
 
         if self.index is not None:
             self.index.close()
@@ -337,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(args: argparse.Namespace, work: Path) -> dict:
-    from reader.corpus import load_corpus
+    from reader.articles.bundled import load_corpus
 
     print(
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "

@@ -25,10 +25,16 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from reader import paths
-from reader.corpus import TAXONOMY, load_corpus
-from reader.model import Article
-from reader.parse import count_words, slugify
-from reader.topics import ABSOLUTE_FLOOR, MAX_TOPICS, RELATIVE_FLOOR, Taxonomy, load_taxonomy
+from reader.articles.bundled import TAXONOMY, load_corpus
+from reader.articles.model import Article
+from reader.articles.parse import count_words, slugify
+from reader.articles.topics import (
+    ABSOLUTE_FLOOR,
+    MAX_TOPICS,
+    RELATIVE_FLOOR,
+    Taxonomy,
+    load_taxonomy,
+)
 
 DEFAULT_POSTS = 10_000
 DEFAULT_SEED = 20240601

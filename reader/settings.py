@@ -30,7 +30,7 @@ def load_theme() -> str | None:
 
 def save_theme(theme: str) -> None:
     """Remember `theme` ('dark' or 'light') for the next start; OSError if it cannot."""
-    from reader.corpus import write_atomically
+    from reader.files import write_atomically
 
     if theme not in THEMES:
         raise ValueError(f"unknown theme {theme!r}")

@@ -27,7 +27,7 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
 @pytest.fixture(scope="module")
 def corpus():
     """The bundled corpus, read from its pages (not the cache), once a test module."""
-    from reader.corpus import load_corpus
+    from reader.articles.bundled import load_corpus
 
     return load_corpus(use_cache=False)
 
@@ -35,7 +35,7 @@ def corpus():
 @pytest.fixture(scope="module")
 def index(corpus, tmp_path_factory):
     """The bundled corpus's search index, built in a directory of its own, once a module."""
-    from reader.search import SearchIndex
+    from reader.search.index import SearchIndex
 
     ix = SearchIndex.open(
         corpus.articles, corpus.fingerprint, tmp_path_factory.mktemp("ix") / "index"

@@ -19,7 +19,7 @@ from reader.ui.screens.main import MainScreen
 from reader.ui.widgets.article_view import ArticleView, body_blocks
 from reader.ui.widgets.nav_tree import NavTree
 from reader.ui.widgets.results_list import ResultsList
-from tests.ui_support import KEY_NAMES, corpus, make_app, make_library, search, wait_until
+from tests.ui_support import KEY_NAMES, corpus, make_app, make_session, search, wait_until
 
 NEWEST = "what-a-neighbourhood-health-service-for-london-means-for"
 SIZE = (120, 40)
@@ -86,10 +86,10 @@ async def test_first_run_shows_the_tree_and_the_newest_post():
 
 
 async def test_start_reopens_the_last_post_at_its_reading_position():
-    library = make_library()
-    library.opened("50-to-1")
-    library.save_position("50-to-1", 0.5)
-    app = make_app(library=library)
+    session = make_session()
+    session.opened("50-to-1")
+    session.save_position("50-to-1", 0.5)
+    app = make_app(session=session)
     async with app.run_test(size=SIZE) as pilot:
         _, _, view = parts(app)
         await pilot.pause()
@@ -189,7 +189,7 @@ async def test_search_as_you_type_enter_opens_with_matches_and_n_jumps():
         assert shown == [f"Match 1 of {view.match_count}"]
         # b works at once on the opened result.
         await pilot.press("b")
-        assert screen.library.is_bookmarked(NEWEST)
+        assert screen.session.is_bookmarked(NEWEST)
         # Esc leaves the search: the tree is back with its cursor where it was.
         await pilot.press("escape")
         assert not screen.searching
@@ -254,40 +254,40 @@ async def test_b_B_m_and_n_without_a_search():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen, tree, view = parts(app)
-        library = screen.library
+        session = screen.session
         await pilot.press("b")
-        assert library.is_bookmarked(NEWEST)
+        assert session.is_bookmarked(NEWEST)
         assert "★ bookmarked" in str(view.query_one("#byline").render())
         await pilot.press("B")
         await pilot.pause()
         assert tree.cursor_node.data == ("section", "bookmarks")
         assert [c.data for c in tree.cursor_node.children] == [("post", NEWEST)]
         await pilot.press("b")
-        assert not library.is_bookmarked(NEWEST)
+        assert not session.is_bookmarked(NEWEST)
         assert tree.cursor_node.children == [] or not tree.cursor_node.children
         # m toggles read; n opens the next unread post, N the previous one.
         await pilot.press("m")
-        assert library.is_read(NEWEST)
+        assert session.is_read(NEWEST)
         await pilot.press("n")
         second = corpus().articles[1].id
         assert view.article.id == second
         await pilot.press("N")
         assert view.article.id == second  # the only earlier post is read: nowhere to go
         await pilot.press("m", "m")
-        assert library.is_read(second) is False
+        assert session.is_read(second) is False
 
 
 async def test_reaching_the_end_marks_a_post_read_and_position_is_saved():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         screen, tree, view = parts(app)
-        library = screen.library
+        session = screen.session
         await pilot.press("tab", "space")
         screen.flush_position()
-        assert 0 < library.position(NEWEST) < 1
-        assert not library.is_read(NEWEST)
+        assert 0 < session.position(NEWEST) < 1
+        assert not session.is_read(NEWEST)
         await pilot.press("G")
-        assert library.is_read(NEWEST)
+        assert session.is_read(NEWEST)
         assert str(tree.root.children[0].label) == "All posts  28 · 27 unread"
 
 
@@ -299,10 +299,10 @@ async def test_staying_on_a_post_marks_it_read_but_not_the_one_shown_at_start(mo
         later = []
         screen.set_timer(0.3, lambda: later.append(True))  # the start post's time is up
         await wait_until(pilot, lambda: later)
-        assert not screen.library.is_read(NEWEST)  # shown at start, never chosen
+        assert not screen.session.is_read(NEWEST)  # shown at start, never chosen
         chosen = corpus().articles[-1].id
         screen.open_article(chosen)
-        await wait_until(pilot, lambda: screen.library.is_read(chosen))
+        await wait_until(pilot, lambda: screen.session.is_read(chosen))
 
 
 async def test_help_lists_every_key_and_closes():
@@ -398,11 +398,11 @@ async def test_light_and_dark_themes():
 
 
 async def test_q_quits_and_saves_the_reading_position():
-    library = make_library()
-    app = make_app(library=library)
+    session = make_session()
+    app = make_app(session=session)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("tab", "space", "q")
-    assert 0 < library.position(NEWEST) < 1
+    assert 0 < session.position(NEWEST) < 1
 
 
 async def test_the_footer_lists_the_keys_after_the_first_frame():
@@ -443,7 +443,7 @@ def test_the_garbage_collector_is_resumed_when_the_app_cannot_start(monkeypatch)
     def broken():
         raise ReaderError("the library is unreadable")
 
-    monkeypatch.setattr(launch, "make_library", broken)
+    monkeypatch.setattr(launch, "make_session", broken)
     with pytest.raises(ReaderError):
         launch.run_app(headless=True, size=SIZE)
     assert gc.isenabled()
@@ -487,7 +487,8 @@ def test_the_widgets_shadow_no_private_method_of_textual():
 
 async def test_marks_made_by_another_gp_reader_show_while_the_app_runs(monkeypatch):
     from reader import paths
-    from reader.state import StateStore, StoreBusy
+    from reader.store.sqlite import StoreBusy
+    from reader.store.state import StateStore
 
     monkeypatch.setattr("reader.ui.screens.main.STATE_SYNC_SECONDS", 0.05)
     app = make_app()
@@ -512,7 +513,7 @@ async def test_marks_made_by_another_gp_reader_show_while_the_app_runs(monkeypat
             tries.append(1)
             raise StoreBusy("the reading-state store is busy")
 
-        monkeypatch.setattr(screen.library, "sync", busy)
+        monkeypatch.setattr(screen.session, "sync", busy)
         await wait_until(pilot, lambda: len(tries) >= 3)
         assert app.is_running
         assert str(tree.root.children[0].label) == "All posts  28 · 27 unread"
@@ -575,7 +576,7 @@ async def test_at_80_columns_a_section_name_is_cut_never_its_counts():
         for node in sections:
             depth = 1 if node.parent is tree.root else 2
             label = tree.render_label(node, Style(), Style()).plain
-            total, unread = screen.library.counts(node.data[1])
+            total, unread = screen.session.counts(node.data[1])
             counts = f"  {total}" + (f" · {unread} unread" if unread else "")
             assert label.endswith(counts), label
             assert len(label) <= width - tree.guide_depth * (depth - 1), label

@@ -7,10 +7,10 @@ from rich.console import Console
 from textual.command import CommandList
 
 from reader import paths
-from reader.glossary import count_posts, load_glossary
-from reader.highlight import find_match_spans
-from reader.library import Library
-from reader.state import StateStore
+from reader.articles.glossary import count_posts, load_glossary
+from reader.search.highlight import find_match_spans
+from reader.session import Session
+from reader.store.state import StateStore
 from reader.ui.screens.acronyms import AcronymsPanel
 from reader.ui.screens.glossary import GlossaryScreen, filtered
 from reader.ui.screens.help import keys_table
@@ -68,7 +68,7 @@ async def test_acronyms_the_glossary_explains_are_underlined_in_the_post():
         assert view.article.id == NEWEST
         marked = styled(view, ACRONYM_STYLE)
         assert {"PCNs", "INT", "INTs", "ICB", "GP", "ARRS", "GPwER"} <= set(marked)
-        glossary = app.screen.library.glossary
+        glossary = app.screen.session.glossary
         assert all(glossary.lookup(word) for word in marked)
         # Every use is marked, not just the first.
         body = "\n".join(text for _, _, text in body_blocks(view.article.body))
@@ -142,7 +142,7 @@ async def test_choosing_an_acronym_in_the_panel_searches_every_post_for_it():
         await wait_until(pilot, lambda: main.searching and main.last_search == "PCN ")
         assert main.query_one(SearchBar).value == "PCN "
         results = main.query_one(ResultsList)
-        assert results.option_count == count_posts(corpus(), main.library.glossary)["PCN"]
+        assert results.option_count == count_posts(corpus(), main.session.glossary)["PCN"]
 
 
 # --- the glossary screen (A) ------------------------------------------------------------
@@ -151,7 +151,7 @@ async def test_choosing_an_acronym_in_the_panel_searches_every_post_for_it():
 async def test_A_lists_every_term_with_its_expansion_and_post_count():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
-        glossary = app.screen.library.glossary
+        glossary = app.screen.session.glossary
         await pilot.press("A")
         screen = app.screen
         assert isinstance(screen, GlossaryScreen)
@@ -224,7 +224,7 @@ async def test_the_post_ends_with_five_related_posts_and_r_opens_one():
         await wait_until(pilot, related_loaded(main))
         ids = list(related.article_ids)
         assert len(ids) == 5 and NEWEST not in ids
-        assert ids == [e.id for e in main.library.related(NEWEST)]
+        assert ids == [e.id for e in main.session.related(NEWEST)]
         titles = options_text(related)
         assert [t.strip().removeprefix("› ").split("\n")[0][:20] for t in titles] == [
             corpus().get(i).title[:20] for i in ids
@@ -260,8 +260,8 @@ async def test_a_click_on_a_related_post_opens_it():
 
 
 async def test_without_a_search_index_the_related_list_says_it_is_unavailable():
-    library = Library(corpus(), StateStore.open(paths.state_db()))  # no index opener
-    app = make_app(library=library)
+    session = Session(corpus(), StateStore.open(paths.state_db()))  # no index opener
+    app = make_app(session=session)
     async with app.run_test(size=SIZE) as pilot:
         related = app.screen.query_one(RelatedList)
         await wait_until(pilot, lambda: "unavailable" in "".join(options_text(related)))

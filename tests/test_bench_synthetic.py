@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from reader import paths
-from reader.corpus import TAXONOMY, load_corpus
-from reader.topics import load_taxonomy
+from reader.articles.bundled import TAXONOMY, load_corpus
+from reader.articles.topics import load_taxonomy
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synthetic  # noqa: E402

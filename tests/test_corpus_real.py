@@ -6,8 +6,8 @@ import re
 import tomllib
 
 from reader import paths
-from reader.corpus import load_corpus
-from reader.parse import _FLATTENED_ITEM_RE, is_chrome
+from reader.articles.bundled import load_corpus
+from reader.articles.parse import _FLATTENED_ITEM_RE, is_chrome
 
 GP_BLOG = "The General Practice Blog"
 ARCHIVE = "CCGs and Primary Care"
@@ -212,7 +212,7 @@ def test_parsed_corpus_is_cached_by_source_content(corpus_copy, monkeypatch):
     def no_parsing(*args, **kwargs):
         raise AssertionError("unchanged sources were parsed again")
 
-    monkeypatch.setattr("reader.corpus.build_articles", no_parsing)
+    monkeypatch.setattr("reader.articles.bundled.build_articles", no_parsing)
     assert load_corpus(corpus_copy).articles == first.articles
     monkeypatch.undo()
     # Any change to a source page invalidates the cache.

@@ -1,4 +1,4 @@
-"""reader.evaluate finds the posts whoosh's own matchers find, with the same scores.
+"""reader.search.evaluate finds the posts whoosh's own matchers find, with the same scores.
 
 Each query is parsed as the app and the CLI parse it, then searched twice: by whoosh
 (its collector over its matcher tree) and by the evaluator. On the real corpus, and on
@@ -15,9 +15,10 @@ from whoosh.collectors import TopCollector
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
 
-from reader import evaluate
-from reader.evaluate import Evaluator
-from reader.search import SearchIndex, article_fields, make_schema
+from reader.search import evaluate
+from reader.search.evaluate import Evaluator
+from reader.search.index import SearchIndex
+from reader.search.schema import article_fields, make_schema
 
 QUERIES = [
     "practice",

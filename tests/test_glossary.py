@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader import paths
-from reader.cli import main
-from reader.errors import ReaderError
-from reader.glossary import (
+from reader.articles.glossary import (
     Glossary,
     GlossaryEntry,
     count_posts,
@@ -22,7 +20,9 @@ from reader.glossary import (
     find_acronyms,
     load_glossary,
 )
-from reader.model import Article
+from reader.articles.model import Article
+from reader.cli import main
+from reader.errors import ReaderError
 
 REPO = Path(__file__).resolve().parent.parent
 

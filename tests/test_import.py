@@ -211,9 +211,9 @@ def test_a_folder_is_searched_for_importable_files(tmp_path):
 
 def test_many_files_are_read_in_two_processes_with_the_same_result(tmp_path, monkeypatch):
     """Above PARALLEL_READ_FROM files two processes read them; nothing else changes."""
-    from reader import library_import
-    from reader.corpus import load_corpus
-    from reader.importers import ReadOptions
+    from reader.articles.bundled import load_corpus
+    from reader.sources import planner as library_import
+    from reader.sources.readers import ReadOptions
 
     folder = tmp_path / "many"
     folder.mkdir()

@@ -10,14 +10,14 @@ import pytest
 
 READER = Path(__file__).resolve().parent.parent / "reader"
 CORE_MODULES = sorted(
-    ".".join(path.relative_to(READER.parent).with_suffix("").parts)
+    ".".join(path.relative_to(READER.parent).with_suffix("").parts).removesuffix(".__init__")
     for path in READER.rglob("*.py")
     if "ui" not in path.relative_to(READER).parts and path.name != "__main__.py"
 )
 
 
 def test_core_modules_are_found():
-    assert "reader.corpus" in CORE_MODULES and "reader.cli" in CORE_MODULES
+    assert "reader.articles.bundled" in CORE_MODULES and "reader.cli" in CORE_MODULES
 
 
 @pytest.mark.parametrize("module", CORE_MODULES)

@@ -1,4 +1,4 @@
-"""reader.index_build's writers write what whoosh's own writer writes, byte for byte."""
+"""reader.search.segment_writer's writers write what whoosh's own writer writes, byte for byte."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 
-from reader.corpus import load_corpus
-from reader.index_build import FastMpWriter, FastSegmentWriter
-from reader.search import article_fields, make_schema
+from reader.articles.bundled import load_corpus
+from reader.search.schema import article_fields, make_schema
+from reader.search.segment_writer import FastMpWriter, FastSegmentWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synthetic  # noqa: E402
@@ -86,7 +86,7 @@ def test_segments_name_whooshs_codec(articles, tmp_path):
     directory = build(tmp_path / "fast", [(articles[:20], False)], fast_writer)
     ix = whoosh_index.open_dir(str(directory))
     (segment,) = ix._segments()
-    assert type(segment.codec()) is W3Codec  # opening never needs reader.index_build
+    assert type(segment.codec()) is W3Codec  # opening never needs reader.search.segment_writer
     ix.close()
 
 

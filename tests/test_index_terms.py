@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from whoosh.fields import TEXT
 
-from reader.analysis import exact_analyzer, stemming_analyzer
-from reader.corpus import load_corpus
-from reader.search import IndexedText
+from reader.articles.bundled import load_corpus
+from reader.search.analysis import exact_analyzer, stemming_analyzer
+from reader.search.schema import IndexedText
 
 TRICKY = [
     "",

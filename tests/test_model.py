@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reader.model import LazyBody, StoredArticle
+from reader.articles.model import LazyBody, StoredArticle
 
 
 def stored(loads: list) -> StoredArticle:
@@ -53,42 +53,42 @@ def test_a_stored_article_still_says_what_it_lacks():
 def test_section_counts_agree_with_the_posts_each_section_lists():
     """The tree's counts (from per-section id sets) equal a count of what it lists."""
     from reader import paths
-    from reader.corpus import load_corpus
-    from reader.library import Library
-    from reader.state import StateStore
+    from reader.articles.bundled import load_corpus
+    from reader.session import Session
+    from reader.store.state import StateStore
 
     corpus = load_corpus(use_cache=False)
-    library = Library(corpus, StateStore.open(paths.state_db()))
+    session = Session(corpus, StateStore.open(paths.state_db()))
     for article in corpus.articles[::3]:
-        library.set_read(article.id, True)
-    library.toggle_bookmark(corpus.articles[1])
+        session.set_read(article.id, True)
+    session.toggle_bookmark(corpus.articles[1])
 
     def listed(key):
-        parts = library.subsections(key)
+        parts = session.subsections(key)
         if parts:
             return {i for part in parts for i in listed(part)}
-        return {e.id for e in library.entries(key) if not e.missing}
+        return {e.id for e in session.entries(key) if not e.missing}
 
-    keys = library.root_sections() + library.subsections("topics") + library.subsections("archive")
+    keys = session.root_sections() + session.subsections("topics") + session.subsections("archive")
     assert "topic:PCNs" in keys and "bookmarks" in keys
     for key in keys:
         ids = listed(key)
-        unread = {i for i in ids if not library.is_read(i)}
-        assert library.counts(key) == (len(ids), len(unread)), key
-    assert library.counts("unread")[0] == len(corpus) - len(corpus.articles[::3])
-    library.close()
+        unread = {i for i in ids if not session.is_read(i)}
+        assert session.counts(key) == (len(ids), len(unread)), key
+    assert session.counts("unread")[0] == len(corpus) - len(corpus.articles[::3])
+    session.close()
 
 
 def test_a_library_takes_in_what_another_gp_reader_changed():
     from reader import paths
-    from reader.corpus import load_corpus
-    from reader.library import Library
-    from reader.state import StateStore
+    from reader.articles.bundled import load_corpus
+    from reader.session import Session
+    from reader.store.state import StateStore
 
     corpus = load_corpus()
     first, second = corpus.articles[0].id, corpus.articles[1].id
-    mine = Library(corpus, StateStore.open(paths.state_db()))
-    theirs = Library(corpus, StateStore.open(paths.state_db()))
+    mine = Session(corpus, StateStore.open(paths.state_db()))
+    theirs = Session(corpus, StateStore.open(paths.state_db()))
     assert not mine.sync()  # nothing yet
     theirs.save_position(first, 0.5)
     assert not mine.sync()  # a position alone changes no mark or count

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reader.corpus import load_corpus
-from reader.parse import derive_title, infer_years, parse_archive, parse_listing
+from reader.articles.bundled import load_corpus
+from reader.articles.parse import derive_title, infer_years, parse_archive, parse_listing
 from tests.pages import ARCHIVE_CATEGORY, LISTING_CATEGORY, make_corpus
 
 NBSP = "\xa0"
@@ -113,7 +113,7 @@ def test_a_post_cut_off_at_the_bottom_of_a_capture_keeps_its_complete_text(tmp_p
 def test_overlapping_captures_with_the_same_page_count_put_extra_posts_on_top():
     older = parse_listing("Second Post Here\n\nb\n\nThird Post Here\n\nc\n\nPage 1 of 5\n", "o")
     newer = parse_listing("First Post Here\n\na\n\nSecond Post Here\n\nb\n\nPage 1 of 5\n", "n")
-    from reader.corpus import merge_captures
+    from reader.articles.bundled import merge_captures
 
     for captures in ([older, newer], [newer, older]):
         titles = [post.title for post, _ in merge_captures(captures)]

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from reader import search as search_mod
-from reader.highlight import find_match_spans
-from reader.search import SearchIndex
+from reader.search import storage as search_mod
+from reader.search.highlight import find_match_spans
+from reader.search.index import SearchIndex
 
 
 def ids(index, text, **kwargs):
@@ -176,16 +176,6 @@ def test_no_hits_says_so_and_a_misspelling_gets_a_suggestion(index):
     assert index.search("lone").suggestion == "one"  # not 'on', two edits away
     assert index.search('"lone').suggestion == "one"  # searched as words: offered as words
     assert index.search('"primary neighbourhod"').suggestion == '"primary neighbourhood"'
-
-
-def test_edit_distance():
-    from reader.search import edit_distance
-
-    assert edit_distance("lone", "one") == 1
-    assert edit_distance("lone", "on") == 2
-    assert edit_distance("neighbourhod", "neighbourhoods") == 2
-    assert edit_distance("recieve", "receive") == 1  # two neighbours swapped
-    assert edit_distance("", "abc") == 3 and edit_distance("abc", "abc") == 0
 
 
 @pytest.mark.parametrize(
@@ -361,7 +351,7 @@ def test_a_note_left_by_a_process_killed_after_its_commit_is_not_trusted(corpus,
 HOLD_LOCK = """
 import sys
 from pathlib import Path
-from reader.search import exclusive_lock
+from reader.search.storage import exclusive_lock
 with exclusive_lock(Path(sys.argv[1]), 1) as ok:
     print("locked" if ok else "failed", flush=True)
     sys.stdin.readline()
@@ -426,8 +416,8 @@ def test_two_processes_building_at_once_both_answer():
 
 
 def test_a_snippet_shows_the_stretch_with_most_of_the_query_words(index):
-    from reader.highlight import match_regex
-    from reader.search import make_snippet
+    from reader.search.highlight import match_regex
+    from reader.search.snippets import make_snippet
 
     filler = "and so on " * 30
     body = f"Good care starts here. {filler}Primary care networks began in 2019. {filler}"

@@ -35,7 +35,7 @@ async def _related_reading(pilot):
     await _settled(pilot)
     await pilot.press("r")
     screen = pilot.app.screen
-    await wait_until(pilot, lambda: screen.library.is_read(screen.current.id))
+    await wait_until(pilot, lambda: screen.session.is_read(screen.current.id))
     await pilot.pause()
 
 

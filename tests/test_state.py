@@ -21,14 +21,9 @@ import pytest
 
 from reader import paths
 from reader.errors import ReaderError
-from reader.state import (
-    EXPORT_FORMAT,
-    SCHEMA_VERSION,
-    InvalidExport,
-    StateStore,
-    StoreBusy,
-    StoreUnavailable,
-)
+from reader.store.export import EXPORT_FORMAT, InvalidExport
+from reader.store.sqlite import StoreBusy, StoreUnavailable
+from reader.store.state import SCHEMA_VERSION, StateStore
 
 
 @pytest.fixture(autouse=True)
@@ -152,7 +147,7 @@ def test_state_survives_closing_and_reopening():
 
 WRITER = """
 import sys
-from reader.state import StateStore
+from reader.store.state import StateStore
 worker, count = sys.argv[1], int(sys.argv[2])
 store = StateStore.open()
 print("ready", flush=True)
@@ -229,7 +224,8 @@ def test_a_store_held_too_long_by_another_writer_is_a_plain_busy_error():
 
 CRASHER = """
 import sys
-from reader.state import StateStore, validate_export
+from reader.store.export import validate_export
+from reader.store.state import StateStore
 run = sys.argv[1]
 store = StateStore.open()
 print("ready", flush=True)
@@ -361,7 +357,7 @@ def test_a_truncated_store_is_moved_aside():
 
 
 RECOVERER = """
-from reader.state import StateStore
+from reader.store.state import StateStore
 with StateStore.open() as store:
     store.add_bookmark("from-child", "t")
     for notice in store.notices:
@@ -561,7 +557,7 @@ def test_a_bookmark_outlives_its_article_through_export_and_import(tmp_path, sto
 
 
 def test_the_store_imports_no_textual():
-    code = "import sys, reader.state; sys.exit('textual' in sys.modules)"
+    code = "import sys, reader.store.state; sys.exit('textual' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-import reader.corpus
+import reader.articles.bundled
 from reader import paths
+from reader.articles.bundled import Corpus, load_corpus
 from reader.cli import main
-from reader.corpus import Corpus, load_corpus
-from reader.state import StateStore
+from reader.store.state import StateStore
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +129,7 @@ def test_a_bookmark_outlives_its_article(cli, ids, monkeypatch):
     # A later corpus no longer has the post (a re-capture, a parser change...).
     full = load_corpus()
     smaller = Corpus([a for a in full if a.id != gone], full.manifest, full.fingerprint)
-    monkeypatch.setattr(reader.corpus, "load_corpus", lambda *a, **k: smaller)
+    monkeypatch.setattr(reader.articles.bundled, "load_corpus", lambda *a, **k: smaller)
 
     rows = {r["id"]: r for r in cli("bookmark", "list", "--json").json()}
     assert rows[gone] == {

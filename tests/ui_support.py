@@ -7,10 +7,10 @@ import tempfile
 from pathlib import Path
 
 from reader import paths
-from reader.corpus import load_corpus
-from reader.library import Library
-from reader.search import SearchIndex
-from reader.state import StateStore
+from reader.articles.bundled import load_corpus
+from reader.search.index import SearchIndex
+from reader.session import Session
+from reader.store.state import StateStore
 from reader.ui.app import build_app
 
 _CORPUS = None
@@ -35,17 +35,17 @@ def shared_index_dir() -> Path:
     return _INDEX_DIR
 
 
-def make_library(index_dir: Path | None = None) -> Library:
+def make_session(index_dir: Path | None = None) -> Session:
     c = corpus()
     store = StateStore.open(paths.state_db())
     directory = index_dir or shared_index_dir()
-    return Library(
+    return Session(
         c, store, index_opener=lambda: SearchIndex.open(c.articles, c.fingerprint, directory)
     )
 
 
-def make_app(theme: str = "dark", library: Library | None = None):
-    return build_app(library or make_library(), theme=theme)
+def make_app(theme: str = "dark", session: Session | None = None):
+    return build_app(session or make_session(), theme=theme)
 
 
 async def wait_until(pilot, condition, timeout: float = 10.0) -> None:

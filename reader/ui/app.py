@@ -8,7 +8,7 @@ from textual.app import App
 from textual.theme import Theme
 
 from reader import paths
-from reader.library import Library
+from reader.session import Session
 from reader.ui.commands import ReaderCommands
 from reader.ui.screens.main import MainScreen
 
@@ -51,12 +51,12 @@ class ReaderApp(App):
 
     def __init__(
         self,
-        library: Library,
+        session: Session,
         theme: str = "dark",
         on_first_frame: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
-        self.library = library
+        self.session = session
         self._on_first_frame = on_first_frame
         # Chosen before the first style pass: set later, the change of theme would parse
         # every stylesheet again.
@@ -92,11 +92,11 @@ class ReaderApp(App):
             callback()
 
     def get_default_screen(self) -> MainScreen:
-        return MainScreen(self.library)
+        return MainScreen(self.session)
 
 
 def build_app(
-    library: Library, theme: str = "dark", on_first_frame: Callable[[], None] | None = None
+    session: Session, theme: str = "dark", on_first_frame: Callable[[], None] | None = None
 ) -> ReaderApp:
-    """The app over a library: used by `gp-reader` and by the tests over tmp dirs."""
-    return ReaderApp(library, theme=theme, on_first_frame=on_first_frame)
+    """The app over a session: used by `gp-reader` and by the tests over tmp dirs."""
+    return ReaderApp(session, theme=theme, on_first_frame=on_first_frame)

@@ -17,7 +17,7 @@ class ReaderCommands(Provider):
         if not isinstance(screen, MainScreen):
             return []
         app = self.app
-        library = screen.library
+        session = screen.session
         commands: list[tuple[str, Callable[[], object], str]] = [
             ("Search all posts", screen.action_focus_search, "/"),
             ("Bookmark or unbookmark the open post", screen.action_bookmark, "b"),
@@ -35,7 +35,7 @@ class ReaderCommands(Provider):
             ("Theme: light", partial(setattr, app, "theme", "gp-light"), ""),
             ("Theme: dark", partial(setattr, app, "theme", "gp-dark"), ""),
         ]
-        for category in library.corpus.categories:
+        for category in session.corpus.categories:
             commands.append(
                 (
                     f"Go to category: {category}",
@@ -43,11 +43,11 @@ class ReaderCommands(Provider):
                     "",
                 )
             )
-        for topic in library.corpus.topics:
+        for topic in session.corpus.topics:
             commands.append(
                 (f"Go to topic: {topic}", partial(screen.go_to_section, f"topic:{topic}"), "")
             )
-        for entry in library.glossary:
+        for entry in session.glossary:
             commands.append(
                 (
                     f"Search for {entry.term}: {entry.expansion}",
@@ -55,7 +55,7 @@ class ReaderCommands(Provider):
                     "",
                 )
             )
-        for article in library.corpus:
+        for article in session.corpus:
             commands.append(
                 (
                     f"Open: {article.title}",

@@ -6,22 +6,22 @@ import gc
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reader.library import Library
+    from reader.session import Session
 
 
-def make_library() -> Library:
-    from reader.corpus import load_corpus
-    from reader.library import Library, open_store_or_fallback
+def make_session() -> Session:
+    from reader.articles.bundled import load_corpus
+    from reader.session import Session, open_store_or_fallback
 
     corpus = load_corpus()
     store, notices = open_store_or_fallback()
 
     def open_index():
-        from reader.search import SearchIndex
+        from reader.search.index import SearchIndex
 
         return SearchIndex.open(corpus.articles, corpus.fingerprint)
 
-    return Library(corpus, store, index_opener=open_index, notices=notices)
+    return Session(corpus, store, index_opener=open_index, notices=notices)
 
 
 def run_app(theme: str | None = None, **run_options) -> int:
@@ -38,11 +38,11 @@ def run_app(theme: str | None = None, **run_options) -> int:
         from reader.ui.app import build_app
 
         theme = theme or load_theme() or "dark"
-        library = make_library()
+        session = make_session()
         try:
-            build_app(library, theme=theme, on_first_frame=_resume_gc).run(**run_options)
+            build_app(session, theme=theme, on_first_frame=_resume_gc).run(**run_options)
         finally:
-            library.close()
+            session.close()
     finally:
         gc.enable()
     return 0

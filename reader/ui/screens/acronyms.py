@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from reader.glossary import GlossaryEntry
+from reader.articles.glossary import GlossaryEntry
 from reader.ui.widgets.glossary_list import GlossaryList
 
 

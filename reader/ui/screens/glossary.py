@@ -16,8 +16,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from reader.glossary import GlossaryEntry
-from reader.library import Library
+from reader.articles.glossary import GlossaryEntry
+from reader.session import Session
 from reader.ui.widgets.glossary_list import GlossaryList
 
 
@@ -56,9 +56,9 @@ class GlossaryScreen(ModalScreen[str | None]):
         Binding("slash", "to_filter", "Filter", show=False),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.library = library
+        self.session = session
         self.counts: Counter[str] | None = None
 
     def compose(self):
@@ -83,7 +83,7 @@ class GlossaryScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="glossary-counts", exit_on_error=False)
     def _count(self) -> None:
-        self.post_message(CountsReady(self.library.term_counts()))
+        self.post_message(CountsReady(self.session.term_counts()))
 
     def on_counts_ready(self, message: CountsReady) -> None:
         self.counts = message.counts
@@ -91,13 +91,13 @@ class GlossaryScreen(ModalScreen[str | None]):
 
     @property
     def shown(self) -> list[GlossaryEntry]:
-        return filtered(list(self.library.glossary), self.query_one(Input).value)
+        return filtered(list(self.session.glossary), self.query_one(Input).value)
 
     def _refill(self, keep_highlight: bool = False) -> None:
         entries = self.shown
-        width = max((len(e.term) for e in self.library.glossary), default=1)
+        width = max((len(e.term) for e in self.session.glossary), default=1)
         self.query_one(GlossaryList).show(entries, self.counts, width, keep_highlight)
-        total = len(self.library.glossary)
+        total = len(self.session.glossary)
         title = f"Glossary · {total} terms"
         if len(entries) != total:
             title += f" · {len(entries)} shown"

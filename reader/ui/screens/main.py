@@ -1,6 +1,6 @@
 """The main screen: search bar, navigation tree (or results), article pane, footer.
 
-It coordinates: widgets post messages, this screen asks the Library and updates them.
+It coordinates: widgets post messages, this screen asks the Session and updates them.
 Searching runs in a thread worker, one at a time (a newer query supersedes an older one);
 so does finding a post's related reading, which needs the search index.
 """
@@ -15,9 +15,9 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from reader.articles.model import Article, byline
 from reader.errors import ReaderError
-from reader.library import READ_AFTER_SECONDS, Entry, Library
-from reader.model import Article, byline
+from reader.session import READ_AFTER_SECONDS, Entry, Session
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.nav_tree import NavTree
 from reader.ui.widgets.related_list import RelatedList
@@ -70,9 +70,9 @@ class MainScreen(Screen):
         Binding("q", "quit", "Quit"),
     ]
 
-    def __init__(self, library: Library) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
-        self.library = library
+        self.session = session
         self.searching = False
         self._search_timer = None
         self._related_timer = None
@@ -90,7 +90,7 @@ class MainScreen(Screen):
             with Vertical(id="sidebar"):
                 yield Static(id="status")
                 with ContentSwitcher(initial="nav", id="lists"):
-                    yield NavTree(self.library, id="nav")
+                    yield NavTree(self.session, id="nav")
                     yield ResultsList(id="results")
             yield ArticleView(id="article")
         # The footer's keys are drawn after the first frame in any case (Textual fills the
@@ -103,7 +103,7 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         if self.app.is_headless:
             self.query_one(SearchBar).cursor_blink = False  # steady screens for snapshots
-        article, position = self.library.start()
+        article, position = self.session.start()
         if article is not None:
             # Shown, not chosen: it counts as read when the reader reaches its end, not by
             # staying on the first screen for a while.
@@ -129,24 +129,24 @@ class MainScreen(Screen):
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def _warm_search(self) -> None:
-        self.library.search_index()
+        self.session.search_index()
         self.app.call_from_thread(self._show_notices)
 
     def _show_notices(self) -> None:
-        for notice in self.library.notices[self._shown_notices :]:
+        for notice in self.session.notices[self._shown_notices :]:
             self.notify(notice, severity="warning", timeout=8)
-        self._shown_notices = len(self.library.notices)
+        self._shown_notices = len(self.session.notices)
 
     def flush_position(self) -> None:
         if self._pending_position is not None:
             article_id, fraction = self._pending_position
             self._pending_position = None
-            self.library.save_position(article_id, fraction)
+            self.session.save_position(article_id, fraction)
 
     def _sync_state(self) -> None:
         """Marks and counts as another gp-reader (or the CLI) left them."""
         try:
-            changed = self.library.sync()
+            changed = self.session.sync()
         except ReaderError:  # the store is busy (a long import elsewhere): next time
             return
         if changed:
@@ -180,22 +180,22 @@ class MainScreen(Screen):
         focus: bool = True,
         dwell: bool = True,
     ) -> None:
-        article = self.library.corpus.find(article_id)
+        article = self.session.corpus.find(article_id)
         if article is None:
-            self.notify("That post is no longer in the library.", severity="warning")
+            self.notify("That post is no longer in the session.", severity="warning")
             return
         self.flush_position()
         if position is None:
-            position = 0.0 if terms else self.library.position(article_id)
+            position = 0.0 if terms else self.session.position(article_id)
         self._terms = tuple(terms)
-        acronyms = self.library.post_acronyms(article)
+        acronyms = self.session.post_acronyms(article)
         self.article_view.show(article, self._byline(article), self._terms, position, acronyms)
         if self._related_timer is not None:
             self._related_timer.stop()
         self._related_timer = self.set_timer(
             RELATED_DELAY_SECONDS, lambda: self._find_related(article_id)
         )
-        self.library.opened(article_id)
+        self.session.opened(article_id)
         self.query_one(NavTree).refresh_section("recent")
         if self._dwell_timer is not None:
             self._dwell_timer.stop()
@@ -209,10 +209,10 @@ class MainScreen(Screen):
 
     def _byline(self, article: Article) -> str:
         marks = []
-        if self.library.is_bookmarked(article.id):
-            note = self.library.bookmark_note(article.id)
+        if self.session.is_bookmarked(article.id):
+            note = self.session.bookmark_note(article.id)
             marks.append(f"★ bookmarked: {note}" if note else "★ bookmarked")
-        marks.append("✓ read" if self.library.is_read(article.id) else "unread")  # not "5 min read"
+        marks.append("✓ read" if self.session.is_read(article.id) else "unread")  # not "5 min read"
         return f"{byline(article)} · {' · '.join(marks)}"
 
     def _update_byline(self) -> None:
@@ -224,8 +224,8 @@ class MainScreen(Screen):
             self._set_read(article_id, True)
 
     def _set_read(self, article_id: str, read: bool) -> None:
-        if self.library.is_read(article_id) != read:
-            self.library.set_read(article_id, read)
+        if self.session.is_read(article_id) != read:
+            self.session.set_read(article_id, read)
             self.query_one(NavTree).refresh_state()
             self._update_byline()
 
@@ -246,7 +246,7 @@ class MainScreen(Screen):
     def _find_related(self, article_id: str) -> None:
         if get_current_worker().is_cancelled:
             return
-        entries = self.library.related(article_id)
+        entries = self.session.related(article_id)
         if not get_current_worker().is_cancelled:
             self.post_message(RelatedFound(article_id, entries))
 
@@ -272,7 +272,7 @@ class MainScreen(Screen):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, text: str) -> None:
         worker = get_current_worker()
-        index = self.library.search_index()
+        index = self.session.search_index()
         if worker.is_cancelled:
             return
         results = index.search(text, limit=SEARCH_LIMIT, as_you_type=True)
@@ -368,7 +368,7 @@ class MainScreen(Screen):
     def action_bookmark(self) -> None:
         if self.current is None:
             return
-        now = self.library.toggle_bookmark(self.current)
+        now = self.session.toggle_bookmark(self.current)
         self.notify("Bookmarked." if now else "Bookmark removed.", timeout=2)
         self.query_one(NavTree).refresh_state()
         self._update_byline()
@@ -390,9 +390,9 @@ class MainScreen(Screen):
         article_id = self.current.id
         if self._dwell_timer is not None:
             self._dwell_timer.stop()  # the reader decided; don't overrule them
-        self._set_read(article_id, not self.library.is_read(article_id))
+        self._set_read(article_id, not self.session.is_read(article_id))
         self.notify(
-            "Marked read." if self.library.is_read(article_id) else "Marked unread.", timeout=2
+            "Marked read." if self.session.is_read(article_id) else "Marked unread.", timeout=2
         )
 
     def action_next(self) -> None:
@@ -409,7 +409,7 @@ class MainScreen(Screen):
             self.notify(f"Match {number} of {view.match_count}", timeout=1.5)
             return
         current = self.current.id if self.current else None
-        article = self.library.next_unread(current, step)
+        article = self.session.next_unread(current, step)
         if article is None:
             self.notify("No more unread posts that way.", timeout=2)
             return
@@ -431,13 +431,13 @@ class MainScreen(Screen):
 
         if self.current is None:
             return
-        entries = self.library.post_glossary(self.current)
+        entries = self.session.post_glossary(self.current)
         self.app.push_screen(AcronymsPanel(self.current.title, entries), self.search_for)
 
     def action_glossary(self) -> None:
         from reader.ui.screens.glossary import GlossaryScreen
 
-        self.app.push_screen(GlossaryScreen(self.library), self.search_for)
+        self.app.push_screen(GlossaryScreen(self.session), self.search_for)
 
     def action_related(self) -> None:
         """Into the related posts at the end of the post; again, back to the post."""

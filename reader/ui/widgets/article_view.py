@@ -21,10 +21,10 @@ from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from reader.glossary import find_acronym_matches
-from reader.highlight import find_match_spans
-from reader.library import Entry
-from reader.model import Article
+from reader.articles.glossary import find_acronym_matches
+from reader.articles.model import Article
+from reader.search.highlight import find_match_spans
+from reader.session import Entry
 from reader.ui.widgets.related_list import RelatedList
 
 MATCH_STYLE = "reverse"

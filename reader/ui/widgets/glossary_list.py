@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.glossary import GlossaryEntry
+from reader.articles.glossary import GlossaryEntry
 
 
 def entry_prompt(entry: GlossaryEntry, term_width: int, posts: int | None = None) -> Table:

@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from reader.library import Entry, Library
+from reader.session import Entry, Session
 
 # Sections whose list of posts changes as the reader reads and bookmarks.
 DYNAMIC = ("bookmarks", "unread", "recent")
@@ -32,17 +32,17 @@ class NavTree(Tree[tuple[str, str]]):
             self.article_id = article_id
             self.section = section
 
-    def __init__(self, library: Library, **kwargs) -> None:
+    def __init__(self, session: Session, **kwargs) -> None:
         # A section's counts as labelled, by key (render_label runs in Tree's __init__).
         self._counts: dict[str, str] = {}
         super().__init__("gp-reader", data=("section", "root"), **kwargs)
-        self.library = library
+        self.session = session
         self.show_root = False
         self.guide_depth = 3
         self._loaded: set[int] = set()
 
     def on_mount(self) -> None:
-        for key in self.library.root_sections():
+        for key in self.session.root_sections():
             self._add_section(self.root, key)
         self.root.expand()
         self.cursor_line = 0
@@ -51,8 +51,8 @@ class NavTree(Tree[tuple[str, str]]):
         return parent.add(self._section_label(key), data=("section", key), allow_expand=True)
 
     def _section_label(self, key: str) -> Text:
-        total, unread = self.library.counts(key)
-        label = Text(self.library.label(key), style="bold")
+        total, unread = self.session.counts(key)
+        label = Text(self.session.label(key), style="bold")
         counts = f"  {total}" + (f" · {unread} unread" if unread else "")
         label.append(counts, style="dim")
         self._counts[key] = counts
@@ -81,9 +81,9 @@ class NavTree(Tree[tuple[str, str]]):
 
     def _post_label(self, entry: Entry) -> Text:
         if entry.missing:
-            return Text(f"  {entry.title} (no longer in the library)", style="dim strike")
-        read = self.library.is_read(entry.id)
-        mark = "★" if self.library.is_bookmarked(entry.id) else ("●" if not read else " ")
+            return Text(f"  {entry.title} (no longer in the session)", style="dim strike")
+        read = self.session.is_read(entry.id)
+        mark = "★" if self.session.is_bookmarked(entry.id) else ("●" if not read else " ")
         label = Text(f"{mark} ", style="bold" if not read else "dim")
         label.append(entry.title, style="" if not read else "dim")
         return label
@@ -98,15 +98,15 @@ class NavTree(Tree[tuple[str, str]]):
         self._loaded.add(node.id)
         if kind == "chunk":
             start, _, section = key.partition(":")
-            entries = self.library.entries(section)[int(start) : int(start) + CHUNK]
+            entries = self.session.entries(section)[int(start) : int(start) + CHUNK]
             self._add_posts(node, entries)
             return
-        subsections = self.library.subsections(key)
+        subsections = self.session.subsections(key)
         for sub in subsections:
             self._add_section(node, sub)
-        entries = self.library.entries(key)
+        entries = self.session.entries(key)
         if subsections:  # a year lists its months, not their posts a second time
-            listed = {e.id for sub in subsections for e in self.library.entries(sub)}
+            listed = {e.id for sub in subsections for e in self.session.entries(sub)}
             entries = [e for e in entries if e.id not in listed]
         if len(entries) <= CHUNK:
             self._add_posts(node, entries)
@@ -146,7 +146,7 @@ class NavTree(Tree[tuple[str, str]]):
         for child in list(node.children):
             kind, value = child.data
             if kind == "post":
-                entry = Entry(value, "", self.library.corpus.find(value))
+                entry = Entry(value, "", self.session.corpus.find(value))
                 if entry.article is not None:
                     child.set_label(
                         self._post_label(Entry(value, entry.article.title, entry.article))

@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.library import RELATED_LIMIT, Entry
+from reader.session import RELATED_LIMIT, Entry
 
 
 def related_prompt(title: str) -> Table:

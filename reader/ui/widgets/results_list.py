@@ -11,8 +11,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-if TYPE_CHECKING:  # reader.search imports whoosh; the app loads it only when searching
-    from reader.search import SearchHit
+if TYPE_CHECKING:  # reader.search.index imports whoosh; the app loads it only when searching
+    from reader.search.index import SearchHit
 
 
 def snippet_text(snippet: str) -> Text:

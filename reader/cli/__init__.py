@@ -1,6 +1,6 @@
 """The `gp-reader` command.
 
-Each feature's subcommands live in their own module under reader/commands/ and register
+Each feature's subcommands live in their own module in reader/cli/ and register
 themselves here. Nothing in this file (or those modules, at import time) loads Textual,
 whoosh or rich, so the command line stays quick; `gp-reader` with no subcommand opens the app.
 """
@@ -18,12 +18,12 @@ from reader.errors import ReaderError
 _NOT_WORD = re.compile(r"-[^\W\d_][\w'*~-]*")  # -word, -prefix*, -word~: a word to leave out
 
 COMMAND_MODULES = (
-    "reader.commands.corpus_cmds",
-    "reader.commands.glossary_cmds",
-    "reader.commands.search_cmds",
-    "reader.commands.library_cmds",
-    "reader.commands.related_cmds",
-    "reader.commands.state_cmds",
+    "reader.cli.posts",
+    "reader.cli.glossary",
+    "reader.cli.search",
+    "reader.cli.imports",
+    "reader.cli.related",
+    "reader.cli.state",
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reader.commands.search_cmds import _progress_bar
+from reader.cli.search import _progress_bar
 from reader.errors import ReaderError
 
 LISTED = 10  # duplicates and skipped posts named one by one, at most
@@ -30,8 +30,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     p.set_defaults(func=run_import)
 
-    library = commands.add_parser("library", help="what you have imported")
-    actions = library.add_subparsers(dest="action", metavar="ACTION", required=True)
+    group = commands.add_parser("library", help="what you have imported")
+    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = actions.add_parser("list", help="the files you imported, with their posts")
     p.set_defaults(func=run_library_list)
     p = actions.add_parser("remove", help="remove the posts imported from a file")
@@ -40,13 +40,13 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from reader.corpus import load_corpus
-    from reader.importers import ReadOptions
-    from reader.library_import import open_library, plan_import, write_plan
-    from reader.user_library import UserLibrary
+    from reader.articles.bundled import load_corpus
+    from reader.sources.planner import plan_import, write_plan
+    from reader.sources.readers import ReadOptions
+    from reader.store.posts import PostStore
 
     corpus = load_corpus()
-    existing = UserLibrary.open(create=False)
+    existing = PostStore.open_existing()
     rows = existing.rows() if existing else []
     options = ReadOptions(category=args.category, newest_year=args.newest_year)
     with _progress_bar(sys.stderr.isatty(), "reading") as progress:
@@ -60,8 +60,8 @@ def run_import(args: argparse.Namespace) -> int:
     print(report.summary(dry_run=args.dry_run))
     if args.dry_run or not (plan.rows or plan.sources):
         return 0
-    library = existing or open_library()
-    write_plan(plan, library)
+    store = existing or PostStore.open()
+    write_plan(plan, store)
     _update_index()
     return 0
 
@@ -82,16 +82,16 @@ def _print_details(report) -> None:
 
 def _update_index() -> None:
     """Bring the search index up to date with the library (only what changed is written)."""
-    from reader.commands.search_cmds import _open
+    from reader.cli.search import _open
 
     index, _ = _open()
     index.close()
 
 
-def _find_source(given: str, library) -> str:
+def _find_source(given: str, store) -> str:
     from pathlib import Path
 
-    sources = [info.source for info in library.sources()]
+    sources = [info.source for info in store.sources()]
     if given in sources:
         return given
     resolved = str(Path(given).expanduser().resolve())
@@ -105,10 +105,10 @@ def _find_source(given: str, library) -> str:
 
 
 def run_library_list(args: argparse.Namespace) -> int:
-    from reader.user_library import UserLibrary
+    from reader.store.posts import PostStore
 
-    library = UserLibrary.open(create=False)
-    infos = library.sources() if library else []
+    store = PostStore.open_existing()
+    infos = store.sources() if store else []
     if not infos:
         print("You have imported nothing yet (see `gp-reader import --help`).")
         return 0
@@ -118,13 +118,13 @@ def run_library_list(args: argparse.Namespace) -> int:
 
 
 def run_library_remove(args: argparse.Namespace) -> int:
-    from reader.user_library import UserLibrary
+    from reader.store.posts import PostStore
 
-    library = UserLibrary.open(create=False)
-    if library is None:
+    store = PostStore.open_existing()
+    if store is None:
         raise ReaderError("you have imported nothing yet", exit_code=2)
-    source = _find_source(args.source, library)
-    removed, kept = library.remove_source(source)
+    source = _find_source(args.source, store)
+    removed, kept = store.remove_source(source)
     print(
         f"removed {len(removed)} post{'s' if len(removed) != 1 else ''} imported from {source}"
         + (f"; {len(kept)} kept (another file has them too)" if kept else "")

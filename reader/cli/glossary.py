@@ -7,8 +7,8 @@ import json
 import sys
 from collections import Counter
 
-from reader.corpus import load_corpus
-from reader.glossary import GlossaryEntry, count_posts, load_glossary
+from reader.articles.bundled import load_corpus
+from reader.articles.glossary import GlossaryEntry, count_posts, load_glossary
 
 
 def register(commands: argparse._SubParsersAction) -> None:

@@ -15,12 +15,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reader import paths
-from reader.corpus import TAXONOMY, Corpus
-from reader.errors import ReaderError
-from reader.importers import ALL_SUFFIXES, ImportedPost, ReadOptions, UnreadableFile, read_file
-from reader.parse import count_words, short_hash, slugify
-from reader.topics import Taxonomy, load_taxonomy
-from reader.user_library import PostRow, UserLibrary
+from reader.articles.bundled import TAXONOMY, Corpus
+from reader.articles.parse import count_words, short_hash, slugify
+from reader.articles.topics import Taxonomy, load_taxonomy
+from reader.sources.readers import (
+    ALL_SUFFIXES,
+    ImportedPost,
+    ReadOptions,
+    UnreadableFile,
+    read_file,
+)
+from reader.store.posts import PostRow, PostStore
 
 DEFAULT_CATEGORY = "Imported"
 # From this many files on, two processes read them (parsing, word counts and topics are
@@ -108,7 +113,7 @@ def plan_import(
     report.files = len(files)
     taxonomy = taxonomy or load_taxonomy(paths.corpus_dir() / TAXONOMY)
     known_sources = {s for row in library_rows for s in row.sources}
-    library = {row.id: row for row in library_rows}
+    store = {row.id: row for row in library_rows}
     planned: dict[str, PostRow] = {}
     for n, (path, source, read) in enumerate(_read_all(files, options, taxonomy), start=1):
         if progress:
@@ -121,20 +126,20 @@ def plan_import(
         if source not in known_sources:
             plan.sources.append((source, kind))
         for post, words, topics in prepared:
-            _plan_post(post, words, topics, source, corpus, library, planned, report, options)
+            _plan_post(post, words, topics, source, corpus, store, planned, report, options)
     report.skipped.extend(options.skipped)
     plan.rows = list(planned.values())
     return report, plan
 
 
-def _plan_post(post, words, topics, source, corpus, library, planned, report, options) -> None:
+def _plan_post(post, words, topics, source, corpus, store, planned, report, options) -> None:
     base = _base_id(post)
     candidate = base
-    existing = _existing(candidate, corpus, library, planned)
+    existing = _existing(candidate, corpus, store, planned)
     if existing is not None and not _same_post(post, existing[0], existing[1]):
         # Another post already has this slug: this one gets the hash of its opening.
         candidate = f"{base}-{short_hash(post.body.split(chr(10) * 2, 1)[0])}"
-        existing = _existing(candidate, corpus, library, planned)
+        existing = _existing(candidate, corpus, store, planned)
     if existing is None:
         planned[candidate] = PostRow(
             id=candidate,
@@ -228,13 +233,13 @@ def _read_all(
         yield from pool.map(_read_in_worker, files, chunksize=16)
 
 
-def _existing(post_id, corpus, library, planned):
+def _existing(post_id, corpus, store, planned):
     """(title, date, words, sources, library row or None) of what already holds this id."""
     if post_id in planned:
         row = planned[post_id]
         return row.title, row.date, row.words, row.sources, row
-    if post_id in library:
-        row = library[post_id]
+    if post_id in store:
+        row = store[post_id]
         if row.overrides:
             article = corpus.find(post_id)
             return article.title, article.date, row.words, row.sources, None
@@ -252,18 +257,11 @@ def _topics(post: ImportedPost, taxonomy: Taxonomy) -> tuple[str, ...]:
     return tuple((tagged + assigned)[:3])
 
 
-def write_plan(plan: ImportPlan, library: UserLibrary) -> None:
+def write_plan(plan: ImportPlan, store: PostStore) -> None:
     """Add the planned posts; rows with no body keep the body they have."""
     rows = []
     for row in plan.rows:
         if row.body is None:
-            row = PostRow(**{**row.__dict__, "body": library.body(row.id)})
+            row = PostRow(**{**row.__dict__, "body": store.body(row.id)})
         rows.append(row)
-    library.write(rows, plan.sources)
-
-
-def open_library() -> UserLibrary:
-    library = UserLibrary.open()
-    if library is None:  # pragma: no cover - open(create=True) returns a library or raises
-        raise ReaderError("cannot open your library")
-    return library
+    store.write(rows, plan.sources)

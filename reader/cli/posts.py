@@ -6,8 +6,8 @@ import argparse
 import json
 import sys
 
-from reader.corpus import load_corpus
-from reader.model import Article, byline
+from reader.articles.bundled import load_corpus
+from reader.articles.model import Article, byline
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -49,7 +49,7 @@ def run_list(args: argparse.Namespace) -> int:
     corpus = load_corpus()
     articles = corpus.select(category=args.category, topic=args.topic)
     if getattr(args, "unread", False) or getattr(args, "bookmarked", False):
-        from reader.commands.state_cmds import filter_by_state
+        from reader.cli.state import filter_by_state
 
         articles = filter_by_state(articles, unread=args.unread, bookmarked=args.bookmarked)
     if args.json:

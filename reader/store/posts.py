@@ -1,6 +1,6 @@
-"""The reader's own library: posts imported from files, in SQLite in the user data directory.
+"""Posts imported from files (and synced from the web), in SQLite in the user data directory.
 
-The bundled corpus stays read-only; `reader.corpus.load_corpus` merges these posts into
+The bundled corpus stays read-only; `reader.articles.bundled.load_corpus` merges these posts into
 it. A row either adds a post or (overrides=1) gives a bundled post a fuller text found in
 an import. Bodies are read lazily, so thousands of posts load in milliseconds.
 """
@@ -11,7 +11,6 @@ import functools
 import json
 import sqlite3
 import threading
-import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -20,8 +19,11 @@ from pathlib import Path
 
 from reader import paths
 from reader.errors import ReaderError
+from reader.store.sqlite import SQLiteStore, StoreKind, connect_for_reading
 
-SCHEMA = """
+# MIGRATIONS[n] takes the store from schema version n to n + 1; append only. The first
+# uses IF NOT EXISTS so that a store made before versions were kept is adopted as it is.
+_FIRST = """
 CREATE TABLE IF NOT EXISTS posts (
     id TEXT PRIMARY KEY,
     title TEXT NOT NULL,
@@ -43,20 +45,23 @@ CREATE TABLE IF NOT EXISTS sources (
     imported TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
-# Every column but the body, in listing order: start-up lists 10,000 posts from this index
-# alone instead of stepping over each post's body in the table (about twice as fast).
-LISTING_INDEX = """
+-- Every column but the body, in listing order: start-up lists 10,000 posts from this
+-- index alone instead of stepping over each post's body in the table (twice as fast).
 CREATE INDEX IF NOT EXISTS posts_listing ON posts (
     seq, id, title, title_is_derived, category, site, author, date, topics, words, sources,
     overrides
-)
+);
 """
+KIND = StoreKind(
+    label="store of imported posts",
+    holds="imported posts",
+    still_works="the bundled posts can still be read",
+    migrations=(_FIRST,),
+)
 META_COLUMNS = (
     "id, title, title_is_derived, category, site, author, date, topics, words, sources, "
     "overrides, seq"
 )
-BUSY_TIMEOUT_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -118,60 +123,47 @@ def _row(values: tuple, body: str | None = None) -> PostRow:
     )
 
 
-class UserLibrary:
-    """One SQLite file; safe for several processes (WAL, busy timeout, short transactions)."""
+class PostStore(SQLiteStore):
+    """Imported and synced posts, on the footing of reader.store.sqlite."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
-        self.path = path
-        self._conn = conn
-        self._lock = threading.RLock()
+    KIND = KIND
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, timeout: float) -> None:
+        super().__init__(conn, path, timeout)
         self._readers = threading.local()
 
     @classmethod
-    def open(cls, path: Path | None = None, create: bool = True) -> UserLibrary | None:
-        """The library; None when it does not exist and `create` is False."""
-        path = path or paths.library_db()
-        if not create and not path.exists():
-            return None
-        try:
-            if create:
-                path.parent.mkdir(parents=True, exist_ok=True)
-            conn = _connect(path)
-            with conn:
-                conn.executescript(SCHEMA)
-            try:
-                with conn:
-                    conn.execute(LISTING_INDEX)
-            except sqlite3.OperationalError:
-                pass  # a read-only library made before the index: listing is only slower
-        except (OSError, sqlite3.Error) as exc:
-            raise ReaderError(f"cannot open your library at {path}: {exc}") from exc
-        return cls(path, conn)
+    def default_path(cls) -> Path:
+        return paths.library_db()
 
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+    @classmethod
+    def open_existing(cls, path: Path | None = None) -> PostStore | None:
+        """The store, or None when there is none yet (nothing was ever imported)."""
+        path = path or cls.default_path()
+        return cls.open(path) if path.exists() else None
 
     def version(self) -> str:
         """Changes whenever the library's posts change (part of the corpus fingerprint)."""
-        with self._lock:
-            row = self._conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        row = self._read(
+            lambda c: c.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        )
         return row[0] if row else "empty"
 
     def rows(self) -> list[PostRow]:
         """Every post, without bodies, in import order."""
-        with self._lock:
-            cursor = self._conn.execute(f"SELECT {META_COLUMNS} FROM posts ORDER BY seq")
-            return [_row(values) for values in cursor]
+        found = self._read(
+            lambda c: c.execute(f"SELECT {META_COLUMNS} FROM posts ORDER BY seq").fetchall()
+        )
+        return [_row(values) for values in found]
 
     def listing(self) -> Iterator[tuple]:
         """Every post as the app lists it, in import order, without bodies or PostRows:
         (id, title, title_is_derived, category, site, author, date, topics, words,
         sources, overrides), topics and sources as tuples. The app's start at 10,000
         posts spent a third of its loading time making PostRows it threw away."""
-        with self._lock:
-            cursor = self._conn.execute(f"SELECT {META_COLUMNS} FROM posts ORDER BY seq")
-            found = cursor.fetchall()
+        found = self._read(
+            lambda c: c.execute(f"SELECT {META_COLUMNS} FROM posts ORDER BY seq").fetchall()
+        )
         for values in found:
             id_, title, derived, category, site, author, date, topics = values[:8]
             words, sources, overrides = values[8:11]
@@ -193,30 +185,31 @@ class UserLibrary:
         """A post's body, on this thread's own connection (the app reads from workers)."""
         conn = getattr(self._readers, "conn", None)
         if conn is None:
-            conn = self._readers.conn = _connect(self.path)
+            conn = self._readers.conn = connect_for_reading(self.path, self._timeout)
         row = conn.execute("SELECT body FROM posts WHERE id = ?", (post_id,)).fetchone()
         if row is None:
             raise ReaderError(f"post {post_id!r} has gone from your library")
         return row[0]
 
     def sources(self) -> list[SourceInfo]:
-        with self._lock:
-            listed = self._conn.execute(
-                "SELECT source, kind, imported FROM sources ORDER BY imported"
-            )
-            infos = []
+        def read(c: sqlite3.Connection) -> list[SourceInfo]:
+            listed = c.execute("SELECT source, kind, imported FROM sources ORDER BY imported")
             counts: dict[str, int] = {}
-            for (sources_json,) in self._conn.execute("SELECT sources FROM posts"):
+            for (sources_json,) in c.execute("SELECT sources FROM posts"):
                 for source in json.loads(sources_json):
                     counts[source] = counts.get(source, 0) + 1
-            for source, kind, imported in listed.fetchall():
-                infos.append(SourceInfo(source, kind, imported, counts.get(source, 0)))
-            return infos
+            return [
+                SourceInfo(source, kind, imported, counts.get(source, 0))
+                for source, kind, imported in listed.fetchall()
+            ]
+
+        return self._read(read)
 
     def write(self, posts: Iterable[PostRow], sources: Iterable[tuple[str, str]]) -> None:
         """Add or replace posts and record their sources, all in one transaction."""
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._lock, _immediate(self._conn) as conn:
+
+        def work(conn: sqlite3.Connection) -> None:
             (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM posts").fetchone()
             for post in posts:
                 seq += 1
@@ -242,10 +235,14 @@ class UserLibrary:
                 conn.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (source, kind, now))
             _bump_version(conn)
 
+        self._write(work)
+
     def remove_source(self, source: str) -> tuple[list[str], list[str]]:
         """Forget a source: (ids removed, ids kept because another source has them too)."""
-        removed, kept = [], []
-        with self._lock, _immediate(self._conn) as conn:
+        removed: list[str] = []
+        kept: list[str] = []
+
+        def work(conn: sqlite3.Connection) -> None:
             rows = conn.execute("SELECT id, sources FROM posts").fetchall()
             for post_id, sources_json in rows:
                 sources = json.loads(sources_json)
@@ -262,41 +259,9 @@ class UserLibrary:
                     removed.append(post_id)
             conn.execute("DELETE FROM sources WHERE source = ?", (source,))
             _bump_version(conn)
+
+        self._write(work)
         return removed, kept
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(
-        path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False
-    )
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=FULL")
-    return conn
-
-
-class _immediate:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-
-    def __enter__(self) -> sqlite3.Connection:
-        deadline = time.monotonic() + BUSY_TIMEOUT_SECONDS
-        while True:
-            try:
-                self.conn.execute("BEGIN IMMEDIATE")
-                return self.conn
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise ReaderError(
-                        "your library is busy in another gp-reader; try again"
-                    ) from exc
-
-    def __exit__(self, exc_type, exc, tb) -> None:
-        if exc_type is None:
-            self.conn.execute("COMMIT")
-        else:
-            self.conn.execute("ROLLBACK")
 
 
 def _bump_version(conn: sqlite3.Connection) -> None:

@@ -9,9 +9,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from reader.articles.model import Article
 from reader.errors import ReaderError
-from reader.model import Article
-from reader.state import InvalidExport, StateStore
+from reader.store.export import InvalidExport
+from reader.store.state import StateStore
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -69,7 +70,7 @@ def filter_by_state(articles: list[Article], unread: bool, bookmarked: bool) -> 
 
 
 def run_bookmark_add(args: argparse.Namespace) -> int:
-    from reader.corpus import load_corpus
+    from reader.articles.bundled import load_corpus
 
     article = load_corpus().get(args.id)
     with open_store() as store:
@@ -88,7 +89,7 @@ def run_bookmark_remove(args: argparse.Namespace) -> int:
     with open_store() as store:
         mark = store.bookmark(args.id)
         if mark is None:
-            from reader.corpus import load_corpus
+            from reader.articles.bundled import load_corpus
 
             load_corpus().get(args.id)  # an unknown id is an error of its own (exit 2)
             raise ReaderError(f"{args.id} is not bookmarked")
@@ -98,7 +99,7 @@ def run_bookmark_remove(args: argparse.Namespace) -> int:
 
 
 def run_bookmark_list(args: argparse.Namespace) -> int:
-    from reader.corpus import load_corpus
+    from reader.articles.bundled import load_corpus
 
     corpus = load_corpus()
     with open_store() as store:
@@ -135,7 +136,7 @@ def run_bookmark_list(args: argparse.Namespace) -> int:
 
 
 def run_mark(args: argparse.Namespace) -> int:
-    from reader.corpus import load_corpus
+    from reader.articles.bundled import load_corpus
 
     corpus = load_corpus()
     ids = list(dict.fromkeys(corpus.get(i).id for i in args.ids))  # all valid, or none marked
@@ -156,7 +157,7 @@ def run_export(args: argparse.Namespace) -> int:
     if args.file is None or args.file == "-":
         sys.stdout.write(text)
         return 0
-    from reader.corpus import write_atomically
+    from reader.files import write_atomically
 
     try:
         write_atomically(Path(args.file), text)

@@ -1,7 +1,7 @@
 """Reading files the reader saved: page captures, RSS/Atom feeds, saved post pages, Markdown.
 
 Each reader turns one file into `ImportedPost` records or raises `UnreadableFile` with a
-one-line reason. Nothing here writes anything; reader.library_import decides what to add.
+one-line reason. Nothing here writes anything; reader.sources.planner decides what to add.
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from reader.html_text import escape_block_start, html_to_markdown
-from reader.parse import (
+from reader.articles.parse import (
     MONTHS,
     derive_title,
     infer_years,
@@ -20,6 +19,7 @@ from reader.parse import (
     parse_listing,
     render_markdown,
 )
+from reader.sources.html_markdown import escape_block_start, html_to_markdown
 
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".feed"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader import paths
+from reader.articles.model import Article
 from reader.errors import ReaderError
-from reader.model import Article
 
 GLOSSARY = "glossary.toml"
 MIN_LETTERS = 2

@@ -71,7 +71,7 @@ def _progress_bar(enabled: bool, label: str = "indexing"):
 
 
 def _open(rebuild: bool = False):
-    from reader.search import open_corpus_index
+    from reader.search.index import open_corpus_index
 
     with _progress_bar(sys.stderr.isatty()) as progress:
         index, corpus = open_corpus_index(rebuild=rebuild, progress=progress)

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from reader.corpus import load_corpus
+from reader.articles.bundled import load_corpus
 
 RELATED_LIMIT = 5
 
@@ -24,8 +24,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_related(args: argparse.Namespace) -> int:
-    from reader.commands.search_cmds import _progress_bar
-    from reader.search import SearchIndex
+    from reader.cli.search import _progress_bar
+    from reader.search.index import SearchIndex
 
     corpus = load_corpus()
     # An unknown id fails here, naming close ids, before the index is opened.

@@ -1,6 +1,6 @@
 """Finding a search's terms in a post's text: for snippets, highlights and n/N jumps.
 
-Kept apart from reader.search so the app can highlight without importing whoosh.
+Kept apart from reader.search.index so the app can highlight without importing whoosh.
 """
 
 from __future__ import annotations

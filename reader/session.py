@@ -21,11 +21,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from reader.corpus import Corpus
+from reader.articles.bundled import Corpus
+from reader.articles.glossary import (
+    Glossary,
+    GlossaryEntry,
+    article_acronyms,
+    count_posts,
+    load_glossary,
+)
+from reader.articles.model import Article
 from reader.errors import ReaderError
-from reader.glossary import Glossary, GlossaryEntry, article_acronyms, count_posts, load_glossary
-from reader.model import Article
-from reader.state import StateStore
+from reader.store.state import StateStore
 
 READ_AFTER_SECONDS = 5.0  # staying on a post this long counts as reading it
 RECENT_LIMIT = 30
@@ -45,7 +51,7 @@ class Entry:
         return self.article is None
 
 
-class Library:
+class Session:
     def __init__(
         self,
         corpus: Corpus,
@@ -355,7 +361,7 @@ class Library:
 
 def open_store_or_fallback() -> tuple[StateStore, list[str]]:
     """The user's store; if it cannot be opened, a throwaway one and a line saying so."""
-    from reader.state import StoreUnavailable
+    from reader.store.sqlite import StoreUnavailable
 
     try:
         return StateStore.open(), []

@@ -479,7 +479,7 @@ class Evaluator:
         if isinstance(q, query.Prefix | query.Wildcard) and q.text in ("", "*"):
             return self._whoosh(q, sub)  # whoosh: Every
         if getattr(q, "constantscore", False):
-            return self._whoosh(q, sub)  # reader.search asks for scored expansions
+            return self._whoosh(q, sub)  # reader.search.index asks for scored expansions
         fieldname = q.field()
         words = [w for w in q._btexts(sub.reader()) if w]
         if not words:
@@ -662,10 +662,10 @@ _BM25F_TYPES: list = []
 
 
 def _cached_bm25f():
-    """reader.search's BM25F subclass, which scores exactly as BM25F (imported late:
-    reader.search imports this module)."""
+    """reader.search.index's BM25F subclass, which scores exactly as BM25F (imported late:
+    reader.search.index imports this module)."""
     if not _BM25F_TYPES:
-        from reader.search import CachedLengthBM25F
+        from reader.search.scoring import CachedLengthBM25F
 
         _BM25F_TYPES.append(CachedLengthBM25F)
     return _BM25F_TYPES[0]
@@ -684,7 +684,7 @@ _HANDLERS: dict[type, Callable] = {
     query.NullQuery.__class__: lambda self, q, sub, within=None: NOTHING,
 }
 
-# reader.search's own query classes say which of these they match and score as
+# reader.search.index's own query classes say which of these they match and score as
 # (`_evaluate_as`): a subclass with other behaviour is left to whoosh.
 _SUBCLASS_HANDLERS: tuple[tuple[type, Callable], ...] = (
     (query.Or, Evaluator._or),

@@ -9,17 +9,14 @@ import difflib
 import functools
 import hashlib
 import json
-import os
-import tempfile
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader import paths
-from reader.errors import ReaderError
-from reader.model import Article
-from reader.parse import (
+from reader.articles.model import Article
+from reader.articles.parse import (
     PARSER_VERSION,
     Capture,
     RawPost,
@@ -32,7 +29,9 @@ from reader.parse import (
     short_hash,
     slugify,
 )
-from reader.topics import Taxonomy, load_taxonomy
+from reader.articles.topics import Taxonomy, load_taxonomy
+from reader.errors import ReaderError
+from reader.files import write_atomically
 
 MANIFEST = "sources.toml"
 TAXONOMY = "topics.toml"
@@ -301,7 +300,7 @@ def load_corpus(
     corpus_dir: Path | None = None, use_cache: bool = True, with_library: bool = True
 ) -> Corpus:
     """The bundled corpus (from the parsed cache when the pages have not changed), merged
-    with the posts the reader imported (see reader.user_library)."""
+    with the posts the reader imported (see reader.store.posts)."""
     corpus_dir = corpus_dir or paths.corpus_dir()
     manifest = load_manifest(corpus_dir)
     fingerprint = _fingerprint(corpus_dir, manifest)
@@ -312,27 +311,27 @@ def load_corpus(
         if use_cache:
             _write_cache(cache, fingerprint, articles)
     if with_library:
-        from reader.user_library import UserLibrary
+        from reader.store.posts import PostStore
 
-        library = UserLibrary.open(create=False)
-        if library is not None:
-            return merge_library(articles, manifest, fingerprint, library)
+        store = PostStore.open_existing()
+        if store is not None:
+            return merge_imported(articles, manifest, fingerprint, store)
     return Corpus(articles, manifest, fingerprint)
 
 
-def merge_library(bundled: list[Article], manifest: Manifest, fingerprint: str, library) -> Corpus:
+def merge_imported(bundled: list[Article], manifest: Manifest, fingerprint: str, store) -> Corpus:
     """Bundled posts plus imported ones: newest first within each category.
 
     An imported fuller text of a bundled post replaces its body (and gives it a date if the
     bundled one has none); the bundled id, title and category stay.
     """
-    from reader.model import LazyBody, StoredArticle
+    from reader.articles.model import LazyBody, StoredArticle
 
     by_id = {a.id: a for a in bundled}
     merged = list(bundled)
     index = {a.id: n for n, a in enumerate(merged)}
-    body = library.body
-    for row in library.listing():
+    body = store.body
+    for row in store.listing():
         post_id, title, derived, category, site, author, date, topics, words, sources, overrides = (
             row
         )
@@ -384,7 +383,7 @@ def merge_library(bundled: list[Article], manifest: Manifest, fingerprint: str, 
             position[a.id],
         )
     )
-    return Corpus(merged, manifest, f"{fingerprint}+{library.version()}", frozenset(by_id))
+    return Corpus(merged, manifest, f"{fingerprint}+{store.version()}", frozenset(by_id))
 
 
 def _newest_first(iso_date: str | None) -> int:
@@ -416,18 +415,3 @@ def _write_cache(cache: Path, fingerprint: str, articles: list[Article]) -> None
     except OSError:
         # An unwritable cache directory costs a re-parse next time, nothing more.
         return
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write a whole file or nothing: a temporary file beside it, then a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
