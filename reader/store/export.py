@@ -76,21 +76,21 @@ def merge_snapshot(c: sqlite3.Connection, snap: StateSnapshot) -> ImportSummary:
         if row is None:
             merged, key = state, "read_state_added"
         else:
-            have = read_state_from_row(row)
-            take_read = _newer(state.read_changed, have.read_changed)
-            take_position = _newer(state.position_changed, have.position_changed)
+            stored = read_state_from_row(row)
+            take_read = _newer(state.read_changed, stored.read_changed)
+            take_position = _newer(state.position_changed, stored.position_changed)
             merged = ReadState(
-                article_id=have.article_id,
-                read=state.read if take_read else have.read,
-                read_changed=state.read_changed if take_read else have.read_changed,
-                first_opened=_earliest(have.first_opened, state.first_opened),
-                last_opened=_latest(have.last_opened, state.last_opened),
-                position=state.position if take_position else have.position,
+                article_id=stored.article_id,
+                read=state.read if take_read else stored.read,
+                read_changed=state.read_changed if take_read else stored.read_changed,
+                first_opened=_earliest(stored.first_opened, state.first_opened),
+                last_opened=_latest(stored.last_opened, state.last_opened),
+                position=state.position if take_position else stored.position,
                 position_changed=(
-                    state.position_changed if take_position else have.position_changed
+                    state.position_changed if take_position else stored.position_changed
                 ),
             )
-            if merged == have:
+            if merged == stored:
                 continue
             key = "read_state_updated"
         c.execute(
@@ -183,11 +183,11 @@ def validate_export(document: Any) -> StateSnapshot:
         ReadState(
             article_id=_text(item, "id", where),
             read=_flag(item, "read", where),
-            read_changed=_stamp(item, "read_changed", where, optional=True),
-            first_opened=_stamp(item, "first_opened", where, optional=True),
-            last_opened=_stamp(item, "last_opened", where, optional=True),
+            read_changed=_optional_stamp(item, "read_changed", where),
+            first_opened=_optional_stamp(item, "first_opened", where),
+            last_opened=_optional_stamp(item, "last_opened", where),
             position=_fraction(item, "position", where),
-            position_changed=_stamp(item, "position_changed", where, optional=True),
+            position_changed=_optional_stamp(item, "position_changed", where),
         )
         for where, item in records("read_state")
     )
@@ -250,11 +250,14 @@ def _fraction(item: Mapping[str, Any], key: str, where: str) -> float:
     return float(value)
 
 
-def _stamp(item: Mapping[str, Any], key: str, where: str, optional: bool = False) -> str | None:
+def _optional_stamp(item: Mapping[str, Any], key: str, where: str) -> str | None:
+    """_stamp, where the field may be missing or null."""
+    return None if item.get(key) is None else _stamp(item, key, where)
+
+
+def _stamp(item: Mapping[str, Any], key: str, where: str) -> str:
     """An ISO 8601 time, normalised to the stored form so comparisons are by time."""
-    value = item.get(key) if optional else _field(item, key, where)
-    if value is None and optional:
-        return None
+    value = _field(item, key, where)
     try:
         if not isinstance(value, str):
             raise ValueError

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 HISTORY_LIMIT = 1000  # history entries kept; the oldest go first
 
@@ -94,7 +95,7 @@ def bookmark_row(c: sqlite3.Connection, article_id: str) -> Bookmark | None:
     return Bookmark(*row) if row else None
 
 
-def read_state_from_row(row: tuple) -> ReadState:
+def read_state_from_row(row: tuple[Any, ...]) -> ReadState:
     article_id, read, read_changed, first, last, position, position_changed = row
     return ReadState(article_id, bool(read), read_changed, first, last, position, position_changed)
 

@@ -151,11 +151,13 @@ class SQLiteStore:
         with self._lock:
             if self._conn is None:
                 raise ReaderError(f"the {self.KIND.label} is closed")
-            return self._conn.execute("PRAGMA data_version").fetchone()[0]
+            version: int = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            return version
 
     @property
     def schema_version(self) -> int:
-        return self._read(lambda c: c.execute("PRAGMA user_version").fetchone()[0])
+        version: int = self._read(lambda c: c.execute("PRAGMA user_version").fetchone()[0])
+        return version
 
     # -- transactions --------------------------------------------------------------------
 
