@@ -10,9 +10,10 @@ import functools
 import hashlib
 import json
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import paths
 from reader.articles.model import Article
@@ -32,6 +33,9 @@ from reader.articles.parse import (
 from reader.articles.topics import Taxonomy, load_taxonomy
 from reader.errors import ReaderError
 from reader.files import write_atomically
+
+if TYPE_CHECKING:
+    from reader.store.posts import PostStore
 
 MANIFEST = "sources.toml"
 TAXONOMY = "topics.toml"
@@ -152,7 +156,7 @@ def build_articles(corpus_dir: Path, manifest: Manifest, taxonomy: Taxonomy) -> 
     taken: set[str] = set()
     for category in manifest.categories:
         pages = [s for s in manifest.sources if s.category == category.name]
-        dated: list[tuple[RawPost, list[str], str | None]] = []
+        dated: list[tuple[RawPost, list[str], str]] = []
         listings: list[Capture] = []
         for page in pages:
             text = _read_page(corpus_dir / page.file)
@@ -163,13 +167,18 @@ def build_articles(corpus_dir: Path, manifest: Manifest, taxonomy: Taxonomy) -> 
                     posts = parse_archive(text, page.file)
                 except ValueError as exc:
                     raise ReaderError(str(exc)) from exc
+                if page.newest_year is None:  # load_manifest refuses this; say so if not
+                    raise ReaderError(f"{page.file}: an archive page needs newest_year")
                 years = infer_years(posts, page.newest_year)
                 for post, year in zip(posts, years, strict=True):
                     dated.append((post, [page.file], f"{year:04d}-{post.month:02d}-{post.day:02d}"))
-        merged = [(p, s, None) for p, s in merge_captures(listings)]
         # Archive posts of one category can come from several pages: newest date first.
         dated.sort(key=lambda item: item[2], reverse=True)
-        for post, sources, date in merged + dated:
+        entries: list[tuple[RawPost, list[str], str | None]] = [
+            *((p, s, None) for p, s in merge_captures(listings)),
+            *dated,
+        ]
+        for post, sources, date in entries:
             if not post.lines and post.title is None:
                 continue
             body = render_markdown(post.lines)
@@ -235,7 +244,7 @@ class Corpus:
     def __len__(self) -> int:
         return len(self.articles)
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Article]:
         return iter(self.articles)
 
     def __contains__(self, article_id: str) -> bool:
@@ -319,55 +328,54 @@ def load_corpus(
     return Corpus(articles, manifest, fingerprint)
 
 
-def merge_imported(bundled: list[Article], manifest: Manifest, fingerprint: str, store) -> Corpus:
+def merge_imported(
+    bundled: list[Article], manifest: Manifest, fingerprint: str, store: PostStore
+) -> Corpus:
     """Bundled posts plus imported ones: newest first within each category.
 
     An imported fuller text of a bundled post replaces its body (and gives it a date if the
     bundled one has none); the bundled id, title and category stay.
     """
-    from reader.articles.model import LazyBody, StoredArticle
+    from reader.articles.model import StoredArticle
 
     by_id = {a.id: a for a in bundled}
     merged = list(bundled)
     index = {a.id: n for n, a in enumerate(merged)}
     body = store.body
-    for row in store.listing():
-        post_id, title, derived, category, site, author, date, topics, words, sources, overrides = (
-            row
-        )
-        load = functools.partial(body, post_id)
-        if overrides and post_id in by_id:
-            base = by_id[post_id]
-            merged[index[post_id]] = StoredArticle(
+    for post in store.listing():
+        load = functools.partial(body, post.id)
+        if post.overrides and post.id in by_id:
+            base = by_id[post.id]
+            merged[index[post.id]] = StoredArticle.lazy(
+                load,
                 id=base.id,
                 title=base.title,
                 title_is_derived=base.title_is_derived,
                 category=base.category,
                 site=base.site,
                 author=base.author,
-                date=base.date or date,
-                topics=topics or base.topics,
-                body=LazyBody(load),
-                source=", ".join([base.source, *sources]),
-                words=words,
+                date=base.date or post.date,
+                topics=post.topics or base.topics,
+                source=", ".join([base.source, *post.sources]),
+                words=post.words,
             )
             continue
-        if post_id in index:
+        if post.id in index:
             continue  # cannot happen through `gp-reader import`; never show a post twice
-        index[post_id] = len(merged)
+        index[post.id] = len(merged)
         merged.append(
             StoredArticle.lazy(
                 load,
-                id=post_id,
-                title=title,
-                title_is_derived=derived,
-                category=category,
-                site=site,
-                author=author,
-                date=date,
-                topics=topics,
-                source=", ".join(sources),
-                words=words,
+                id=post.id,
+                title=post.title,
+                title_is_derived=post.title_is_derived,
+                category=post.category,
+                site=post.site,
+                author=post.author,
+                date=post.date,
+                topics=post.topics,
+                source=", ".join(post.sources),
+                words=post.words,
             )
         )
     order = {name: n for n, name in enumerate(c.name for c in manifest.categories)}

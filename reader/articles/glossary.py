@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from reader import paths
 from reader.articles.model import Article
@@ -181,7 +182,7 @@ def load_glossary(corpus_dir: Path | None = None) -> Glossary:
         raise ReaderError(f"{path}: {exc}") from exc
 
 
-def parse_glossary(data: dict) -> Glossary:
+def parse_glossary(data: dict[str, Any]) -> Glossary:
     """A Glossary from the parsed TOML; every problem is a ReaderError saying where."""
     unknown = sorted(set(data) - {"entry", "ignore"})
     if unknown:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,7 @@ class Article:
     source: str  # the page file(s) it was read from, comma separated
     words: int
 
-    def to_json(self, with_body: bool = False) -> dict:
+    def to_json(self, with_body: bool = False) -> dict[str, Any]:
         # Field by field: a body still on disk (StoredArticle) is read only when wanted.
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "body"}
         data["topics"] = list(self.topics)
@@ -30,7 +32,7 @@ class Article:
         return data
 
     @classmethod
-    def from_json(cls, data: dict) -> Article:
+    def from_json(cls, data: Mapping[str, Any]) -> Article:
         return cls(**{**data, "topics": tuple(data["topics"])})
 
     @property
@@ -58,7 +60,7 @@ class LazyBody:
 
     __slots__ = ("_load",)
 
-    def __init__(self, load) -> None:
+    def __init__(self, load: Callable[[], str]) -> None:
         self._load = load
 
 
@@ -73,7 +75,7 @@ class StoredArticle(Article):
     """
 
     @classmethod
-    def lazy(cls, load, **fields) -> StoredArticle:
+    def lazy(cls, load: Callable[[], str], **fields: object) -> StoredArticle:
         """A StoredArticle of these fields (all but body) whose body `load()` reads.
 
         Made without the frozen dataclass's __init__, which sets each field through
@@ -91,11 +93,11 @@ class StoredArticle(Article):
             del self.__dict__["body"]
             self.__dict__["_lazy_body"] = body
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> str:  # only `body` is ever missing
         if name == "body":
             lazy = self.__dict__.get("_lazy_body")
             if lazy is not None:
-                value = lazy._load()
+                value: str = lazy._load()
                 self.__dict__["body"] = value
                 return value
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")

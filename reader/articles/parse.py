@@ -169,6 +169,8 @@ def infer_years(posts: list[RawPost], newest_year: int) -> list[int]:
     year = newest_year
     previous: tuple[int, int] | None = None
     for post in posts:
+        if post.month is None or post.day is None:
+            raise ValueError(f"{post.source}: an archive post without its month/day marker")
         current = (post.month, post.day)
         if previous is not None and current > previous:
             year -= 1

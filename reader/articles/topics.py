@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,21 +35,10 @@ class Taxonomy:
     # lower case, acronyms as written. Plurals ('s', 'es') are added when loading.
     terms: dict[tuple[str, ...], tuple[str, ...]]
     cased: frozenset[tuple[str, ...]]
-    longest: int
     topics: tuple[str, ...]
     fallback: str
-    firsts: frozenset[str]  # first words of terms (lower case, and acronyms as written)
     # first word -> the lengths (in words) of the terms it starts, longest first
-    lengths: dict[str, tuple[int, ...]] | None = None
-
-    def __post_init__(self) -> None:
-        if self.lengths is None:
-            object.__setattr__(self, "lengths", _lengths_by_first_word(self.terms))
-
-    @property
-    def patterns(self) -> dict[str, None]:
-        """The topic names (kept for callers that list them)."""
-        return dict.fromkeys(self.topics)
+    lengths: dict[str, tuple[int, ...]]
 
     def _count(self, text: str) -> Counter[str]:
         """Topic counts: at each word the longest term starting there counts once."""
@@ -118,14 +108,13 @@ def load_taxonomy(path: Path) -> Taxonomy:
     return Taxonomy(
         terms={k: tuple(v) for k, v in terms.items()},
         cased=frozenset(cased),
-        longest=max((len(k) for k in terms), default=1),
         topics=tuple(topics),
         fallback=fallback,
-        firsts=frozenset(key[0] for key in terms),
+        lengths=_lengths_by_first_word(terms),
     )
 
 
-def _lengths_by_first_word(terms) -> dict[str, tuple[int, ...]]:
+def _lengths_by_first_word(terms: Iterable[tuple[str, ...]]) -> dict[str, tuple[int, ...]]:
     lengths: dict[str, set[int]] = {}
     for key in terms:
         lengths.setdefault(key[0], set()).add(len(key))

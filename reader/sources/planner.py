@@ -251,7 +251,7 @@ def _existing(post_id, corpus, store, planned):
 
 
 def _topics(post: ImportedPost, taxonomy: Taxonomy) -> tuple[str, ...]:
-    names = {name.casefold(): name for name in taxonomy.patterns}
+    names = {name.casefold(): name for name in taxonomy.topics}
     tagged = [names[t.casefold()] for t in post.tags if t.casefold() in names]
     assigned = [t for t in taxonomy.assign(post.title, post.body) if t not in tagged]
     return tuple((tagged + assigned)[:3])
