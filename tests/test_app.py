@@ -11,12 +11,13 @@ from textual.command import CommandList
 from textual.widgets import Footer, Input
 from textual.widgets._footer import FooterKey
 
+from reader.articles.markdown import split_blocks
 from reader.errors import ReaderError
 from reader.ui import launch
 from reader.ui.app import ReaderApp
 from reader.ui.screens.help import HelpScreen, keys_table
 from reader.ui.screens.main import MainScreen
-from reader.ui.widgets.article_view import ArticleView, body_blocks
+from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.nav_tree import NavTree
 from reader.ui.widgets.results_list import ResultsList
 from tests.ui_support import KEY_NAMES, corpus, make_app, make_session, search, wait_until
@@ -137,7 +138,7 @@ async def test_article_pane_shows_title_byline_and_markdown_blocks():
         byline = str(view.query_one("#byline").render())
         assert "Ben Gowland" in byline and "date unknown" in byline and "min read" in byline
         assert "Topics: Access" in byline and "unread" in byline
-        kinds = [kind for kind, _, _ in body_blocks(view.article.body)]
+        kinds = [kind for kind, _, _ in split_blocks(view.article.body)]
         assert "heading" in kinds and kinds.count("bullet") == 4
         shown = as_text(view)
         assert "What exactly then is the problem?" in shown and "• Where an external" in shown

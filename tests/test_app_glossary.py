@@ -8,6 +8,7 @@ from textual.command import CommandList
 
 from reader import paths
 from reader.articles.glossary import count_posts, load_glossary
+from reader.articles.markdown import split_blocks
 from reader.search.highlight import find_match_spans
 from reader.session import Session
 from reader.store.state import StateStore
@@ -15,7 +16,7 @@ from reader.ui.screens.acronyms import AcronymsPanel
 from reader.ui.screens.glossary import GlossaryScreen, filtered
 from reader.ui.screens.help import keys_table
 from reader.ui.screens.main import MainScreen
-from reader.ui.widgets.article_view import ACRONYM_STYLE, MATCH_STYLE, ArticleView, body_blocks
+from reader.ui.widgets.article_view import ACRONYM_STYLE, MATCH_STYLE, ArticleView
 from reader.ui.widgets.glossary_list import GlossaryList
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.results_list import ResultsList
@@ -71,7 +72,7 @@ async def test_acronyms_the_glossary_explains_are_underlined_in_the_post():
         glossary = app.screen.session.glossary
         assert all(glossary.lookup(word) for word in marked)
         # Every use is marked, not just the first.
-        body = "\n".join(text for _, _, text in body_blocks(view.article.body))
+        body = "\n".join(text for _, _, text in split_blocks(view.article.body))
         assert marked.count("PCNs") == body.count("PCNs") > 1
 
 
@@ -86,7 +87,7 @@ async def test_search_matches_are_still_marked_and_counted_alongside_acronyms():
         terms = view._terms
         expected = [
             n
-            for n, (_, _, text) in enumerate(body_blocks(view.article.body))
+            for n, (_, _, text) in enumerate(split_blocks(view.article.body))
             if find_match_spans(text, terms)
         ]
         assert view._match_blocks == expected and expected

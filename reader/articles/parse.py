@@ -18,6 +18,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from reader.articles.markdown import escape_block_start
+
 PARSER_VERSION = 2  # 2: topics counted by walking the words
 
 MONTHS = {
@@ -220,20 +222,15 @@ def render_markdown(lines: list[str]) -> str:
             or (previous_quoted and _ROMAN_ITEM_RE.match(text))
         ):
             quoted = True
-            block = "> " + _escape_block_start(text)
+            block = "> " + escape_block_start(text)
         elif looks_like_subheading(text):
             block = f"### {text}"
         else:
-            block = _escape_block_start(text)
+            block = escape_block_start(text)
         blocks.append(block)
         previous = text
         previous_quoted = quoted
     return "\n\n".join(blocks) + ("\n" if blocks else "")
-
-
-def _escape_block_start(text: str) -> str:
-    """Keep a paragraph that starts like '36. ' from turning into a Markdown list."""
-    return re.sub(r"^(\d+)\. ", r"\1\\. ", text)
 
 
 def slugify(text: str, max_len: int = 60) -> str:

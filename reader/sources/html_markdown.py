@@ -1,4 +1,5 @@
-"""HTML to the Markdown subset the reader shows: paragraphs, ### headings, lists, quotes.
+"""HTML to the Markdown subset the reader shows (reader.articles.markdown): paragraphs,
+### headings, lists, quotes.
 
 Used for feed content and for the text trafilatura extracts from a saved page. The HTML
 is parsed by selectolax (a real parser); this only walks the tree it builds.
@@ -10,6 +11,8 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode as Node
+
+from reader.articles.markdown import escape_block_start
 
 _BLOCKS = {"p", "div", "section", "article", "main", "body", "html", "figure", "figcaption"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -102,11 +105,3 @@ def _walk_blocks(node: Node, blocks: list[str], quote: bool) -> None:
 def _has_block_children(node: Node) -> bool:
     block_tags = _BLOCKS | _HEADINGS | {"ul", "ol", "blockquote", "table", "tr", "td", "pre"}
     return any(child.tag in block_tags for child in node.iter())
-
-
-def escape_block_start(text: str) -> str:
-    """Keep a paragraph that starts like '36. ' or '- ' or '#' from reading as Markdown syntax."""
-    text = re.sub(r"^(\d+)\. ", r"\1\\. ", text)
-    if text.startswith(("- ", "> ", "#")):
-        text = "\\" + text
-    return text

@@ -132,7 +132,17 @@ def plan_import(
     return report, plan
 
 
-def _plan_post(post, words, topics, source, corpus, store, planned, report, options) -> None:
+def _plan_post(
+    post: ImportedPost,
+    words: int,
+    topics: tuple[str, ...],
+    source: str,
+    corpus: Corpus,
+    store: dict[str, PostRow],
+    planned: dict[str, PostRow],
+    report: ImportReport,
+    options: ReadOptions,
+) -> None:
     base = _base_id(post)
     candidate = base
     existing = _existing(candidate, corpus, store, planned)
@@ -211,7 +221,9 @@ def _init_worker(options: ReadOptions, taxonomy: Taxonomy) -> None:
     _WORKER_ARGS = (options, taxonomy)
 
 
-def _read_in_worker(path: Path):
+def _read_in_worker(path: Path) -> tuple[Path, str, _Read | str]:
+    if _WORKER_ARGS is None:
+        raise RuntimeError("a reading worker started without _init_worker")
     return _read_one(path, *_WORKER_ARGS)
 
 
@@ -233,15 +245,20 @@ def _read_all(
         yield from pool.map(_read_in_worker, files, chunksize=16)
 
 
-def _existing(post_id, corpus, store, planned):
+_Existing = tuple[str, str | None, int, tuple[str, ...], PostRow | None]
+
+
+def _existing(
+    post_id: str, corpus: Corpus, store: dict[str, PostRow], planned: dict[str, PostRow]
+) -> _Existing | None:
     """(title, date, words, sources, library row or None) of what already holds this id."""
     if post_id in planned:
         row = planned[post_id]
         return row.title, row.date, row.words, row.sources, row
     if post_id in store:
         row = store[post_id]
-        if row.overrides:
-            article = corpus.find(post_id)
+        article = corpus.find(post_id) if row.overrides else None
+        if article is not None:  # a fuller text of a bundled post: the bundled title holds
             return article.title, article.date, row.words, row.sources, None
         return row.title, row.date, row.words, row.sources, row
     article = corpus.find(post_id)

@@ -7,10 +7,13 @@ one-line reason. Nothing here writes anything; reader.sources.planner decides wh
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
+from reader.articles.markdown import escape_block_start, unescape_punctuation
 from reader.articles.parse import (
     MONTHS,
     derive_title,
@@ -19,7 +22,7 @@ from reader.articles.parse import (
     parse_listing,
     render_markdown,
 )
-from reader.sources.html_markdown import escape_block_start, html_to_markdown
+from reader.sources.html_markdown import html_to_markdown
 
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".feed"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -149,8 +152,8 @@ def read_capture(text: str, source: str, options: ReadOptions) -> list[ImportedP
             continue
         posts.append(
             ImportedPost(
-                title=raw.title,
-                title_is_derived=False,
+                title=raw.title or derive_title(raw.first_paragraph),
+                title_is_derived=raw.title is None,
                 body=render_markdown(raw.lines),
                 source=source,
                 category=options.category,
@@ -164,7 +167,7 @@ def read_capture(text: str, source: str, options: ReadOptions) -> list[ImportedP
 # -- feeds --------------------------------------------------------------------------------
 
 
-def _feed_date(entry) -> str | None:
+def _feed_date(entry: Mapping[str, Any]) -> str | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         value = entry.get(key)
         if value:
@@ -254,7 +257,7 @@ def read_html(text: str, source: str) -> list[ImportedPost]:
 # -- Markdown with front matter -----------------------------------------------------------
 
 
-def _front_matter_date(value, source: str) -> str | None:
+def _front_matter_date(value: object, source: str) -> str | None:
     if value is None or value == "":
         return None
     if isinstance(value, datetime):
@@ -262,12 +265,13 @@ def _front_matter_date(value, source: str) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     text = str(value).strip()
-    for parse in (
+    parsers: tuple[Callable[[str], date], ...] = (
         lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")).date(),
         lambda t: datetime.strptime(t, "%d %B %Y").date(),
         lambda t: datetime.strptime(t, "%d %b %Y").date(),
         lambda t: datetime.strptime(t, "%B %d, %Y").date(),
-    ):
+    )
+    for parse in parsers:
         try:
             return parse(text).isoformat()
         except ValueError:
@@ -275,7 +279,10 @@ def _front_matter_date(value, source: str) -> str | None:
     raise UnreadableFile(f"its front matter has a date gp-reader cannot read: {text!r}")
 
 
-_EMPHASIS_RE = re.compile(r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)")
+# Emphasis, not opened or closed by an escaped '\*' or '\_' (those are the characters).
+_EMPHASIS_RE = re.compile(
+    r"(?<!\\)(\*\*|\*)(?=\S)(.+?)(?<=[^\s\\])\1|(?<![\w\\])(__|_)(?=\S)(.+?)(?<=[^\s\\])\3(?!\w)"
+)
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
@@ -290,7 +297,9 @@ def _plain_inline(text: str) -> str:
 
 
 def normalise_markdown(text: str) -> str:
-    """Markdown from elsewhere in the subset the reader shows."""
+    """Markdown from elsewhere in the subset the reader shows (reader.articles.markdown):
+    its backslash escapes read as the characters they stand for, a paragraph that would
+    read as a block escaped the subset's way."""
     text = _plain_inline(text)
     blocks = []
     for raw in re.split(r"\n\s*\n", text.strip()):
@@ -299,19 +308,21 @@ def normalise_markdown(text: str) -> str:
             continue
         heading = re.match(r"^#{1,6}\s+(.*)$", block, re.S)
         if heading:
-            blocks.append("### " + " ".join(heading.group(1).split()))
+            blocks.append("### " + unescape_punctuation(" ".join(heading.group(1).split())))
             continue
         lines = block.splitlines()
-        if all(re.match(r"^\s*([-*+]|\d+[.)])\s+", line) for line in lines):
-            for line in lines:
-                item = re.match(r"^\s*([-*+]|\d+[.)])\s+(.*)$", line)
+        items = [m for line in lines if (m := re.match(r"^\s*([-*+]|\d+[.)])\s+(.*)$", line))]
+        if len(items) == len(lines):
+            for item in items:
                 marker = "-" if item.group(1) in "-*+" else item.group(1).rstrip(")") + "."
-                blocks.append(f"{marker} {item.group(2).strip()}")
+                blocks.append(f"{marker} {unescape_punctuation(item.group(2).strip())}")
             continue
         if all(line.startswith(">") for line in lines):
-            blocks.append("> " + " ".join(line.lstrip("> ").strip() for line in lines))
+            quoted = " ".join(line.lstrip("> ").strip() for line in lines)
+            blocks.append("> " + escape_block_start(unescape_punctuation(quoted)))
             continue
-        blocks.append(" ".join(" ".join(lines).split()))
+        paragraph = unescape_punctuation(" ".join(" ".join(lines).split()))
+        blocks.append(escape_block_start(paragraph))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
@@ -329,9 +340,11 @@ def read_markdown(text: str, source: str) -> list[ImportedPost]:
     if not body.strip():
         raise UnreadableFile("it has no text below its front matter")
     title = str(meta.get("title") or "").strip()
-    tags = meta.get("tags") or ()
-    if isinstance(tags, str):
-        tags = [t.strip() for t in tags.split(",")]
+    given = meta.get("tags") or ()
+    # A list (or a YAML set) of tags, or one comma-separated string.
+    tags = [t.strip() for t in given.split(",")] if isinstance(given, str) else given
+    if not isinstance(tags, list | tuple | set):
+        tags = [tags]
     category = meta.get("category") or meta.get("categories")
     if isinstance(category, list):
         category = category[0] if category else None
