@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.articles.bundled import Corpus
 from reader.articles.glossary import (
@@ -32,6 +33,9 @@ from reader.articles.glossary import (
 from reader.articles.model import Article
 from reader.errors import ReaderError
 from reader.store.state import StateStore
+
+if TYPE_CHECKING:
+    from reader.search.index import SearchIndex
 
 READ_AFTER_SECONDS = 5.0  # staying on a post this long counts as reading it
 RECENT_LIMIT = 30
@@ -56,14 +60,14 @@ class Session:
         self,
         corpus: Corpus,
         store: StateStore,
-        index_opener: Callable[[], object] | None = None,
+        index_opener: Callable[[], SearchIndex] | None = None,
         notices: list[str] | None = None,
     ) -> None:
         self.corpus = corpus
         self.store = store
         self.notices: list[str] = list(notices or []) + list(store.notices)
         self._index_opener = index_opener
-        self._index = None
+        self._index: SearchIndex | None = None
         self._index_lock = threading.Lock()
         self._term_counts: Counter[str] | None = None
         self._counts_lock = threading.Lock()
@@ -341,7 +345,7 @@ class Session:
 
     # -- search ----------------------------------------------------------------------
 
-    def search_index(self):
+    def search_index(self) -> SearchIndex:
         """The search index, opened (and built if need be) on first use; thread-safe."""
         with self._index_lock:
             if self._index is None:

@@ -11,7 +11,7 @@ from reader.articles.bundled import load_corpus
 from reader.articles.glossary import GlossaryEntry, count_posts, load_glossary
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = commands.add_parser("glossary", help="explain the acronyms the posts use")
     p.add_argument(
         "term",
@@ -27,7 +27,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_glossary)
 
 
-def entry_fields(entry: GlossaryEntry, posts: int) -> dict:
+def entry_fields(entry: GlossaryEntry, posts: int) -> dict[str, object]:
     return {
         "term": entry.term,
         "expansion": entry.expansion,

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from reader.cli.search import _progress_bar
 from reader.errors import ReaderError
 
+if TYPE_CHECKING:
+    from reader.sources.planner import ImportReport
+    from reader.store.posts import PostStore
+
 LISTED = 10  # duplicates and skipped posts named one by one, at most
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = commands.add_parser(
         "import",
         help="add saved pages, feeds, post pages or Markdown files to your library",
@@ -66,7 +71,7 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_details(report) -> None:
+def _print_details(report: ImportReport) -> None:
     for label, items in (("duplicate", report.duplicates), ("skipped", report.skipped)):
         for what, why in items[:LISTED]:
             print(
@@ -88,7 +93,7 @@ def _update_index() -> None:
     index.close()
 
 
-def _find_source(given: str, store) -> str:
+def _find_source(given: str, store: PostStore) -> str:
     from pathlib import Path
 
     sources = [info.source for info in store.sources()]

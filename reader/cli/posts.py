@@ -10,7 +10,7 @@ from reader.articles.bundled import load_corpus
 from reader.articles.model import Article, byline
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = commands.add_parser("list", help="list posts, newest first")
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.add_argument("--category", metavar="NAME", help="only posts in this category")
@@ -25,7 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_show)
 
 
-def list_fields(article: Article) -> dict:
+def list_fields(article: Article) -> dict[str, object]:
     return {
         "id": article.id,
         "title": article.title,

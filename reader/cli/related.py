@@ -11,7 +11,7 @@ from reader.articles.bundled import load_corpus
 RELATED_LIMIT = 5
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = commands.add_parser(
         "related",
         help="the posts most like one post",

@@ -5,12 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
 
+if TYPE_CHECKING:
+    from reader.search.index import SearchIndex
 
-def register(commands: argparse._SubParsersAction) -> None:
+# What _progress_bar yields: progress(done, total, label=None).
+ProgressUpdate = Callable[..., None]
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = commands.add_parser(
         "search",
         help="search every post",
@@ -43,7 +51,7 @@ def _positive_int(text: str) -> int:
 
 
 @contextmanager
-def _progress_bar(enabled: bool, label: str = "indexing"):
+def _progress_bar(enabled: bool, label: str = "indexing") -> Iterator[ProgressUpdate | None]:
     """A rich progress bar for work that takes more than a moment (stderr, TTY only).
 
     Yields `progress(done, total, label=None)`; a label renames the step under way.
@@ -70,7 +78,7 @@ def _progress_bar(enabled: bool, label: str = "indexing"):
         yield update
 
 
-def _open(rebuild: bool = False):
+def _open(rebuild: bool = False) -> tuple[SearchIndex, object]:
     from reader.search.index import open_corpus_index
 
     with _progress_bar(sys.stderr.isatty()) as progress:
@@ -111,7 +119,7 @@ def run_search(args: argparse.Namespace) -> int:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    index, corpus = _open(rebuild=args.rebuild)
+    index, _ = _open(rebuild=args.rebuild)
     print(f"search index ready: {index.doc_count} posts")
     index.close()
     return 0

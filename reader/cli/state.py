@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from reader.articles.model import Article
 from reader.errors import ReaderError
@@ -15,7 +16,7 @@ from reader.store.export import InvalidExport
 from reader.store.state import StateStore
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = commands.add_parser("bookmark", help="bookmark posts to read later")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     a = actions.add_parser("add", help="bookmark a post")
@@ -104,7 +105,7 @@ def run_bookmark_list(args: argparse.Namespace) -> int:
     corpus = load_corpus()
     with open_store() as store:
         marks = store.bookmarks()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for mark in marks:
         article = corpus.find(mark.article_id)
         rows.append(
