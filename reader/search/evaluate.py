@@ -36,9 +36,11 @@ from __future__ import annotations
 import heapq
 import weakref
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import accumulate
 from pickle import loads
+from typing import Any
 
 from whoosh import query, scoring
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
@@ -85,7 +87,7 @@ def _field_lengths(reader, fieldname: str) -> list:
 
 def _blocks(
     matcher, positions_of=None
-) -> Iterator[tuple[tuple[int, ...], object, Callable[[], list | tuple]]]:
+) -> Iterator[tuple[tuple[int, ...], Sequence[float], Callable[[], Sequence[Any]]]]:
     """A term's postings a block at a time: (document numbers, weights, read), where
     read() gives the block's encoded values, or with `positions_of` (the field's
     format) each posting's position deltas. Values are unpickled only when read: a
@@ -127,7 +129,7 @@ def _raw_block(matcher) -> bytes:
     return zlib.decompress(raw) if matcher._compression else raw
 
 
-def _values_reader(matcher, raw: bytes) -> Callable[[], tuple]:
+def _values_reader(matcher, raw: bytes) -> Callable[[], Sequence[Any]]:
     """whoosh's W3LeafMatcher._read_values, from the block's pickle."""
     fixedsize, count = matcher._fixedsize, matcher._blocklength
 
@@ -169,7 +171,7 @@ def _ids_and_weights(matcher, raw: bytes) -> tuple:
     return loads(raw)
 
 
-def _with_positions(matcher, raw: bytes, format_) -> tuple[tuple, Callable[[], list]]:
+def _with_positions(matcher, raw: bytes, format_) -> tuple[tuple, Callable[[], Sequence[Any]]]:
     """A block's (ids, weights, None), and a function giving each posting's position
     deltas: as the text of its encoded value (decoded by value_deltas when a phrase
     needs that post), or as a list. The values are unpickled only when asked for: a
@@ -200,7 +202,7 @@ def value_deltas(value: str | list[int]) -> Iterable[int]:
     'e.'; one delta is ']q\\x00K' + byte + 'a.'. Read so, not unpickled value by
     value, a phrase's positions cost a slice each. Any other shape is unpickled.
     """
-    if type(value) is not str:
+    if not isinstance(value, str):
         return value  # already deltas
     if value[4:9] == _LIST_START:
         if value[9:10] == "(" and value[-2:] == "e." and not value[10:-2:2].strip("K"):
@@ -225,7 +227,7 @@ class Match:
     are never scored.
     """
 
-    ids: Collection[int]
+    ids: AbstractSet[int]  # a set, frozenset or a dict's keys: & and isdisjoint work
 
     def score(self, docs: Collection[int]) -> Scores:
         """Scores of `docs`, which are all among self.ids."""
@@ -256,7 +258,7 @@ class TermMatch(Match):
         self.weights = weights
         self.ids = weights.keys()
         # With with_values: per block, (document numbers, read their position deltas)
-        self.blocks: list[tuple[tuple[int, ...], Callable[[], tuple]]] = []
+        self.blocks: list[tuple[tuple[int, ...], Callable[[], Sequence[Any]]]] = []
         self._idf = idf
         self._norm = norm
         self._K1p1 = K1 + 1
@@ -292,7 +294,7 @@ class OrMatch(Match):
 
 
 class AndMatch(Match):
-    def __init__(self, parts: list[Match], boost: float, ids: Collection[int] | None = None):
+    def __init__(self, parts: list[Match], boost: float, ids: AbstractSet[int] | None = None):
         self.parts = parts
         if ids is None:
             ordered = sorted(parts, key=lambda p: len(p.ids))
@@ -654,7 +656,7 @@ def _sum_union(parts: list[Scores]) -> Scores:
     out = dict(parts[0])
     for part in parts[1:]:
         get = out.get
-        out.update({d: (get(d) + s) if d in out else s for d, s in part.items()})
+        out.update({d: get(d, 0.0) + s for d, s in part.items()})
     return out
 
 

@@ -120,7 +120,7 @@ def content_hash(article: Article) -> str:
 
 
 def article_fields(article: Article) -> dict:
-    fields = {
+    fields: dict[str, object] = {
         "id": article.id,
         "title": article.title,
         "body": article.body,

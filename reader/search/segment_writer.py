@@ -21,6 +21,7 @@ postings, term statistics and block statistics equal to whoosh's writer's.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Sequence
 from itertools import pairwise
 
 from whoosh.codec.whoosh3 import (
@@ -135,6 +136,8 @@ class BuildCodec(W3Codec):
 
 
 class _PostingsWriter(W3PostingsWriter):
+    _ids: Sequence[int]  # whoosh's block buffer of document numbers (set in W3's __init__)
+
     def add_list(self, ids: array, weights: array, values: list, lengths: list) -> None:
         """A term's postings, as add_posting() one by one would have added them."""
         limit = self._blocklimit
