@@ -7,11 +7,14 @@ so does finding a post's related reading, which needs the search index.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -23,6 +26,9 @@ from reader.ui.widgets.nav_tree import NavTree
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.results_list import ResultsList
 from reader.ui.widgets.search_bar import SearchBar
+
+if TYPE_CHECKING:
+    from reader.ui.app import ReaderApp
 
 SEARCH_DEBOUNCE_SECONDS = 0.12
 SEARCH_LIMIT = 50
@@ -74,9 +80,9 @@ class MainScreen(Screen):
         super().__init__()
         self.session = session
         self.searching = False
-        self._search_timer = None
-        self._related_timer = None
-        self._dwell_timer = None
+        self._search_timer: Timer | None = None
+        self._related_timer: Timer | None = None
+        self._dwell_timer: Timer | None = None
         self._pending_position: tuple[str, float] | None = None
         self._terms: tuple[str, ...] = ()
         self._terms_for_results: tuple[str, ...] = ()
@@ -110,8 +116,9 @@ class MainScreen(Screen):
             self.open_article(article.id, position=position, focus=False, dwell=False)
             # Related posts need the search index (whoosh, a worker thread): not before the
             # first frame, which at 10,000 posts it would otherwise delay.
-            self._related_timer.pause()
-            self.call_after_refresh(self._related_timer.resume)
+            if self._related_timer is not None:  # open_article set it
+                self._related_timer.pause()
+                self.call_after_refresh(self._related_timer.resume)
         self._show_notices()
         self.set_interval(POSITION_SAVE_SECONDS, self.flush_position)
         self.set_interval(STATE_SYNC_SECONDS, self._sync_state)
@@ -122,7 +129,7 @@ class MainScreen(Screen):
         if bar.is_attached:  # not when the app is already closing
             await bar.mount(Footer())
             self.refresh_bindings()  # the Footer lists the keys when told they are known
-        self.app.first_frame_drawn()
+        cast("ReaderApp", self.app).first_frame_drawn()
         # Open (or build) the search index in the background once the first frame is up,
         # so the first search does not wait for it.
         self._warm_search()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from rich.console import Console, ConsoleOptions, Group, RenderResult
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
 from rich.segment import Segment
 from rich.style import Style
@@ -150,7 +150,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         theme = self.app.current_theme
         accent = Style(color=theme.accent or "yellow")
         heading = Style(bold=True, color=theme.secondary or None)
-        renderables = []
+        renderables: list[RenderableType] = []
         self._match_blocks = []
         for n, (kind, marker, text) in enumerate(split_blocks(self.article.body)):
             marked, has_match = self._marked(text)

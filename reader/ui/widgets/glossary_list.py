@@ -70,4 +70,5 @@ class GlossaryList(OptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(self.TermChosen(event.option.id))
+        if event.option.id is not None:  # every option is made with its term
+            self.post_message(self.TermChosen(event.option.id))

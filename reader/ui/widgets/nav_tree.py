@@ -16,7 +16,18 @@ DYNAMIC = ("bookmarks", "unread", "recent")
 CHUNK = 200  # posts a tree node lists directly; larger sections list batches of this many
 
 
-class NavTree(Tree[tuple[str, str]]):
+# (kind, key): ("section", name), ("chunk", "start:section"), ("post", id), on every node.
+NodeData = tuple[str, str]
+
+
+def _data(node: TreeNode[NodeData]) -> NodeData:
+    """A node's data: Tree types it as optional, but every node of ours is made with it."""
+    if node.data is None:
+        raise ValueError(f"a NavTree node without data: {node.label}")
+    return node.data
+
+
+class NavTree(Tree[NodeData]):
     """Node data is ("section", key) or ("post", id)."""
 
     BINDINGS = [
@@ -91,14 +102,14 @@ class NavTree(Tree[tuple[str, str]]):
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
         self._load(event.node)
 
-    def _load(self, node: TreeNode) -> None:
-        kind, key = node.data
+    def _load(self, node: TreeNode[NodeData]) -> None:
+        kind, key = _data(node)
         if kind not in ("section", "chunk") or node.id in self._loaded or key == "root":
             return
         self._loaded.add(node.id)
         if kind == "chunk":
-            start, _, section = key.partition(":")
-            entries = self.session.entries(section)[int(start) : int(start) + CHUNK]
+            first, _, section = key.partition(":")
+            entries = self.session.entries(section)[int(first) : int(first) + CHUNK]
             self._add_posts(node, entries)
             return
         subsections = self.session.subsections(key)
@@ -123,7 +134,7 @@ class NavTree(Tree[tuple[str, str]]):
             node.add_leaf(self._post_label(entry), data=("post", entry.id))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
-        kind, value = event.node.data
+        kind, value = _data(event.node)
         if kind == "post":
             event.stop()
             parent = event.node.parent
@@ -142,9 +153,9 @@ class NavTree(Tree[tuple[str, str]]):
 
     # Not `_refresh_node`: Tree has a private method of that name (it repaints a node's
     # lines, for the cursor and for set_label), and shadowing it left the cursor undrawn.
-    def _relabel(self, node: TreeNode) -> None:
+    def _relabel(self, node: TreeNode[NodeData]) -> None:
         for child in list(node.children):
-            kind, value = child.data
+            kind, value = _data(child)
             if kind == "post":
                 entry = Entry(value, "", self.session.corpus.find(value))
                 if entry.article is not None:
@@ -158,16 +169,16 @@ class NavTree(Tree[tuple[str, str]]):
             if not self._relabel_section(child):
                 self._relabel(child)
 
-    def _relabel_section(self, node: TreeNode) -> bool:
+    def _relabel_section(self, node: TreeNode[NodeData]) -> bool:
         """A section's count; its list reloaded if it changes with reading (True if so)."""
-        key = node.data[1]
+        key = _data(node)[1]
         node.set_label(self._section_label(key))
         if key in DYNAMIC and node.id in self._loaded:
             self._reload(node)
             return True
         return False
 
-    def _reload(self, node: TreeNode) -> None:
+    def _reload(self, node: TreeNode[NodeData]) -> None:
         selected = self.cursor_node.data if self.cursor_node else None
         node.remove_children()
         self._loaded.discard(node.id)
@@ -196,7 +207,7 @@ class NavTree(Tree[tuple[str, str]]):
             # Nodes just added have no line yet: move once the tree has laid them out.
             self.call_after_refresh(self._cursor_to, node)
 
-    def _cursor_to(self, node: TreeNode) -> None:
+    def _cursor_to(self, node: TreeNode[NodeData]) -> None:
         self.move_cursor(node)
         self.scroll_to_node(node, animate=False)
 

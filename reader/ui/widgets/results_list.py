@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -79,7 +80,7 @@ class ResultsList(OptionList):
         # Measured on the column the list sits in: the list itself is not shown (and has
         # no width) when the first results of a search arrive. Less its bar, scrollbar
         # and the options' padding.
-        width = self.parent.content_region.width - 5 if self.parent else 0
+        width = self.parent.content_region.width - 5 if isinstance(self.parent, Widget) else 0
         chars = NARROW_LINES * width if 0 < width < NARROW_BELOW else None
         self.clear_options()
         self.add_options([Option(hit_prompt(h, chars), id=h.id) for h in hits])
@@ -95,4 +96,5 @@ class ResultsList(OptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(self.PostChosen(event.option.id))
+        if event.option.id is not None:  # every option is made with its post's id
+            self.post_message(self.PostChosen(event.option.id))
