@@ -179,16 +179,48 @@ def test_no_hits_says_so_and_a_misspelling_gets_a_suggestion(index):
 
 
 @pytest.mark.parametrize(
-    "text",
-    ['"primary care', "pcn OR", "OR", "AND NOT", "(", ")(", "title:", "date:[", "~", "*", '"'],
+    ("text", "words", "noticed"),
+    [
+        ('"primary care', "primary care", True),
+        ("pcn OR", "pcn", False),
+        ("pcn (", "pcn", False),
+        ("(pcn", "pcn", False),
+        ("primary)", "primary", False),
+        ("care AND", "care", False),
+        ("practice ~", "practice", False),
+        ("OR", "or", False),  # an operator with nothing to join is the word
+        ("AND NOT", "and not", False),
+        ("title:", "title", False),
+    ],
 )
-def test_malformed_syntax_never_raises(index, text):
+def test_malformed_syntax_finds_what_its_words_find(index, text, words, noticed):
+    """What a reader sees: the posts the words find, and a note where syntax was dropped."""
+    results = index.search(text, limit=100)
+    expected = ids(index, words)
+    assert expected  # the words are in the posts, so the comparison means something
+    assert {h.id for h in results.hits} == set(expected) and results.total == len(expected)
+    assert (results.notice is not None) == noticed, results.notice
+
+
+@pytest.mark.parametrize("text", ["(", ")(", "~", '"'])
+def test_syntax_with_no_words_finds_nothing(index, text):
     results = index.search(text)
-    assert results.total >= 0
+    assert results.total == 0 and results.hits == () and results.suggestion is None
+
+
+def test_a_lone_star_finds_every_post(index, corpus):
+    results = index.search("*", limit=100)
+    assert {h.id for h in results.hits} == {a.id for a in corpus.articles}
 
 
 def test_a_date_that_is_not_one_gets_a_one_line_notice(index):
-    for text in ("date:2013-13", "date:abc commissioning", "date:2013-02-30", "date:2013..20x"):
+    for text in (
+        "date:2013-13",
+        "date:abc commissioning",
+        "date:2013-02-30",
+        "date:2013..20x",
+        "date:[",
+    ):
         notice = index.search(text).notice
         assert notice and "is not a date" in notice and "\n" not in notice, text
     for text in ("date:2013", "date:2013-07", "date:2013-07-08", "date:2013-07..2013-12"):

@@ -556,11 +556,6 @@ def test_a_bookmark_outlives_its_article_through_export_and_import(tmp_path, sto
     assert kept is not None and kept.title == "A Post That Was Removed"
 
 
-def test_the_store_imports_no_textual():
-    code = "import sys, reader.store.state; sys.exit('textual' in sys.modules)"
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
-
-
 def test_data_version_moves_when_another_connection_commits(tmp_path):
     path = tmp_path / "state.sqlite3"
     with StateStore.open(path) as one, StateStore.open(path) as other:
