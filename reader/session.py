@@ -166,10 +166,6 @@ class Session:
             self.store.mark_unread(article_id)
             self._read.discard(article_id)
 
-    def toggle_read(self, article_id: str) -> bool:
-        self.set_read(article_id, article_id not in self._read)
-        return article_id in self._read
-
     def opened(self, article_id: str) -> None:
         self.store.record_open(article_id)
         # As the store now orders it: the post just opened first (no query to ask it).

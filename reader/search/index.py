@@ -46,7 +46,6 @@ class SearchIndex:
 
     def __init__(self, ix, articles: Sequence[Article], glossary: Glossary | None = None):
         self._ix = ix
-        self._articles = {a.id: a for a in articles}
         self.notices: list[str] = []
         self._glossary = glossary if glossary is not None else load_glossary()
         self._expander = Expander(self._glossary, ix.schema)

@@ -61,10 +61,6 @@ class ImportSummary:
     searches_added: int = 0
     searches_updated: int = 0
 
-    @property
-    def changes(self) -> int:
-        return sum(vars(self).values())
-
     def describe(self) -> str:
         parts = [
             (self.bookmarks_added, self.bookmarks_updated, "bookmarks"),

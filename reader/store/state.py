@@ -14,7 +14,6 @@ This module never imports textual.
 
 from __future__ import annotations
 
-import contextlib
 import math
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -182,12 +181,6 @@ class StateStore(SQLiteStore):
         )
         return read_state_from_row(row) if row else None
 
-    def read_states(self) -> dict[str, ReadState]:
-        rows = self._read(
-            lambda c: c.execute(f"SELECT {READ_STATE_COLUMNS} FROM read_state").fetchall()
-        )
-        return {row[0]: read_state_from_row(row) for row in rows}
-
     def read_ids(self) -> set[str]:
         rows = self._read(
             lambda c: c.execute("SELECT article_id FROM read_state WHERE read = 1").fetchall()
@@ -223,15 +216,6 @@ class StateStore(SQLiteStore):
                 "SELECT article_id, MAX(opened) AS last FROM history"
                 " GROUP BY article_id ORDER BY last DESC, article_id LIMIT ?",
                 (n,),
-            ).fetchall()
-        )
-        return [HistoryEntry(*row) for row in rows]
-
-    def history(self) -> list[HistoryEntry]:
-        """Every remembered opening, oldest first."""
-        rows = self._read(
-            lambda c: c.execute(
-                "SELECT article_id, opened FROM history ORDER BY opened, seq"
             ).fetchall()
         )
         return [HistoryEntry(*row) for row in rows]
@@ -314,9 +298,3 @@ def _read_state_to_json(state: ReadState) -> dict[str, Any]:
         "position": state.position,
         "position_changed": state.position_changed,
     }
-
-
-def _rollback(conn: sqlite3.Connection) -> None:
-    with contextlib.suppress(sqlite3.Error):
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")

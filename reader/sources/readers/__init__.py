@@ -46,7 +46,6 @@ class ImportedPost:
     author: str | None = None
     site: str | None = None
     tags: tuple[str, ...] = ()
-    summary_only: bool = False  # a feed that carries only a summary
     id_hint: str | None = None  # an id the post must keep (archive posts: date + words)
 
 
@@ -206,7 +205,6 @@ def read_feed(text: str, source: str) -> list[ImportedPost]:
                 author=entry.get("author"),
                 site=site,
                 tags=tags,
-                summary_only=not full,
             )
         )
     if not posts:
