@@ -340,8 +340,9 @@ def merge_imported(bundled: list[Article], manifest: Manifest, fingerprint: str,
             base = by_id[post_id]
             merged[index[post_id]] = StoredArticle(
                 id=base.id,
-                title=base.title,
-                title_is_derived=base.title_is_derived,
+                # A derived title gives way to a real one an import found for the post.
+                title=title if base.title_is_derived and not derived else base.title,
+                title_is_derived=base.title_is_derived and derived,
                 category=base.category,
                 site=base.site,
                 author=base.author,

@@ -18,6 +18,7 @@ from reader import paths
 from reader.articles.bundled import TAXONOMY, Corpus
 from reader.articles.parse import count_words, short_hash, slugify
 from reader.articles.topics import Taxonomy, load_taxonomy
+from reader.sources.dedupe import TextIndex
 from reader.sources.readers import (
     ALL_SUFFIXES,
     ImportedPost,
@@ -41,6 +42,8 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     files: int = 0
+    # Each post read, in order: (post, 'added' | 'fuller' | 'duplicate', id, library title).
+    outcomes: list[tuple[ImportedPost, str, str, str]] = field(default_factory=list)
 
     def summary(self, dry_run: bool = False) -> str:
         would = "would add" if dry_run else "added"
@@ -80,10 +83,6 @@ def expand_paths(arguments: Iterable[str], report: ImportReport) -> list[Path]:
     return files
 
 
-def _normal_title(title: str) -> str:
-    return " ".join(title.casefold().split())
-
-
 def _base_id(post: ImportedPost) -> str:
     if post.id_hint:
         return post.id_hint
@@ -91,12 +90,6 @@ def _base_id(post: ImportedPost) -> str:
         return slugify(post.title)
     first = post.body.split("\n\n", 1)[0]
     return f"{post.date}-{slugify(first, max_len=40)}" if post.date else slugify(first, max_len=40)
-
-
-def _same_post(post: ImportedPost, title: str, date: str | None) -> bool:
-    if _normal_title(post.title) == _normal_title(title):
-        return True
-    return bool(post.title_is_derived and post.date and post.date == date)
 
 
 def plan_import(
@@ -115,6 +108,7 @@ def plan_import(
     known_sources = {s for row in library_rows for s in row.sources}
     store = {row.id: row for row in library_rows}
     planned: dict[str, PostRow] = {}
+    texts = _text_index(corpus, library_rows) if files else TextIndex()
     for n, (path, source, read) in enumerate(_read_all(files, options, taxonomy), start=1):
         if progress:
             progress(n, len(files))
@@ -126,21 +120,40 @@ def plan_import(
         if source not in known_sources:
             plan.sources.append((source, kind))
         for post, words, topics in prepared:
-            _plan_post(post, words, topics, source, corpus, store, planned, report, options)
+            _plan_post(post, words, topics, source, corpus, store, planned, report, options, texts)
     report.skipped.extend(options.skipped)
     plan.rows = list(planned.values())
     return report, plan
 
 
-def _plan_post(post, words, topics, source, corpus, store, planned, report, options) -> None:
-    base = _base_id(post)
-    candidate = base
-    existing = _existing(candidate, corpus, store, planned)
-    if existing is not None and not _same_post(post, existing[0], existing[1]):
-        # Another post already has this slug: this one gets the hash of its opening.
-        candidate = f"{base}-{short_hash(post.body.split(chr(10) * 2, 1)[0])}"
+def _text_index(corpus: Corpus, library_rows: list[PostRow]) -> TextIndex:
+    """Every post held, by the words of its opening (see reader.sources.dedupe)."""
+    index = TextIndex()
+    for article in corpus:
+        index.add(article.id, article.title, article.body, not article.title_is_derived)
+    for row in library_rows:
+        if row.body is not None and row.id not in corpus:
+            index.add(row.id, row.title, row.body, not row.title_is_derived)
+    return index
+
+
+def _plan_post(post, words, topics, source, corpus, store, planned, report, options, texts) -> None:
+    held = texts.find(post.title, post.body, not post.title_is_derived)
+    existing = _existing(held, corpus, store, planned) if held is not None else None
+    if existing is not None and post.date and existing[1] and post.date != existing[1]:
+        existing = None  # the same words on another date: another post (a repost)
+    if existing is not None:
+        candidate = held
+    else:
+        base = _base_id(post)
+        candidate = base
         existing = _existing(candidate, corpus, store, planned)
+        if existing is not None:
+            # Another post has this slug, with another text: this one gets its own id.
+            candidate = f"{base}-{short_hash(post.body.split(chr(10) * 2, 1)[0])}"
+            existing = _existing(candidate, corpus, store, planned)
     if existing is None:
+        texts.add(candidate, post.title, post.body, not post.title_is_derived)
         planned[candidate] = PostRow(
             id=candidate,
             title=post.title,
@@ -156,10 +169,17 @@ def _plan_post(post, words, topics, source, corpus, store, planned, report, opti
             body=post.body,
         )
         report.added.append((candidate, post.title))
+        report.outcomes.append((post, "added", candidate, post.title))
         return
     title, _date, held_words, held_sources, row = existing
     sources = tuple(dict.fromkeys([*held_sources, source]))
-    if words > held_words:
+    held_derived = row.title_is_derived if row else _derived(candidate, corpus)
+    if held_derived and not post.title_is_derived:
+        # The held copy lost its title (a derived one); this page gives the real one.
+        title = post.title
+        row = _retitled(row, candidate, post, corpus, topics, sources, held_words)
+        planned[candidate] = row
+    if words > held_words and not post.summary_only:
         # The same post, more completely: keep this text under the id it already has.
         bundled = candidate in corpus.bundled_ids
         planned[candidate] = PostRow(
@@ -179,11 +199,40 @@ def _plan_post(post, words, topics, source, corpus, store, planned, report, opti
             body=post.body,
         )
         report.fuller.append((candidate, title))
+        report.outcomes.append((post, "fuller", candidate, title))
+        texts.add(candidate, title, post.body, True)
         return
     report.duplicates.append((post.title, source))
+    report.outcomes.append((post, "duplicate", candidate, title))
     if row is not None and source not in row.sources and candidate not in planned:
         # Remember that this file holds the post too (so removing one source keeps it).
         planned[candidate] = PostRow(**{**row.__dict__, "sources": sources, "body": None})
+
+
+def _derived(post_id: str, corpus: Corpus) -> bool:
+    article = corpus.find(post_id)
+    return bool(article and article.title_is_derived)
+
+
+def _retitled(row, post_id, post, corpus, topics, sources, held_words) -> PostRow:
+    """The held post under the title this page gives it, its text unchanged."""
+    if row is not None:
+        return replace(row, title=post.title, title_is_derived=False, sources=sources)
+    article = corpus.find(post_id)
+    return PostRow(
+        id=post_id,
+        title=post.title,
+        title_is_derived=False,
+        category=article.category,
+        site=article.site,
+        author=article.author,
+        date=article.date or post.date,
+        topics=article.topics or topics,
+        words=held_words,
+        sources=tuple(s for s in sources if s),
+        overrides=post_id in corpus.bundled_ids,
+        body=article.body,
+    )
 
 
 _Read = tuple[str, list[tuple[ImportedPost, int, tuple[str, ...]]], list[tuple[str, str]]]

@@ -11,14 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from reader.articles.parse import (
-    MONTHS,
-    derive_title,
-    infer_years,
-    parse_archive,
-    parse_listing,
-    render_markdown,
-)
+from reader.articles.parse import derive_title
 from reader.sources.html_markdown import escape_block_start, html_to_markdown
 
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".feed"}
@@ -43,6 +36,7 @@ class ImportedPost:
     author: str | None = None
     site: str | None = None
     tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # as the page lists them, generic ones included
     summary_only: bool = False  # a feed that carries only a summary
     id_hint: str | None = None  # an id the post must keep (archive posts: date + words)
 
@@ -66,7 +60,24 @@ def read_text(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"it is not UTF-8 text (byte {exc.start})") from exc
+        from reader.sources.readers.encoding import decode_legacy
+
+        text = decode_legacy(data)
+        if text is None:
+            reason = f"it is not text in UTF-8 or Windows-1252 (byte {exc.start})"
+            raise UnreadableFile(reason) from exc
+        return text
+
+
+SKIPPED_NAME_MAX = 100
+
+
+def skipped_name(source: str, title: str | None) -> str:
+    """A skipped post named in at most SKIPPED_NAME_MAX characters: file, then title."""
+    name = Path(source).name if source else ""
+    what = f"{name}: {title}" if title else name
+    what = " ".join(what.split())
+    return what if len(what) <= SKIPPED_NAME_MAX else what[: SKIPPED_NAME_MAX - 1] + "…"
 
 
 def kind_of(path: Path, text: str) -> str:
@@ -99,66 +110,12 @@ def read_file(path: Path, options: ReadOptions) -> tuple[str, list[ImportedPost]
 
 # -- page captures ------------------------------------------------------------------------
 
-_ARCHIVE_CATEGORY_RE = re.compile(r"^Archive for the [‘'\"](.+?)[’'\"] Category$", re.M)
-
-
-def _is_archive(text: str) -> bool:
-    lines = [line.strip() for line in text.splitlines()]
-    return any(
-        line in MONTHS and i + 1 < len(lines) and re.fullmatch(r"\d{1,2}", lines[i + 1])
-        for i, line in enumerate(lines)
-    )
-
 
 def read_capture(text: str, source: str, options: ReadOptions) -> list[ImportedPost]:
-    """A listing or archive capture, with the same parser as the bundled pages."""
-    if _is_archive(text):
-        if options.newest_year is None:
-            raise UnreadableFile(
-                "an archive capture needs --newest-year (the year of its newest post)"
-            )
-        found = _ARCHIVE_CATEGORY_RE.search(text)
-        category = options.category or (found.group(1) if found else None)
-        try:
-            raw_posts = parse_archive(text, source)
-        except ValueError as exc:
-            raise UnreadableFile(str(exc)) from exc
-        posts = []
-        for raw, year in zip(raw_posts, infer_years(raw_posts, options.newest_year), strict=True):
-            if not raw.lines:
-                options.skipped.append(
-                    (f"{source}: {year}-{raw.month:02d}-{raw.day:02d}", "no text")
-                )
-                continue
-            posts.append(
-                ImportedPost(
-                    title=derive_title(raw.first_paragraph),
-                    title_is_derived=True,
-                    body=render_markdown(raw.lines),
-                    source=source,
-                    date=f"{year:04d}-{raw.month:02d}-{raw.day:02d}",
-                    category=category,
-                )
-            )
-        return posts
-    capture = parse_listing(text, source)
-    posts = []
-    for raw in capture.posts:
-        if not raw.lines:
-            options.skipped.append((f"{source}: {raw.title}", "a title with no text"))
-            continue
-        posts.append(
-            ImportedPost(
-                title=raw.title,
-                title_is_derived=False,
-                body=render_markdown(raw.lines),
-                source=source,
-                category=options.category,
-            )
-        )
-    if not posts and not options.skipped:
-        raise UnreadableFile("no posts found in it")
-    return posts
+    """A text capture: archive pages, themed pages and plain text (see .capture)."""
+    from reader.sources.readers.capture import read_capture as read
+
+    return read(text, source, options)
 
 
 # -- feeds --------------------------------------------------------------------------------
