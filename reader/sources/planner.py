@@ -1,8 +1,10 @@
 """`gp-reader import`: read files, deduplicate against everything held, add in one go.
 
-The same post from two sources appears once (the fuller text is kept); re-importing a
-file adds nothing; ids follow the bundled corpus's rules, so bookmarks keep pointing at
-the right post. If any file cannot be read, nothing at all is added.
+The same post from two sources appears once (the fuller text is kept), found by the
+words of its opening (reader.sources.dedupe), never by an equal title alone; re-importing
+a file adds nothing; ids follow the bundled corpus's rules, so bookmarks keep pointing at
+the right post. A file that cannot be read is refused on its own; the CLI decides whether
+the others go in (they do, unless --all-or-nothing).
 """
 
 from __future__ import annotations
@@ -47,11 +49,13 @@ class ImportReport:
 
     def summary(self, dry_run: bool = False) -> str:
         would = "would add" if dry_run else "added"
-        parts = [f"{would} {len(self.added)}"]
+        parts = [f"{would} {len(self.added)} post{'s' if len(self.added) != 1 else ''}"]
         if self.fuller:
             parts.append(f"{len(self.fuller)} fuller text{'s' if len(self.fuller) != 1 else ''}")
         parts.append(f"{len(self.duplicates)} duplicate{'s' if len(self.duplicates) != 1 else ''}")
         parts.append(f"{len(self.skipped)} skipped")
+        if self.failed:
+            parts.append(f"{len(self.failed)} refused")
         line = f"{self.files} file{'s' if self.files != 1 else ''}: " + ", ".join(parts)
         if not self.added and not self.fuller and not self.failed:
             line += " — nothing new, everything in these files is already in your library"

@@ -38,6 +38,7 @@ class ImportedPost:
     tags: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()  # as the page lists them, generic ones included
     summary_only: bool = False  # a feed that carries only a summary
+    url: str | None = None  # where the post is on the web (feeds, saved pages)
     id_hint: str | None = None  # an id the post must keep (archive posts: date + words)
 
 
@@ -130,14 +131,23 @@ def _feed_date(entry) -> str | None:
 
 
 def read_feed(text: str, source: str) -> list[ImportedPost]:
+    import xml.sax
+
     import feedparser
 
+    from reader.sources.categories import primary_category
+    from reader.sources.readers.feedtext import cut_summary, site_of, without_footers
+
     feed = feedparser.parse(text)
+    if feed.bozo and isinstance(feed.bozo_exception, xml.sax.SAXParseException):
+        # Cut off or broken: what a lenient parser makes of it may be half a post.
+        where = feed.bozo_exception.getLineNumber()
+        raise UnreadableFile(f"the feed is cut off or not well-formed XML (line {where})")
     if not feed.entries:
         if feed.bozo:
             raise UnreadableFile(f"not a feed gp-reader can read: {feed.bozo_exception}")
         raise UnreadableFile("the feed has no entries")
-    site = feed.feed.get("title")
+    site = site_of(feed.feed.get("title"))
     posts = []
     for entry in feed.entries:
         title = " ".join((entry.get("title") or "").split())
@@ -146,9 +156,10 @@ def read_feed(text: str, source: str) -> list[ImportedPost]:
         summary = entry.get("summary", "")
         html = full if len(full) >= len(summary) else summary
         body = html_to_markdown(html) if "<" in html else _plain_markdown(html)
+        body, cut = cut_summary(without_footers(body))
         if not body.strip():
             continue  # reported by the caller as skipped: no text
-        tags = tuple(t.get("term", "").strip() for t in entry.get("tags", []) if t.get("term"))
+        terms = tuple(t.get("term", "").strip() for t in entry.get("tags", []) if t.get("term"))
         posts.append(
             ImportedPost(
                 title=title or derive_title(body.split("\n\n")[0]),
@@ -156,11 +167,13 @@ def read_feed(text: str, source: str) -> list[ImportedPost]:
                 body=body,
                 source=source,
                 date=_feed_date(entry),
-                category=tags[0] if tags else None,
+                category=primary_category(terms),
+                categories=terms,
                 author=entry.get("author"),
                 site=site,
-                tags=tags,
-                summary_only=not full,
+                tags=terms,
+                summary_only=cut or not full,
+                url=entry.get("link") or None,
             )
         )
     if not posts:
@@ -169,7 +182,9 @@ def read_feed(text: str, source: str) -> list[ImportedPost]:
 
 
 def _plain_markdown(text: str) -> str:
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    import html
+
+    paragraphs = [" ".join(html.unescape(p).split()) for p in re.split(r"\n\s*\n", text)]
     return "\n\n".join(escape_block_start(p) for p in paragraphs if p) + "\n"
 
 
@@ -188,22 +203,25 @@ def read_html(text: str, source: str) -> list[ImportedPost]:
     if not body.strip():
         raise UnreadableFile("no post text found in the page")
     meta = document.as_dict() if document is not None and hasattr(document, "as_dict") else {}
-    title = (meta.get("title") or "").strip()
-    # WordPress and most blogs mark their category links with rel="category tag".
+    from reader.sources.categories import primary_category
+    from reader.sources.readers import pagemeta
+
     page = LexborHTMLParser(text)
-    categories = [a.text(strip=True) for a in page.css('a[rel~="category"]') if a.text(strip=True)]
-    categories += [c for c in (meta.get("categories") or []) if c not in categories]
+    title, sites = pagemeta.post_title(page)
+    listed = pagemeta.categories(page)
+    tags = tuple(t for t in (meta.get("tags") or ()) if t not in listed)
     return [
         ImportedPost(
             title=title or derive_title(body.split("\n\n")[0]),
             title_is_derived=not title,
             body=body,
             source=source,
-            date=meta.get("date"),
-            category=categories[0] if categories else None,
+            date=pagemeta.published(page),
+            category=primary_category(listed),
+            categories=listed,
             author=meta.get("author"),
-            site=meta.get("sitename"),
-            tags=tuple(categories) + tuple(meta.get("tags") or ()),
+            site=sites[0] if sites else meta.get("sitename"),
+            tags=listed + tags,
         )
     ]
 
@@ -232,44 +250,7 @@ def _front_matter_date(value, source: str) -> str | None:
     raise UnreadableFile(f"its front matter has a date gp-reader cannot read: {text!r}")
 
 
-_EMPHASIS_RE = re.compile(r"(\*\*|\*)(?=\S)(.+?)(?<=\S)\1|(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\3(?!\w)")
-_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-
-
-def _plain_inline(text: str) -> str:
-    """Inline Markdown the reader does not draw (emphasis, links) as its plain words."""
-    # Most posts have neither: the patterns' look-arounds cost a scan of the whole text.
-    if "](" in text:
-        text = _LINK_RE.sub(r"\1", text)
-    if "*" in text or "_" in text:
-        text = _EMPHASIS_RE.sub(lambda m: m.group(2) or m.group(4), text)
-    return text
-
-
-def normalise_markdown(text: str) -> str:
-    """Markdown from elsewhere in the subset the reader shows."""
-    text = _plain_inline(text)
-    blocks = []
-    for raw in re.split(r"\n\s*\n", text.strip()):
-        block = raw.strip()
-        if not block:
-            continue
-        heading = re.match(r"^#{1,6}\s+(.*)$", block, re.S)
-        if heading:
-            blocks.append("### " + " ".join(heading.group(1).split()))
-            continue
-        lines = block.splitlines()
-        if all(re.match(r"^\s*([-*+]|\d+[.)])\s+", line) for line in lines):
-            for line in lines:
-                item = re.match(r"^\s*([-*+]|\d+[.)])\s+(.*)$", line)
-                marker = "-" if item.group(1) in "-*+" else item.group(1).rstrip(")") + "."
-                blocks.append(f"{marker} {item.group(2).strip()}")
-            continue
-        if all(line.startswith(">") for line in lines):
-            blocks.append("> " + " ".join(line.lstrip("> ").strip() for line in lines))
-            continue
-        blocks.append(" ".join(" ".join(lines).split()))
-    return "\n\n".join(blocks) + ("\n" if blocks else "")
+from reader.sources.readers.markdown import normalise_markdown  # noqa: E402
 
 
 def read_markdown(text: str, source: str) -> list[ImportedPost]:
@@ -289,9 +270,12 @@ def read_markdown(text: str, source: str) -> list[ImportedPost]:
     tags = meta.get("tags") or ()
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",")]
-    category = meta.get("category") or meta.get("categories")
-    if isinstance(category, list):
-        category = category[0] if category else None
+    listed = meta.get("categories") or meta.get("category") or ()
+    if isinstance(listed, str):
+        listed = [c.strip() for c in listed.split(",")]
+    from reader.sources.categories import primary_category
+
+    categories = tuple(str(c).strip() for c in listed if c and str(c).strip())
     return [
         ImportedPost(
             title=title or derive_title(body.split("\n\n")[0]),
@@ -299,7 +283,8 @@ def read_markdown(text: str, source: str) -> list[ImportedPost]:
             body=body,
             source=source,
             date=_front_matter_date(meta.get("date"), source),
-            category=str(category) if category else None,
+            category=primary_category(categories),
+            categories=categories,
             author=str(meta["author"]) if meta.get("author") else None,
             tags=tuple(str(t) for t in tags if t),
         )
