@@ -88,6 +88,8 @@ def _print_details(report) -> None:
             print(f"  … and {len(items) - LISTED} more {label}")
     for post_id, title in report.fuller[:LISTED]:
         print(f"  fuller text kept: {title}  [{post_id}]")
+    for post_id, title in report.summaries[:LISTED]:
+        print(f"  summary only: {_shortened(title)}  [{post_id}] (the feed gives only its opening)")
 
 
 def _shortened(what: str) -> str:

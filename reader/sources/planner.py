@@ -46,6 +46,7 @@ class ImportReport:
     files: int = 0
     # Each post read, in order: (post, 'added' | 'fuller' | 'duplicate', id, library title).
     outcomes: list[tuple[ImportedPost, str, str, str]] = field(default_factory=list)
+    summaries: list[tuple[str, str]] = field(default_factory=list)  # (id, title) added as such
 
     def summary(self, dry_run: bool = False) -> str:
         would = "would add" if dry_run else "added"
@@ -171,9 +172,12 @@ def _plan_post(post, words, topics, source, corpus, store, planned, report, opti
             sources=(source,),
             overrides=False,
             body=post.body,
+            summary_url=(post.url or "") if post.summary_only else None,
         )
         report.added.append((candidate, post.title))
         report.outcomes.append((post, "added", candidate, post.title))
+        if post.summary_only:
+            report.summaries.append((candidate, post.title))
         return
     title, _date, held_words, held_sources, row = existing
     sources = tuple(dict.fromkeys([*held_sources, source]))
@@ -206,7 +210,7 @@ def _plan_post(post, words, topics, source, corpus, store, planned, report, opti
         report.outcomes.append((post, "fuller", candidate, title))
         texts.add(candidate, title, post.body, True)
         return
-    report.duplicates.append((post.title, source))
+    report.duplicates.append((title, source))  # named as the reader holds it
     report.outcomes.append((post, "duplicate", candidate, title))
     if row is not None and source not in row.sources and candidate not in planned:
         # Remember that this file holds the post too (so removing one source keeps it).
