@@ -107,6 +107,7 @@ def _has_block_children(node: Node) -> bool:
 def escape_block_start(text: str) -> str:
     """Keep a paragraph that starts like '36. ' or '- ' or '#' from reading as Markdown syntax."""
     text = re.sub(r"^(\d+)\. ", r"\1\\. ", text)
-    if text.startswith(("- ", "> ", "#")):
+    # '#hashtag' and '-1.9%' are not syntax; '# ', '- ', '+ ', '* ', '> ' would be.
+    if re.match(r"^(?:[-+*>] |#{1,6}(?:\s|$))", text):
         text = "\\" + text
     return text

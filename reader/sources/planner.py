@@ -113,7 +113,7 @@ def plan_import(
     known_sources = {s for row in library_rows for s in row.sources}
     store = {row.id: row for row in library_rows}
     planned: dict[str, PostRow] = {}
-    texts = _text_index(corpus, library_rows) if files else TextIndex()
+    texts = _text_index(corpus, library_rows, planned) if files else TextIndex()
     for n, (path, source, read) in enumerate(_read_all(files, options, taxonomy), start=1):
         if progress:
             progress(n, len(files))
@@ -131,9 +131,22 @@ def plan_import(
     return report, plan
 
 
-def _text_index(corpus: Corpus, library_rows: list[PostRow]) -> TextIndex:
+def _text_index(
+    corpus: Corpus, library_rows: list[PostRow], planned: dict[str, PostRow]
+) -> TextIndex:
     """Every post held, by the words of its opening (see reader.sources.dedupe)."""
-    index = TextIndex()
+    held_rows = {row.id: row for row in library_rows}
+
+    def body_of(post_id: str) -> str | None:
+        if post_id in planned and planned[post_id].body is not None:
+            return planned[post_id].body
+        article = corpus.find(post_id)
+        if article is not None:
+            return article.body
+        row = held_rows.get(post_id)
+        return row.body if row else None
+
+    index = TextIndex(body_of)
     for article in corpus:
         index.add(article.id, article.title, article.body, not article.title_is_derived)
     for row in library_rows:
@@ -143,7 +156,7 @@ def _text_index(corpus: Corpus, library_rows: list[PostRow]) -> TextIndex:
 
 
 def _plan_post(post, words, topics, source, corpus, store, planned, report, options, texts) -> None:
-    held = texts.find(post.title, post.body, not post.title_is_derived)
+    held, opening = texts.find(post.title, post.body, not post.title_is_derived)
     existing = _existing(held, corpus, store, planned) if held is not None else None
     if existing is not None and post.date and existing[1] and post.date != existing[1]:
         existing = None  # the same words on another date: another post (a repost)
@@ -158,7 +171,7 @@ def _plan_post(post, words, topics, source, corpus, store, planned, report, opti
             candidate = f"{base}-{short_hash(post.body.split(chr(10) * 2, 1)[0])}"
             existing = _existing(candidate, corpus, store, planned)
     if existing is None:
-        texts.add(candidate, post.title, post.body, not post.title_is_derived)
+        texts.add(candidate, post.title, post.body, not post.title_is_derived, opening)
         planned[candidate] = PostRow(
             id=candidate,
             title=post.title,

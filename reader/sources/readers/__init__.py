@@ -208,6 +208,7 @@ def read_html(text: str, source: str) -> list[ImportedPost]:
 
     page = LexborHTMLParser(text)
     title, sites = pagemeta.post_title(page)
+    body = pagemeta.without_title_heading(body, title)
     listed = pagemeta.categories(page)
     tags = tuple(t for t in (meta.get("tags") or ()) if t not in listed)
     return [

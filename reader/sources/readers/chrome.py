@@ -40,10 +40,17 @@ _FULL_MONTHS = {
 _COMMENTS = r"(?:No Comments|One Comment|1 Comment|\d+ Comments|Comments Off|Leave a comment)"
 _BYLINE_RE = re.compile(rf"^Posted by\s*(?P<rest>.+?)\s*(?P<comments>{_COMMENTS})?\s*$")
 # '– By Ben Gowland', 'By Ben Gowland', 'by Ben Gowland | 3 June 2025'
-_BY_RE = re.compile(r"^[–—-]?\s*[Bb]y\s+(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3})\s*$")
+_BY_RE = re.compile(
+    r"^[–—-]?\s*[Bb]y\s+(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3})"
+    r"(?:\s*[|·•,–—-]\s*(?P<date>.+?))?\s*$"
+)
 _DAY_RE = re.compile(r"^\d{1,2}$")
 _COUNT_RE = re.compile(r"^\d{1,5}$")
-_CAPTION_RE = re.compile(r"^\((?:Picture|Image|Photo|Photograph|Credit|Source)s?:.*\)$", re.I)
+_CAPTION_RE = re.compile(
+    r"^\((?:Picture|Image|Photo|Photograph|Credit|Source)s?:.*\)$"
+    r"|^(?:Picture|Image|Photo|Photograph)s?(?: credit)?:\s*\S.{0,80}$",
+    re.I,
+)
 _DATE_LINE_RE = re.compile(
     r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s+"
     r"(?P<m>[A-Za-z]+)\s*,?\s+(?P<y>(?:19|20)\d\d)$"
@@ -57,6 +64,7 @@ _FURNITURE = {
     "search", "search for:", "no products in the basket.", "your basket is empty.",
     "view basket", "checkout", "subscribe", "sign in", "log in", "login", "register",
     "you are using an outdated browser. please upgrade your browser to improve your experience.",
+    "advertisement", "advert", "sponsored", "accept all", "reject all", "accept", "manage cookies",
 }  # fmt: skip
 # Lines that start what follows the post: the end of the post's text.
 _FOOTER_RE = re.compile(
@@ -68,7 +76,8 @@ _FOOTER_RE = re.compile(
     r"previous post|next post.*|recent posts|recent comments|most read|most popular|"
     r"tags?:.*|posted in .*|filed under:? .*|categories:?|archives|about the author|"
     r"(?:©|\(c\)|copyright).*|we use cookies.*|cookie settings.*|page \d+ of \d+|"
-    r"sign in to comment|you must be logged in to comment\.?)$",
+    r"sign in to comment|you must be logged in to comment\.?|"
+    r"read more(?: »| →|\.\.\.|…)?|continue reading(?: .*)?|read the full (?:post|article).*)$",
     re.I,
 )
 # A caption or a site name line has no sentence in it; a date line says a date.
@@ -237,9 +246,20 @@ def by_line_post(lines: list[str]) -> Post | None:
         if title_at is None or len(lines[title_at].strip()) > 150:
             continue
         post = Post(title=lines[title_at].strip(), author=m["name"])
-        post.lines = body_lines(lines[i + 1 :], post)
+        post.date = parse_date_line(m["date"]) if m["date"] else None
+        post.lines = without_bio(body_lines(lines[i + 1 :], post), post.author)
         return post
     return None
+
+
+def without_bio(lines: list[str], author: str | None) -> list[str]:
+    """A guest post's closing author bio ('Ben Gowland is the founder of ...') is the site's."""
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if author and len(content) > 1:
+        last = lines[content[-1]].strip()
+        if last.startswith(f"{author} is ") and len(last) <= 300:
+            return lines[: content[-1]]
+    return lines
 
 
 def body_lines(lines: list[str], post: Post) -> list[str]:

@@ -31,6 +31,8 @@ def cut_summary(markdown: str) -> tuple[str, bool]:
     if not m or not m.group(0).strip():
         return markdown, False
     head = text[: m.start()].rstrip()
+    if head.endswith(("…", "...")):
+        return head + "\n", True
     return (head + "…\n" if head else ""), True
 
 

@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import re
 
+from reader.sources.html_markdown import escape_block_start
+
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _UNDERSCORE_RE = re.compile(r"(?<![\w_])(__|_)(?=\S)(.+?)(?<=\S)\1(?![\w_])")
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _ITEM_RE = re.compile(r"^\s*([-*+]|\d+[.)])\s+(.*)$")
 _HEADING_RE = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$", re.S)
+_SETEXT_RE = re.compile(r"^(?P<text>[^\n]+)\n(?:=+|-+)\s*$")
+# The one escape the reader's subset keeps: a paragraph that would read as a list item,
+# quotation or heading ('\- a dash', '36\. years'); the app shows it without the backslash.
+_BLOCK_ESCAPE_RE = re.compile(r"^\\([-+*>#] |\d+\\?\. )")
 
 
 def _inline(text: str) -> str:
@@ -41,7 +47,7 @@ def normalise_markdown(text: str) -> str:
         block = raw.strip()
         if not block:
             continue
-        heading = _HEADING_RE.match(block)
+        heading = _HEADING_RE.match(block) or _SETEXT_RE.match(block)
         if heading:
             blocks.append("### " + " ".join(_inline(heading.group(1)).split()))
             continue
@@ -62,5 +68,14 @@ def normalise_markdown(text: str) -> str:
             quoted = " ".join(line.lstrip("> ").strip() for line in lines)
             blocks.append("> " + " ".join(_inline(quoted).split()))
             continue
-        blocks.append(" ".join(_inline(" ".join(lines)).split()))
+        blocks.append(_paragraph(" ".join(lines)))
     return "\n\n".join(blocks) + ("\n" if blocks else "")
+
+
+def _paragraph(text: str) -> str:
+    """A paragraph; one that starts like a list item or heading keeps one escape."""
+    escaped = _BLOCK_ESCAPE_RE.match(text)
+    words = " ".join(_inline(text).split())
+    if escaped or re.match(r"^(?:[-+*>] |#{1,6} |\d+\. )", words):
+        return escape_block_start(words)
+    return words

@@ -99,3 +99,15 @@ def categories(page) -> tuple[str, ...]:
         if name and name not in found:
             found.append(name)
     return tuple(found)
+
+
+def without_title_heading(body: str, title: str | None) -> str:
+    """The body without a first heading that repeats the post's title."""
+    first, _, rest = body.partition("\n\n")
+    if title and first.startswith("### ") and _fold(first[4:]) == _fold(title) and rest.strip():
+        return rest
+    return body
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))

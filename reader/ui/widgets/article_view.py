@@ -57,7 +57,8 @@ def body_blocks(markdown: str) -> list[tuple[str, str, str]]:
 
 
 def _unescape(text: str) -> str:
-    return re.sub(r"^(\d+)\\\. ", r"\1. ", text)
+    """The one escape a body keeps ('36\\. ', '\\- ', '\\# '), shown without its backslash."""
+    return re.sub(r"^(\d+)\\\. |^\\([-+*>#])", lambda m: f"{m[1]}. " if m[1] else m[2], text)
 
 
 class Indented:
