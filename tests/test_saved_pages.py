@@ -148,3 +148,23 @@ def test_skipped_posts_are_named_in_at_most_100_characters(tmp_path):
 def test_the_bundled_parse_is_unchanged(bundled):
     assert len(bundled) == 28
     assert sum(len(a.body.split("\n\n")) for a in bundled) == 376
+
+
+def test_the_one_escape_a_body_keeps_never_shows_in_the_app():
+    from reader.ui.widgets.article_view import body_blocks
+
+    body = "\\- a line that starts with a dash\n\n36\\. years on\n\n\\# not a heading\n"
+    assert [b[2] for b in body_blocks(body)] == [
+        "- a line that starts with a dash",
+        "36. years on",
+        "# not a heading",
+    ]
+    assert [b[0] for b in body_blocks(body)] == ["paragraph"] * 3
+
+
+def test_bold_and_italic_are_drawn_without_their_marks():
+    from reader.articles.inline import split_emphasis
+
+    text, spans = split_emphasis("The DES is **shorter**, *simpler* and marked * alone.")
+    assert text == "The DES is shorter, simpler and marked * alone."
+    assert spans == [(11, 18, "bold"), (20, 27, "italic")]

@@ -19,11 +19,15 @@ def register(commands: argparse._SubParsersAction) -> None:
         "(.xml/.rss/.atom), saved post pages (.html) and Markdown files with front matter "
         "(.md); folders are searched for such files. Each file is imported or refused on "
         "its own: a refused file is named with its reason, the rest go in, and the exit "
-        "status is 1.",
+        "status is 1 when any file was refused.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("--dry-run", action="store_true", help="report what would be added")
-    p.add_argument("--category", metavar="NAME", help="category for page captures")
+    p.add_argument(
+        "--category",
+        metavar="NAME",
+        help="category for the posts of text captures (over the page's own)",
+    )
     p.add_argument(
         "--newest-year",
         type=int,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from reader.articles.parse import is_chrome, parse_listing
+from reader.articles.parse import is_chrome, looks_like_title, parse_listing
 from reader.sources import archive, titles
 from reader.sources.body import render_body
 from reader.sources.categories import primary_category
@@ -76,6 +76,7 @@ def _named(source: str, title: str | None) -> str:
 def _plain_posts(lines: list[str], source: str) -> list[chrome.Post]:
     """Text with no byline: the bundled listing's rules, after the site's furniture."""
     body = chrome.strip_footer(chrome.strip_header(lines))
+    body, date = _short_head(body)
     first_at = next((i for i, line in enumerate(body) if line.strip()), None)
     if first_at is None:
         return []
@@ -92,10 +93,47 @@ def _plain_posts(lines: list[str], source: str) -> list[chrome.Post]:
         if n == 0 and not _reads_as_title(title):
             lines_ = [title, *lines_]  # the opening paragraph, not a title
             title = None
-        post = chrome.Post(title=title)
+        post = chrome.Post(title=title, date=date if n == 0 else None)
         post.lines = chrome.body_lines(lines_, post)
         posts.append(post)
     return posts
+
+
+HEAD_LINE_WORDS = 12  # a line this short, above the first paragraph, is a heading
+
+
+def _short_head(lines: list[str]) -> tuple[list[str], str | None]:
+    """Short lines above the first paragraph: the site's name, sections, a date, the title.
+
+    The title is the last of them (a date line gives the date); the others are the
+    site's. One short line is simply the title, as on the bundled pages.
+    """
+    head = []
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        if len(text.split()) > HEAD_LINE_WORDS:
+            break
+        head.append(i)
+    else:
+        return lines, None
+    first = lines[head[0]].strip() if head else ""
+    site_first = titles.is_junk(titles.without_site(first)) or chrome.parse_date_line(first)
+    if len(head) < 3 and not (len(head) == 2 and site_first):
+        return lines, None  # a title, perhaps a subheading: the bundled pages' shape
+    date = None
+    title_at = None
+    for i in head:
+        text = lines[i].strip()
+        found = chrome.parse_date_line(text)
+        if found:
+            date = date or found
+        elif not chrome.is_caption(text) and (title_at is None or looks_like_title(text)):
+            title_at = i
+    if title_at is None:
+        return lines[head[-1] + 1 :], date
+    return lines[title_at : title_at + 1] + lines[head[-1] + 1 :], date
 
 
 def _reads_as_title(line: str) -> bool:
