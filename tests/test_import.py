@@ -50,7 +50,8 @@ def test_feed_page_and_markdown_import_with_their_fields():
     assert note["date"] == "2025-11-20" and note["category"] == "My notes"
     assert note["topics"][0] == "PCNs"  # a tag that names a topic comes first
     assert body(note["id"]).startswith(
-        "### Notes from the day\n\nThe conference debated the future of the PCN DES"
+        # Bold survives import (the app draws it): the "bold and italic survive".
+        "### Notes from the day\n\nThe conference debated the future of the **PCN DES**"
     )
 
 
@@ -132,12 +133,23 @@ def test_a_fuller_text_of_a_bundled_post_replaces_it_under_the_same_id(tmp_path)
 
 
 @pytest.mark.parametrize("bad", ["bad-date.md", "binary.txt", "empty.md", "missing.md"])
-def test_a_file_that_cannot_be_read_is_named_and_nothing_is_added(bad):
+def test_a_file_that_cannot_be_read_is_named_and_the_others_go_in(bad):
     result = gp("import", str(DATA / "my-note.md"), str(DATA / bad))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
+    assert lines == [lines[0]] and lines[0].startswith(f"gp-reader: cannot import {DATA / bad}: ")
+    assert "Traceback" not in result.stderr
+    assert "added 1 post," in result.stdout and "1 refused" in result.stdout
+    assert len(posts()) == 29
+
+
+@pytest.mark.parametrize("bad", ["bad-date.md", "binary.txt", "empty.md", "missing.md"])
+def test_all_or_nothing_adds_nothing_when_a_file_is_refused(bad):
+    result = gp("import", "--all-or-nothing", str(DATA / "my-note.md"), str(DATA / bad))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
     assert lines[0].startswith(f"gp-reader: cannot import {DATA / bad}: ")
-    assert lines[-1] == "gp-reader: nothing was imported"
+    assert lines[-1] == "gp-reader: nothing was imported (--all-or-nothing)"
     assert "Traceback" not in result.stderr
     assert len(posts()) == 28
     assert not paths.library_db().exists()

@@ -346,11 +346,13 @@ def merge_imported(
         load = functools.partial(body, post.id)
         if post.overrides and post.id in by_id:
             base = by_id[post.id]
+            # A derived title gives way to a real one an import found for the post.
+            real_title = base.title_is_derived and not post.title_is_derived
             merged[index[post.id]] = StoredArticle.lazy(
                 load,
                 id=base.id,
-                title=base.title,
-                title_is_derived=base.title_is_derived,
+                title=post.title if real_title else base.title,
+                title_is_derived=base.title_is_derived and not real_title,
                 category=base.category,
                 site=base.site,
                 author=base.author,

@@ -8,10 +8,11 @@ A body is blocks separated by one blank line, each one of:
     - A bullet
     A paragraph
 
-Nothing else is syntax: no emphasis, no links, no inline markup. A paragraph or quotation
+Inline, only emphasis: ``**bold**`` and ``*italic*`` (reader.articles.inline); no links,
+no other inline markup. A paragraph or quotation
 whose own text starts like a block marker (``36. `` from a flattened list, ``- `` or
-``#hashtag`` in a feed) has that start escaped with a backslash (``36\\. ``, ``\\- ``,
-``\\#hashtag``), as CommonMark escapes it; so the body stays valid Markdown for
+``# `` in a feed) has that start escaped with a backslash (``36\\. ``, ``\\- ``,
+``\\# ``), as CommonMark escapes it; so the body stays valid Markdown for
 ``gp-reader show`` and renders the same in any Markdown viewer. Whatever draws a body as
 text (the app, plain text) reads it through `split_blocks`, which removes those escapes.
 """
@@ -22,9 +23,10 @@ import re
 from typing import NamedTuple
 
 # The starts CommonMark would read as a block: a numbered item ('36. ', '36) '), a bullet
-# ('- ', '* ', '+ '), a quotation, a heading (any '#': harmless where it would not be one).
+# ('- ', '* ', '+ '), a quotation, an ATX heading ('# ' to '###### '). '#hashtag' and
+# '-1.9%' are not syntax and keep no backslash.
 _NUMBERED_START_RE = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-_MARKER_START_RE = re.compile(r"^(?:[-*+](?=\s|$)|>|#)")
+_MARKER_START_RE = re.compile(r"^(?:[-*+](?=\s|$)|>|#{1,6}(?=\s|$))")
 _ESCAPED_NUMBER_RE = re.compile(r"^(\d{1,9})\\([.)])")
 _ESCAPED_MARKER_RE = re.compile(r"^\\([-*+>#])")
 _ITEM_RE = re.compile(r"^(\d+)\. (.*)$", re.S)
@@ -86,8 +88,11 @@ def split_blocks(markdown: str) -> list[Block]:
 
 def plain_text(markdown: str) -> str:
     """A body as plain text: blocks' text, blank-line separated; items keep their number
-    and bullets a '•'; no Markdown syntax and no escapes."""
+    and bullets a '•'; no Markdown syntax (emphasis marks included) and no escapes."""
+    from reader.articles.inline import split_emphasis
+
+    texts = (split_emphasis(block.text)[0] for block in split_blocks(markdown))
     return "\n\n".join(
-        f"{block.marker} {block.text}" if block.marker else block.text
-        for block in split_blocks(markdown)
+        f"{block.marker} {text}" if block.marker else text
+        for block, text in zip(split_blocks(markdown), texts, strict=True)
     )

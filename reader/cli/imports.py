@@ -22,16 +22,28 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="add saved pages, feeds, post pages or Markdown files to your library",
         description="Add posts to your library from page captures (.txt), RSS/Atom feeds "
         "(.xml/.rss/.atom), saved post pages (.html) and Markdown files with front matter "
-        "(.md); folders are searched for such files. Nothing is added if any file fails.",
+        "(.md); folders are searched for such files. Each file is imported or refused on "
+        "its own: a refused file is named with its reason, the rest go in, and the exit "
+        "status is 1 when any file was refused.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders")
     p.add_argument("--dry-run", action="store_true", help="report what would be added")
-    p.add_argument("--category", metavar="NAME", help="category for page captures")
+    p.add_argument(
+        "--category",
+        metavar="NAME",
+        help="category for the posts of text captures (over the page's own)",
+    )
     p.add_argument(
         "--newest-year",
         type=int,
         metavar="YEAR",
-        help="year of the newest post of an archive capture",
+        help="year of the newest post, for pages that show days and months but no year "
+        "(a page's own year, as in 'Archive for July, 2013', wins)",
+    )
+    p.add_argument(
+        "--all-or-nothing",
+        action="store_true",
+        help="add nothing at all if any file is refused (for scripts)",
     )
     p.set_defaults(func=run_import)
 
@@ -58,22 +70,24 @@ def run_import(args: argparse.Namespace) -> int:
         report, plan = plan_import(args.paths, corpus, rows, options, progress=progress)
     for path, why in report.failed:
         print(f"gp-reader: cannot import {path}: {why}", file=sys.stderr)
-    if report.failed:
-        print("gp-reader: nothing was imported", file=sys.stderr)
+    refused = 1 if report.failed else 0
+    if refused and args.all_or_nothing:
+        print("gp-reader: nothing was imported (--all-or-nothing)", file=sys.stderr)
         return 1
     _print_details(report)
     print(report.summary(dry_run=args.dry_run))
     if args.dry_run or not (plan.rows or plan.sources):
-        return 0
+        return refused
     store = existing or PostStore.open()
     write_plan(plan, store)
     _update_index()
-    return 0
+    return refused
 
 
 def _print_details(report: ImportReport) -> None:
     for label, items in (("duplicate", report.duplicates), ("skipped", report.skipped)):
         for what, why in items[:LISTED]:
+            what = _shortened(what)
             print(
                 f"  {label}: {what} ({why})"
                 if label == "skipped"
@@ -83,6 +97,15 @@ def _print_details(report: ImportReport) -> None:
             print(f"  … and {len(items) - LISTED} more {label}")
     for post_id, title in report.fuller[:LISTED]:
         print(f"  fuller text kept: {title}  [{post_id}]")
+    for post_id, title in report.summaries[:LISTED]:
+        print(f"  summary only: {_shortened(title)}  [{post_id}] (the feed gives only its opening)")
+
+
+def _shortened(what: str) -> str:
+    from reader.sources.readers import SKIPPED_NAME_MAX
+
+    what = " ".join(what.split())
+    return what if len(what) <= SKIPPED_NAME_MAX else what[: SKIPPED_NAME_MAX - 1] + "…"
 
 
 def _update_index() -> None:
@@ -118,7 +141,8 @@ def run_library_list(args: argparse.Namespace) -> int:
         print("You have imported nothing yet (see `gp-reader import --help`).")
         return 0
     for info in infos:
-        print(f"{info.imported[:10]}  {info.kind:8}  {info.posts:5} posts  {info.source}")
+        posts = "post " if info.posts == 1 else "posts"
+        print(f"{info.imported[:10]}  {info.kind:8}  {info.posts:5} {posts}  {info.source}")
     return 0
 
 

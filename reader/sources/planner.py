@@ -1,8 +1,10 @@
 """`gp-reader import`: read files, deduplicate against everything held, add in one go.
 
-The same post from two sources appears once (the fuller text is kept); re-importing a
-file adds nothing; ids follow the bundled corpus's rules, so bookmarks keep pointing at
-the right post. If any file cannot be read, nothing at all is added.
+The same post from two sources appears once (the fuller text is kept), found by the
+words of its opening (reader.sources.dedupe), never by an equal title alone; re-importing
+a file adds nothing; ids follow the bundled corpus's rules, so bookmarks keep pointing at
+the right post. A file that cannot be read is refused on its own; the CLI decides whether
+the others go in (they do, unless --all-or-nothing).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from reader import paths
 from reader.articles.bundled import TAXONOMY, Corpus
 from reader.articles.parse import count_words, short_hash, slugify
 from reader.articles.topics import Taxonomy, load_taxonomy
+from reader.sources.dedupe import TextIndex
 from reader.sources.readers import (
     ALL_SUFFIXES,
     ImportedPost,
@@ -41,14 +44,19 @@ class ImportReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (what, why)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (file, why)
     files: int = 0
+    # Each post read, in order: (post, 'added' | 'fuller' | 'duplicate', id, library title).
+    outcomes: list[tuple[ImportedPost, str, str, str]] = field(default_factory=list)
+    summaries: list[tuple[str, str]] = field(default_factory=list)  # (id, title) added as such
 
     def summary(self, dry_run: bool = False) -> str:
         would = "would add" if dry_run else "added"
-        parts = [f"{would} {len(self.added)}"]
+        parts = [f"{would} {len(self.added)} post{'s' if len(self.added) != 1 else ''}"]
         if self.fuller:
             parts.append(f"{len(self.fuller)} fuller text{'s' if len(self.fuller) != 1 else ''}")
         parts.append(f"{len(self.duplicates)} duplicate{'s' if len(self.duplicates) != 1 else ''}")
         parts.append(f"{len(self.skipped)} skipped")
+        if self.failed:
+            parts.append(f"{len(self.failed)} refused")
         line = f"{self.files} file{'s' if self.files != 1 else ''}: " + ", ".join(parts)
         if not self.added and not self.fuller and not self.failed:
             line += " — nothing new, everything in these files is already in your library"
@@ -80,10 +88,6 @@ def expand_paths(arguments: Iterable[str], report: ImportReport) -> list[Path]:
     return files
 
 
-def _normal_title(title: str) -> str:
-    return " ".join(title.casefold().split())
-
-
 def _base_id(post: ImportedPost) -> str:
     if post.id_hint:
         return post.id_hint
@@ -91,12 +95,6 @@ def _base_id(post: ImportedPost) -> str:
         return slugify(post.title)
     first = post.body.split("\n\n", 1)[0]
     return f"{post.date}-{slugify(first, max_len=40)}" if post.date else slugify(first, max_len=40)
-
-
-def _same_post(post: ImportedPost, title: str, date: str | None) -> bool:
-    if _normal_title(post.title) == _normal_title(title):
-        return True
-    return bool(post.title_is_derived and post.date and post.date == date)
 
 
 def plan_import(
@@ -115,6 +113,7 @@ def plan_import(
     known_sources = {s for row in library_rows for s in row.sources}
     store = {row.id: row for row in library_rows}
     planned: dict[str, PostRow] = {}
+    texts = _text_index(corpus, library_rows, planned) if files else TextIndex()
     for n, (path, source, read) in enumerate(_read_all(files, options, taxonomy), start=1):
         if progress:
             progress(n, len(files))
@@ -126,10 +125,34 @@ def plan_import(
         if source not in known_sources:
             plan.sources.append((source, kind))
         for post, words, topics in prepared:
-            _plan_post(post, words, topics, source, corpus, store, planned, report, options)
+            _plan_post(post, words, topics, source, corpus, store, planned, report, options, texts)
     report.skipped.extend(options.skipped)
     plan.rows = list(planned.values())
     return report, plan
+
+
+def _text_index(
+    corpus: Corpus, library_rows: list[PostRow], planned: dict[str, PostRow]
+) -> TextIndex:
+    """Every post held, by the words of its opening (see reader.sources.dedupe)."""
+    held_rows = {row.id: row for row in library_rows}
+
+    def body_of(post_id: str) -> str | None:
+        if post_id in planned and planned[post_id].body is not None:
+            return planned[post_id].body
+        article = corpus.find(post_id)
+        if article is not None:
+            return article.body
+        row = held_rows.get(post_id)
+        return row.body if row else None
+
+    index = TextIndex(body_of)
+    for article in corpus:
+        index.add(article.id, article.title, article.body, not article.title_is_derived)
+    for row in library_rows:
+        if row.body is not None and row.id not in corpus:
+            index.add(row.id, row.title, row.body, not row.title_is_derived)
+    return index
 
 
 def _plan_post(
@@ -142,15 +165,24 @@ def _plan_post(
     planned: dict[str, PostRow],
     report: ImportReport,
     options: ReadOptions,
+    texts: TextIndex,
 ) -> None:
-    base = _base_id(post)
-    candidate = base
-    existing = _existing(candidate, corpus, store, planned)
-    if existing is not None and not _same_post(post, existing[0], existing[1]):
-        # Another post already has this slug: this one gets the hash of its opening.
-        candidate = f"{base}-{short_hash(post.body.split(chr(10) * 2, 1)[0])}"
+    held, opening = texts.find(post.title, post.body, not post.title_is_derived)
+    existing = _existing(held, corpus, store, planned) if held is not None else None
+    if existing is not None and post.date and existing[1] and post.date != existing[1]:
+        existing = None  # the same words on another date: another post (a repost)
+    if existing is not None:
+        candidate = held
+    else:
+        base = _base_id(post)
+        candidate = base
         existing = _existing(candidate, corpus, store, planned)
+        if existing is not None:
+            # Another post has this slug, with another text: this one gets its own id.
+            candidate = f"{base}-{short_hash(post.body.split(chr(10) * 2, 1)[0])}"
+            existing = _existing(candidate, corpus, store, planned)
     if existing is None:
+        texts.add(candidate, post.title, post.body, not post.title_is_derived, opening)
         planned[candidate] = PostRow(
             id=candidate,
             title=post.title,
@@ -164,12 +196,22 @@ def _plan_post(
             sources=(source,),
             overrides=False,
             body=post.body,
+            summary_url=(post.url or "") if post.summary_only else None,
         )
         report.added.append((candidate, post.title))
+        report.outcomes.append((post, "added", candidate, post.title))
+        if post.summary_only:
+            report.summaries.append((candidate, post.title))
         return
     title, _date, held_words, held_sources, row = existing
     sources = tuple(dict.fromkeys([*held_sources, source]))
-    if words > held_words:
+    held_derived = row.title_is_derived if row else _derived(candidate, corpus)
+    if held_derived and not post.title_is_derived:
+        # The held copy lost its title (a derived one); this page gives the real one.
+        title = post.title
+        row = _retitled(row, candidate, post, corpus, topics, sources, held_words)
+        planned[candidate] = row
+    if words > held_words and not post.summary_only:
         # The same post, more completely: keep this text under the id it already has.
         bundled = candidate in corpus.bundled_ids
         planned[candidate] = PostRow(
@@ -189,11 +231,40 @@ def _plan_post(
             body=post.body,
         )
         report.fuller.append((candidate, title))
+        report.outcomes.append((post, "fuller", candidate, title))
+        texts.add(candidate, title, post.body, True)
         return
-    report.duplicates.append((post.title, source))
+    report.duplicates.append((title, source))  # named as the reader holds it
+    report.outcomes.append((post, "duplicate", candidate, title))
     if row is not None and source not in row.sources and candidate not in planned:
         # Remember that this file holds the post too (so removing one source keeps it).
         planned[candidate] = PostRow(**{**row.__dict__, "sources": sources, "body": None})
+
+
+def _derived(post_id: str, corpus: Corpus) -> bool:
+    article = corpus.find(post_id)
+    return bool(article and article.title_is_derived)
+
+
+def _retitled(row, post_id, post, corpus, topics, sources, held_words) -> PostRow:
+    """The held post under the title this page gives it, its text unchanged."""
+    if row is not None:
+        return replace(row, title=post.title, title_is_derived=False, sources=sources)
+    article = corpus.find(post_id)
+    return PostRow(
+        id=post_id,
+        title=post.title,
+        title_is_derived=False,
+        category=article.category,
+        site=article.site,
+        author=article.author,
+        date=article.date or post.date,
+        topics=article.topics or topics,
+        words=held_words,
+        sources=tuple(s for s in sources if s),
+        overrides=post_id in corpus.bundled_ids,
+        body=article.body,
+    )
 
 
 _Read = tuple[str, list[tuple[ImportedPost, int, tuple[str, ...]]], list[tuple[str, str]]]

@@ -13,7 +13,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -53,11 +53,16 @@ CREATE INDEX IF NOT EXISTS posts_listing ON posts (
     overrides
 );
 """
+# Posts held only as a feed's summary (cut with '[…]'): the page to fetch the full text
+# from. A fuller text of the post, imported or fetched, takes its row out.
+_SUMMARIES = """
+CREATE TABLE summaries (id TEXT PRIMARY KEY, url TEXT NOT NULL DEFAULT '');
+"""
 KIND = StoreKind(
     label="store of imported posts",
     holds="imported posts",
     still_works="the bundled posts can still be read",
-    migrations=(_FIRST,),
+    migrations=(_FIRST, _SUMMARIES),
 )
 META_COLUMNS = (
     "id, title, title_is_derived, category, site, author, date, topics, words, sources, "
@@ -80,6 +85,7 @@ class PostRow:
     overrides: bool
     seq: int = 0
     body: str | None = None  # None when loaded without bodies
+    summary_url: str | None = None  # a summary only: where its full text is ('' unknown)
 
 
 class ListedPost(NamedTuple):
@@ -174,7 +180,14 @@ class PostStore(SQLiteStore):
         found = self._read(
             lambda c: c.execute(f"SELECT {META_COLUMNS} FROM posts ORDER BY seq").fetchall()
         )
-        return [_row(values) for values in found]
+        summaries = self.summaries()
+        rows = [_row(values) for values in found]
+        if summaries:
+            rows = [
+                replace(row, summary_url=summaries[row.id]) if row.id in summaries else row
+                for row in rows
+            ]
+        return rows
 
     def listing(self) -> Iterator[ListedPost]:
         """Every post as the app lists it, in import order, without bodies."""
@@ -197,6 +210,11 @@ class PostStore(SQLiteStore):
                 _json_list(sources),
                 bool(overrides),
             )
+
+    def summaries(self) -> dict[str, str]:
+        """{id: url} of the posts held only as a summary (their full text not yet found)."""
+        found = self._read(lambda c: c.execute("SELECT id, url FROM summaries").fetchall())
+        return dict(found)
 
     def body(self, post_id: str) -> str:
         """A post's body, on this thread's own connection (the app reads from workers)."""
@@ -249,6 +267,7 @@ class PostStore(SQLiteStore):
                         post.seq or seq,
                     ),
                 )
+                _mark_summary(conn, post)
             for source, kind in sources:
                 conn.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (source, kind, now))
             _bump_version(conn)
@@ -280,6 +299,13 @@ class PostStore(SQLiteStore):
 
         self._write(work)
         return removed, kept
+
+
+def _mark_summary(conn: sqlite3.Connection, post: PostRow) -> None:
+    if post.summary_url is not None:
+        conn.execute("INSERT OR REPLACE INTO summaries VALUES (?, ?)", (post.id, post.summary_url))
+    elif post.body is not None:
+        conn.execute("DELETE FROM summaries WHERE id = ?", (post.id,))
 
 
 def _bump_version(conn: sqlite3.Connection) -> None:

@@ -13,15 +13,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from reader.articles.markdown import escape_block_start, unescape_punctuation
-from reader.articles.parse import (
-    MONTHS,
-    derive_title,
-    infer_years,
-    parse_archive,
-    parse_listing,
-    render_markdown,
-)
+from reader.articles.markdown import escape_block_start
+from reader.articles.parse import derive_title
 from reader.sources.html_markdown import html_to_markdown
 
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".feed"}
@@ -46,6 +39,9 @@ class ImportedPost:
     author: str | None = None
     site: str | None = None
     tags: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()  # as the page lists them, generic ones included
+    summary_only: bool = False  # a feed that carries only a summary
+    url: str | None = None  # where the post is on the web (feeds, saved pages)
     id_hint: str | None = None  # an id the post must keep (archive posts: date + words)
 
 
@@ -68,7 +64,24 @@ def read_text(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise UnreadableFile(f"it is not UTF-8 text (byte {exc.start})") from exc
+        from reader.sources.readers.encoding import decode_legacy
+
+        text = decode_legacy(data)
+        if text is None:
+            reason = f"it is not text in UTF-8 or Windows-1252 (byte {exc.start})"
+            raise UnreadableFile(reason) from exc
+        return text
+
+
+SKIPPED_NAME_MAX = 100
+
+
+def skipped_name(source: str, title: str | None) -> str:
+    """A skipped post named in at most SKIPPED_NAME_MAX characters: file, then title."""
+    name = Path(source).name if source else ""
+    what = f"{name}: {title}" if title else name
+    what = " ".join(what.split())
+    return what if len(what) <= SKIPPED_NAME_MAX else what[: SKIPPED_NAME_MAX - 1] + "…"
 
 
 def kind_of(path: Path, text: str) -> str:
@@ -101,66 +114,12 @@ def read_file(path: Path, options: ReadOptions) -> tuple[str, list[ImportedPost]
 
 # -- page captures ------------------------------------------------------------------------
 
-_ARCHIVE_CATEGORY_RE = re.compile(r"^Archive for the [‘'\"](.+?)[’'\"] Category$", re.M)
-
-
-def _is_archive(text: str) -> bool:
-    lines = [line.strip() for line in text.splitlines()]
-    return any(
-        line in MONTHS and i + 1 < len(lines) and re.fullmatch(r"\d{1,2}", lines[i + 1])
-        for i, line in enumerate(lines)
-    )
-
 
 def read_capture(text: str, source: str, options: ReadOptions) -> list[ImportedPost]:
-    """A listing or archive capture, with the same parser as the bundled pages."""
-    if _is_archive(text):
-        if options.newest_year is None:
-            raise UnreadableFile(
-                "an archive capture needs --newest-year (the year of its newest post)"
-            )
-        found = _ARCHIVE_CATEGORY_RE.search(text)
-        category = options.category or (found.group(1) if found else None)
-        try:
-            raw_posts = parse_archive(text, source)
-        except ValueError as exc:
-            raise UnreadableFile(str(exc)) from exc
-        posts = []
-        for raw, year in zip(raw_posts, infer_years(raw_posts, options.newest_year), strict=True):
-            if not raw.lines:
-                options.skipped.append(
-                    (f"{source}: {year}-{raw.month:02d}-{raw.day:02d}", "no text")
-                )
-                continue
-            posts.append(
-                ImportedPost(
-                    title=derive_title(raw.first_paragraph),
-                    title_is_derived=True,
-                    body=render_markdown(raw.lines),
-                    source=source,
-                    date=f"{year:04d}-{raw.month:02d}-{raw.day:02d}",
-                    category=category,
-                )
-            )
-        return posts
-    capture = parse_listing(text, source)
-    posts = []
-    for raw in capture.posts:
-        if not raw.lines:
-            options.skipped.append((f"{source}: {raw.title}", "a title with no text"))
-            continue
-        posts.append(
-            ImportedPost(
-                title=raw.title or derive_title(raw.first_paragraph),
-                title_is_derived=raw.title is None,
-                body=render_markdown(raw.lines),
-                source=source,
-                category=options.category,
-            )
-        )
-    if not posts and not options.skipped:
-        raise UnreadableFile("no posts found in it")
-    return posts
+    """A text capture: archive pages, themed pages and plain text (see .capture)."""
+    from reader.sources.readers.capture import read_capture as read
+
+    return read(text, source, options)
 
 
 # -- feeds --------------------------------------------------------------------------------
@@ -175,14 +134,23 @@ def _feed_date(entry: Mapping[str, Any]) -> str | None:
 
 
 def read_feed(text: str, source: str) -> list[ImportedPost]:
+    import xml.sax
+
     import feedparser
 
+    from reader.sources.categories import primary_category
+    from reader.sources.readers.feedtext import cut_summary, site_of, without_footers
+
     feed = feedparser.parse(text)
+    if feed.bozo and isinstance(feed.bozo_exception, xml.sax.SAXParseException):
+        # Cut off or broken: what a lenient parser makes of it may be half a post.
+        where = feed.bozo_exception.getLineNumber()
+        raise UnreadableFile(f"the feed is cut off or not well-formed XML (line {where})")
     if not feed.entries:
         if feed.bozo:
             raise UnreadableFile(f"not a feed gp-reader can read: {feed.bozo_exception}")
         raise UnreadableFile("the feed has no entries")
-    site = feed.feed.get("title")
+    site = site_of(feed.feed.get("title"))
     posts = []
     for entry in feed.entries:
         title = " ".join((entry.get("title") or "").split())
@@ -191,9 +159,10 @@ def read_feed(text: str, source: str) -> list[ImportedPost]:
         summary = entry.get("summary", "")
         html = full if len(full) >= len(summary) else summary
         body = html_to_markdown(html) if "<" in html else _plain_markdown(html)
+        body, cut = cut_summary(without_footers(body))
         if not body.strip():
             continue  # reported by the caller as skipped: no text
-        tags = tuple(t.get("term", "").strip() for t in entry.get("tags", []) if t.get("term"))
+        terms = tuple(t.get("term", "").strip() for t in entry.get("tags", []) if t.get("term"))
         posts.append(
             ImportedPost(
                 title=title or derive_title(body.split("\n\n")[0]),
@@ -201,10 +170,13 @@ def read_feed(text: str, source: str) -> list[ImportedPost]:
                 body=body,
                 source=source,
                 date=_feed_date(entry),
-                category=tags[0] if tags else None,
+                category=primary_category(terms),
+                categories=terms,
                 author=entry.get("author"),
                 site=site,
-                tags=tags,
+                tags=terms,
+                summary_only=cut or not full,
+                url=entry.get("link") or None,
             )
         )
     if not posts:
@@ -213,7 +185,9 @@ def read_feed(text: str, source: str) -> list[ImportedPost]:
 
 
 def _plain_markdown(text: str) -> str:
-    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text)]
+    import html
+
+    paragraphs = [" ".join(html.unescape(p).split()) for p in re.split(r"\n\s*\n", text)]
     return "\n\n".join(escape_block_start(p) for p in paragraphs if p) + "\n"
 
 
@@ -232,22 +206,26 @@ def read_html(text: str, source: str) -> list[ImportedPost]:
     if not body.strip():
         raise UnreadableFile("no post text found in the page")
     meta = document.as_dict() if document is not None and hasattr(document, "as_dict") else {}
-    title = (meta.get("title") or "").strip()
-    # WordPress and most blogs mark their category links with rel="category tag".
+    from reader.sources.categories import primary_category
+    from reader.sources.readers import pagemeta
+
     page = LexborHTMLParser(text)
-    categories = [a.text(strip=True) for a in page.css('a[rel~="category"]') if a.text(strip=True)]
-    categories += [c for c in (meta.get("categories") or []) if c not in categories]
+    title, sites = pagemeta.post_title(page)
+    body = pagemeta.without_title_heading(body, title)
+    listed = pagemeta.categories(page)
+    tags = tuple(t for t in (meta.get("tags") or ()) if t not in listed)
     return [
         ImportedPost(
             title=title or derive_title(body.split("\n\n")[0]),
             title_is_derived=not title,
             body=body,
             source=source,
-            date=meta.get("date"),
-            category=categories[0] if categories else None,
+            date=pagemeta.published(page),
+            category=primary_category(listed),
+            categories=listed,
             author=meta.get("author"),
-            site=meta.get("sitename"),
-            tags=tuple(categories) + tuple(meta.get("tags") or ()),
+            site=sites[0] if sites else meta.get("sitename"),
+            tags=listed + tags,
         )
     ]
 
@@ -277,51 +255,7 @@ def _front_matter_date(value: object, source: str) -> str | None:
     raise UnreadableFile(f"its front matter has a date gp-reader cannot read: {text!r}")
 
 
-# Emphasis, not opened or closed by an escaped '\*' or '\_' (those are the characters).
-_EMPHASIS_RE = re.compile(
-    r"(?<!\\)(\*\*|\*)(?=\S)(.+?)(?<=[^\s\\])\1|(?<![\w\\])(__|_)(?=\S)(.+?)(?<=[^\s\\])\3(?!\w)"
-)
-_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
-
-
-def _plain_inline(text: str) -> str:
-    """Inline Markdown the reader does not draw (emphasis, links) as its plain words."""
-    # Most posts have neither: the patterns' look-arounds cost a scan of the whole text.
-    if "](" in text:
-        text = _LINK_RE.sub(r"\1", text)
-    if "*" in text or "_" in text:
-        text = _EMPHASIS_RE.sub(lambda m: m.group(2) or m.group(4), text)
-    return text
-
-
-def normalise_markdown(text: str) -> str:
-    """Markdown from elsewhere in the subset the reader shows (reader.articles.markdown):
-    its backslash escapes read as the characters they stand for, a paragraph that would
-    read as a block escaped the subset's way."""
-    text = _plain_inline(text)
-    blocks = []
-    for raw in re.split(r"\n\s*\n", text.strip()):
-        block = raw.strip()
-        if not block:
-            continue
-        heading = re.match(r"^#{1,6}\s+(.*)$", block, re.S)
-        if heading:
-            blocks.append("### " + unescape_punctuation(" ".join(heading.group(1).split())))
-            continue
-        lines = block.splitlines()
-        items = [m for line in lines if (m := re.match(r"^\s*([-*+]|\d+[.)])\s+(.*)$", line))]
-        if len(items) == len(lines):
-            for item in items:
-                marker = "-" if item.group(1) in "-*+" else item.group(1).rstrip(")") + "."
-                blocks.append(f"{marker} {unescape_punctuation(item.group(2).strip())}")
-            continue
-        if all(line.startswith(">") for line in lines):
-            quoted = " ".join(line.lstrip("> ").strip() for line in lines)
-            blocks.append("> " + escape_block_start(unescape_punctuation(quoted)))
-            continue
-        paragraph = unescape_punctuation(" ".join(" ".join(lines).split()))
-        blocks.append(escape_block_start(paragraph))
-    return "\n\n".join(blocks) + ("\n" if blocks else "")
+from reader.sources.readers.markdown import normalise_markdown  # noqa: E402
 
 
 def read_markdown(text: str, source: str) -> list[ImportedPost]:
@@ -338,14 +272,18 @@ def read_markdown(text: str, source: str) -> list[ImportedPost]:
     if not body.strip():
         raise UnreadableFile("it has no text below its front matter")
     title = str(meta.get("title") or "").strip()
-    given = meta.get("tags") or ()
+    tags = meta.get("tags") or ()
     # A list (or a YAML set) of tags, or one comma-separated string.
-    tags = [t.strip() for t in given.split(",")] if isinstance(given, str) else given
-    if not isinstance(tags, list | tuple | set):
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    elif not isinstance(tags, list | tuple | set):
         tags = [tags]
-    category = meta.get("category") or meta.get("categories")
-    if isinstance(category, list):
-        category = category[0] if category else None
+    listed = meta.get("categories") or meta.get("category") or ()
+    if isinstance(listed, str):
+        listed = [c.strip() for c in listed.split(",")]
+    from reader.sources.categories import primary_category
+
+    categories = tuple(str(c).strip() for c in listed if c and str(c).strip())
     return [
         ImportedPost(
             title=title or derive_title(body.split("\n\n")[0]),
@@ -353,7 +291,8 @@ def read_markdown(text: str, source: str) -> list[ImportedPost]:
             body=body,
             source=source,
             date=_front_matter_date(meta.get("date"), source),
-            category=str(category) if category else None,
+            category=primary_category(categories),
+            categories=categories,
             author=str(meta["author"]) if meta.get("author") else None,
             tags=tuple(str(t) for t in tags if t),
         )

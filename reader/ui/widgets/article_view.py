@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from reader.articles.glossary import find_acronym_matches
+from reader.articles.inline import split_emphasis
 from reader.articles.markdown import split_blocks
 from reader.articles.model import Article
 from reader.search.highlight import find_match_spans
@@ -174,7 +175,10 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def _marked(self, text: str) -> tuple[Text, bool]:
         """The block's text with acronyms and search matches styled; whether it has a match."""
+        text, emphasis = split_emphasis(text)
         rich_text = Text(text)
+        for start, end, style in emphasis:
+            rich_text.stylize(style, start, end)
         for match in find_acronym_matches(text) if self._acronyms else []:
             if match.acronym in self._acronyms:
                 rich_text.stylize(ACRONYM_STYLE, match.start, match.end)

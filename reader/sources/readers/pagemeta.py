@@ -1,0 +1,113 @@
+"""What a saved post page says about its post: title, date, categories.
+
+A saved page's <title> and og:title are 'Post - Site name'; the theme's page header may
+be an h1 of its own ('Blog') beside the post's h1.entry-title; the Blog view of one post
+has no entry title at all. The post's own heading is preferred, the site's name comes
+off the others, and a page name ('Blog', 'Home') is no title. The date is the one the
+page publishes (article:published_time, the article's <time datetime>, JSON-LD
+datePublished), never a guess from dates in comments or related posts.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from reader.sources import titles
+
+# The post's heading in WordPress themes and most CMSs, most specific first.
+_TITLE_SELECTORS = (
+    "h1.entry-title",
+    ".entry-title",
+    "h1.post-title",
+    "h1[itemprop=headline]",
+    "article h1",
+    "main h1",
+    "h1[class*=title]",
+)
+_DATE_RE = re.compile(r"^((?:19|20)\d\d-\d\d-\d\d)")
+
+
+def _meta(page, name: str) -> str:
+    node = page.css_first(f'meta[property="{name}"]') or page.css_first(f'meta[name="{name}"]')
+    return (node.attributes.get("content") or "").strip() if node else ""
+
+
+def site_name(page) -> str:
+    return _meta(page, "og:site_name")
+
+
+def post_title(page) -> tuple[str | None, tuple[str, ...]]:
+    """The post's title if the page gives one (not junk), and the site names it shows."""
+    site = site_name(page)
+    sites = (site,) if site else ()
+    candidates = []
+    for selector in _TITLE_SELECTORS:
+        for node in page.css(selector):
+            if "page-title" in (node.attributes.get("class") or ""):
+                continue
+            candidates.append(node.text(strip=True))
+    candidates.append(_meta(page, "og:title"))
+    title_node = page.css_first("title")
+    candidates.append(title_node.text(strip=True) if title_node else "")
+    for candidate in candidates:
+        text = titles.without_site(" ".join(candidate.split()), sites)
+        if text and not titles.is_junk(text, sites):
+            return text, sites
+    return None, sites
+
+
+def published(page) -> str | None:
+    found = _meta(page, "article:published_time")
+    if not found:
+        for node in page.css("article time[datetime], main time[datetime], time.entry-date"):
+            found = node.attributes.get("datetime") or ""
+            if found:
+                break
+    if not found:
+        for node in page.css('script[type="application/ld+json"]'):
+            found = _ld_date(node.text())
+            if found:
+                break
+    m = _DATE_RE.match(found or "")
+    return m.group(1) if m else None
+
+
+def _ld_date(text: str) -> str:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return ""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if isinstance(item.get("datePublished"), str):
+                return item["datePublished"]
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return ""
+
+
+def categories(page) -> tuple[str, ...]:
+    """The post's category links (rel="category tag"), in the page's order, once each."""
+    scope = page.css_first("article") or page
+    found: list[str] = []
+    for node in scope.css('a[rel~="category"]'):
+        name = node.text(strip=True)
+        if name and name not in found:
+            found.append(name)
+    return tuple(found)
+
+
+def without_title_heading(body: str, title: str | None) -> str:
+    """The body without a first heading that repeats the post's title."""
+    first, _, rest = body.partition("\n\n")
+    if title and first.startswith("### ") and _fold(first[4:]) == _fold(title) and rest.strip():
+        return rest
+    return body
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
