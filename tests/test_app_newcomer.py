@@ -99,7 +99,10 @@ async def test_the_lists_width_changes_with_keys_and_the_mouse_and_is_kept():
         screen, _, _ = parts(app)
         sidebar = screen.query_one("#sidebar")
         start = sidebar.size.width
-        await pilot.press("greater_than_sign", "greater_than_sign")
+        await pilot.press("greater_than_sign", "greater_than_sign", "greater_than_sign")
+        await pilot.pause()
+        assert sidebar.size.width == start + 12
+        await pilot.press("less_than_sign")
         await pilot.pause()
         assert sidebar.size.width == start + 8
         await pilot.press("less_than_sign")
