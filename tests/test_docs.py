@@ -29,6 +29,13 @@ KEY_DISPLAY = {
     "pageup": "PgUp",
     "home": "Home",
     "end": "End",
+    "left": "←",
+    "right": "→",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "minus": "-",
+    "plus": "+",
+    "equals_sign": "=",
 }
 
 

@@ -58,7 +58,7 @@ def test_a_folder_imports_its_good_files_and_names_the_refused_one():
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"gp-reader: cannot import {SAVED / 'mixed-folder' / 'feed-truncated.xml'}: "
-        "the feed is cut off or not well-formed XML (line 60)"
+        "the feed's XML is broken at line 60, column 51: no element found"
     ]
     assert "4 files: added 2 posts, 2 duplicates, 0 skipped, 1 refused" in result.stdout
     listed = gp("list").stdout

@@ -144,8 +144,7 @@ def read_feed(text: str, source: str) -> list[ImportedPost]:
     feed = feedparser.parse(text)
     if feed.bozo and isinstance(feed.bozo_exception, xml.sax.SAXParseException):
         # Cut off or broken: what a lenient parser makes of it may be half a post.
-        where = feed.bozo_exception.getLineNumber()
-        raise UnreadableFile(f"the feed is cut off or not well-formed XML (line {where})")
+        raise UnreadableFile(_xml_error(feed) or "the feed's XML is broken")
     if not feed.entries:
         if feed.bozo:
             raise UnreadableFile(f"not a feed gp-reader can read: {feed.bozo_exception}")
@@ -182,6 +181,17 @@ def read_feed(text: str, source: str) -> list[ImportedPost]:
     if not posts:
         raise UnreadableFile("none of the feed's entries has any text")
     return posts
+
+
+def _xml_error(feed: Any) -> str | None:
+    """Where the feed's XML breaks ('the XML is broken at line 41, column 0: no element
+    found'), if feedparser met broken XML (it then reads on as best it can)."""
+    exc = feed.get("bozo_exception") if feed.get("bozo") else None
+    line = getattr(exc, "getLineNumber", None)
+    if exc is None or line is None:
+        return None
+    reason = getattr(exc, "getMessage", lambda: str(exc))()
+    return f"the feed's XML is broken at line {line()}, column {exc.getColumnNumber()}: {reason}"
 
 
 def _plain_markdown(text: str) -> str:
@@ -258,6 +268,17 @@ def _front_matter_date(value: object, source: str) -> str | None:
 from reader.sources.readers.markdown import normalise_markdown  # noqa: E402
 
 
+def _yaml_where(exc: Exception) -> str:
+    """' at line 3, column 7: mapping values are not allowed here', in the file's own line
+    numbers (python-frontmatter hands YAML the text from the opening ---'s line end, so
+    YAML's line 0 is the file's line 1)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return f": {problem}"
+    return f" at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+
+
 def read_markdown(text: str, source: str) -> list[ImportedPost]:
     import frontmatter
     import yaml
@@ -265,8 +286,7 @@ def read_markdown(text: str, source: str) -> list[ImportedPost]:
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
-        reason = str(exc).splitlines()[0]
-        raise UnreadableFile(f"its front matter is not valid YAML: {reason}") from exc
+        raise UnreadableFile(f"its front matter is not valid YAML{_yaml_where(exc)}") from exc
     meta = post.metadata
     body = normalise_markdown(post.content)
     if not body.strip():

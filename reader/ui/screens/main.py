@@ -18,11 +18,15 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from reader import settings
 from reader.articles.model import Article, byline
 from reader.errors import ReaderError
 from reader.session import READ_AFTER_SECONDS, Entry, Session
+from reader.ui.screens.layout import COMPACT_FOOTER_BELOW, MEASURE, PALETTE_KEY_FROM, PaneLayout
 from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.divider import Divider
 from reader.ui.widgets.nav_tree import NavTree
+from reader.ui.widgets.post_list import PostList
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.results_list import ResultsList
 from reader.ui.widgets.search_bar import SearchBar
@@ -32,7 +36,6 @@ if TYPE_CHECKING:
 
 SEARCH_DEBOUNCE_SECONDS = 0.12
 SEARCH_LIMIT = 50
-NARROW_BELOW = 60  # columns: below this the list folds away
 POSITION_SAVE_SECONDS = 1.0
 # How often the app looks for reading state changed by another gp-reader or the CLI (a
 # query of one number: PRAGMA data_version).
@@ -49,6 +52,10 @@ class SearchFinished(Message):
         self.results = results
 
 
+class IndexWarmed(Message):
+    """The search index is open (or could not be): its notices may be shown."""
+
+
 class RelatedFound(Message):
     def __init__(self, article_id: str, entries: list[Entry]) -> None:
         super().__init__()
@@ -56,18 +63,23 @@ class RelatedFound(Message):
         self.entries = entries
 
 
-class MainScreen(Screen):
+class MainScreen(PaneLayout, Screen):
     AUTO_FOCUS = "#nav"  # straight to the list: no focus hopping (and footer rebuilds) at start
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
         Binding("escape", "back", "Back", show=False),
-        Binding("tab", "switch_pane", "Pane"),
+        # Not in the footer, where the pane's own keys say where to go (→ Post, ← List).
+        Binding("tab", "switch_pane", "Pane", show=False),
         Binding("b", "bookmark", "Bookmark"),
         Binding("B", "show_bookmarks", "Bookmarks", show=False),
         Binding("m", "toggle_read", "Read"),
         Binding("n", "next", "Next"),
         Binding("N", "previous", "Previous", show=False),
         Binding("t", "toggle_sidebar", "List", show=False),
+        Binding("less_than_sign", "list_width(-1)", "Narrower list", show=False),
+        Binding("greater_than_sign", "list_width(1)", "Wider list", show=False),
+        Binding("minus", "measure(-1)", "Narrower text", show=False),
+        Binding("plus,equals_sign", "measure(1)", "Wider text", show=False),
         # Not in the footer, which has no room at 80 columns: see ? and the palette.
         Binding("a", "acronyms", "Acronyms", show=False),
         Binding("A", "glossary", "Glossary", show=False),
@@ -98,6 +110,7 @@ class MainScreen(Screen):
                 with ContentSwitcher(initial="nav", id="lists"):
                     yield NavTree(self.session, id="nav")
                     yield ResultsList(id="results")
+            yield Divider(id="divider")
             yield ArticleView(id="article")
         # The footer's keys are drawn after the first frame in any case (Textual fills the
         # footer once the bindings are known); the Footer itself, about 10 ms of the
@@ -109,11 +122,13 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         if self.app.is_headless:
             self.query_one(SearchBar).cursor_blink = False  # steady screens for snapshots
+        self.list_width = settings.load_width("list_width", settings.LIST_WIDTHS)
+        self.measure = settings.load_width("measure", settings.MEASURES) or MEASURE
         article, position = self.session.start()
         if article is not None:
             # Shown, not chosen: it counts as read when the reader reaches its end, not by
             # staying on the first screen for a while.
-            self.open_article(article.id, position=position, focus=False, dwell=False)
+            self.open_article(article.id, position=position, focus=False, chosen=False)
             # Related posts need the search index (whoosh, a worker thread): not before the
             # first frame, which at 10,000 posts it would otherwise delay.
             if self._related_timer is not None:  # open_article set it
@@ -127,7 +142,9 @@ class MainScreen(Screen):
     async def _first_frame_drawn(self) -> None:
         bar = self.query_one("#footer-bar")
         if bar.is_attached:  # not when the app is already closing
-            await bar.mount(Footer())
+            footer = Footer(compact=self.size.width < COMPACT_FOOTER_BELOW)
+            footer.show_command_palette = self.size.width >= PALETTE_KEY_FROM
+            await bar.mount(footer)
             self.refresh_bindings()  # the Footer lists the keys when told they are known
         cast("ReaderApp", self.app).first_frame_drawn()
         # Open (or build) the search index in the background once the first frame is up,
@@ -137,7 +154,10 @@ class MainScreen(Screen):
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def _warm_search(self) -> None:
         self.session.search_index()
-        self.app.call_from_thread(self._show_notices)
+        self.post_message(IndexWarmed())
+
+    def on_index_warmed(self, _message: IndexWarmed) -> None:
+        self._show_notices()
 
     def _show_notices(self) -> None:
         for notice in self.session.notices[self._shown_notices :]:
@@ -163,12 +183,6 @@ class MainScreen(Screen):
     def on_unmount(self) -> None:
         self.flush_position()
 
-    def on_resize(self, event) -> None:
-        narrow = event.size.width < NARROW_BELOW
-        if narrow != self.has_class("narrow"):
-            self.set_class(narrow, "narrow")
-            self.set_class(narrow, "sidebar-hidden")
-
     # -- opening posts -----------------------------------------------------------------
 
     @property
@@ -185,8 +199,10 @@ class MainScreen(Screen):
         terms=(),
         position: float | None = None,
         focus: bool = True,
-        dwell: bool = True,
+        chosen: bool = True,
     ) -> None:
+        """Show a post. `chosen`: the reader chose it (not the post shown at start), so it
+        joins Recently opened and is marked read after READ_AFTER_SECONDS."""
         article = self.session.corpus.find(article_id)
         if article is None:
             self.notify("That post is no longer in the session.", severity="warning")
@@ -202,15 +218,15 @@ class MainScreen(Screen):
         self._related_timer = self.set_timer(
             RELATED_DELAY_SECONDS, lambda: self._find_related(article_id)
         )
-        self.session.opened(article_id)
-        self.query_one(NavTree).refresh_section("recent")
+        if chosen:
+            self.session.opened(article_id)
+            self.query_one(NavTree).refresh_section("recent")
         if self._dwell_timer is not None:
             self._dwell_timer.stop()
             self._dwell_timer = None
-        if dwell:
+        if chosen:
             self._dwell_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._dwelt(article_id))
-        if self.has_class("narrow"):
-            self.add_class("sidebar-hidden")
+        self._fold_list_if_narrow()
         if focus:
             self.article_view.focus()
 
@@ -236,11 +252,15 @@ class MainScreen(Screen):
             self.query_one(NavTree).refresh_state()
             self._update_byline()
 
-    def on_nav_tree_post_chosen(self, message: NavTree.PostChosen) -> None:
-        self.open_article(message.article_id)
-
-    def on_results_list_post_chosen(self, message: ResultsList.PostChosen) -> None:
-        self.open_article(message.article_id, terms=self._terms_for_results)
+    def on_post_list_post_chosen(self, message: PostList.PostChosen) -> None:
+        """Chosen in the tree or the results, the post opens and the keys stay in the list
+        (j Enter j Enter skims), unless the list covers the post; chosen in related
+        reading, at the post's end, the keys go to the new post."""
+        in_post = isinstance(message.control, RelatedList)
+        terms = self._terms_for_results if isinstance(message.control, ResultsList) else ()
+        self.open_article(message.article_id, terms=terms, focus=in_post or self.narrow)
+        if in_post:
+            self.query_one(NavTree).reveal_post(message.article_id)
 
     def on_article_view_scrolled(self, message: ArticleView.Scrolled) -> None:
         self._pending_position = (message.article_id, message.fraction)
@@ -260,10 +280,6 @@ class MainScreen(Screen):
     def on_related_found(self, message: RelatedFound) -> None:
         if self.current is not None and self.current.id == message.article_id:
             self.article_view.show_related(message.entries)
-
-    def on_related_list_post_chosen(self, message: RelatedList.PostChosen) -> None:
-        self.open_article(message.article_id)
-        self.query_one(NavTree).select_data(("post", message.article_id))
 
     # -- searching -----------------------------------------------------------------------
 
@@ -316,8 +332,7 @@ class MainScreen(Screen):
             line += f"  ({results.notice})"
         status.update(line)
         status.display = True
-        if self.has_class("narrow"):
-            self.remove_class("sidebar-hidden")
+        self.show_sidebar = True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         chosen = self.query_one(ResultsList).chosen_id if self.searching else None
@@ -327,7 +342,10 @@ class MainScreen(Screen):
         if chosen is None:
             self.notify("No results to open.", timeout=3)
             return
-        self.open_article(chosen, terms=self._terms_for_results)
+        # Out of the search bar, where n and N would be typed: into the results.
+        self.open_article(chosen, terms=self._terms_for_results, focus=self.narrow)
+        if not self.narrow:
+            self.query_one(ResultsList).focus()
 
     def on_search_bar_to_results(self, message: SearchBar.ToResults) -> None:
         if self.searching:
@@ -343,33 +361,31 @@ class MainScreen(Screen):
         self.query_one("#status").display = False
         if clear:
             self.query_one(SearchBar).value = ""
+        if self._terms:  # the search is over: so are its marks in the post
+            self._terms = ()
+            self.article_view.mark_terms(())
 
     # -- actions ---------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        if self.has_class("narrow"):
-            self.remove_class("sidebar-hidden")
+        self.show_sidebar = True
         self.query_one(SearchBar).focus()
 
     def action_back(self) -> None:
         if self.searching or self.query_one(SearchBar).value:
             self._leave_search()
-        narrow_list_shown = self.has_class("narrow") and not self.has_class("sidebar-hidden")
-        if narrow_list_shown and self.current is not None:
-            self.add_class("sidebar-hidden")
+        if self.list_covers_post and self.current is not None:
+            self.show_sidebar = False
             self.article_view.focus()
             return
         self.query_one(NavTree).focus()
 
     def action_switch_pane(self) -> None:
-        sidebar = self.query_one(ResultsList) if self.searching else self.query_one(NavTree)
         if self.focused is self.article_view:
-            if self.has_class("narrow"):
-                self.remove_class("sidebar-hidden")
-            sidebar.focus()
+            self.show_sidebar = True
+            self.sidebar_list.focus()
         else:
-            if self.has_class("narrow"):
-                self.add_class("sidebar-hidden")
+            self._fold_list_if_narrow()
             self.article_view.focus()
 
     def action_bookmark(self) -> None:
@@ -385,8 +401,7 @@ class MainScreen(Screen):
 
     def go_to_section(self, key: str) -> None:
         self._leave_search()
-        if self.has_class("narrow"):
-            self.remove_class("sidebar-hidden")
+        self.show_sidebar = True
         tree = self.query_one(NavTree)
         tree.select_section(key)
         tree.focus()
@@ -409,19 +424,28 @@ class MainScreen(Screen):
         self._step(-1)
 
     def _step(self, step: int) -> None:
+        """While a search is on, n/N move between its matches in the open post, and only
+        there; else to the next/previous unread post, going round at the end."""
         view = self.article_view
-        if self.searching and self._terms and view.match_count:
+        self.app.clear_notifications()  # one note at a time ("Match 2 of 5"), not a stack
+        if self.searching:
+            if self.current is None or not view.match_count:
+                self.notify("No match in this post. Esc ends the search.", timeout=3)
+                return
             number = view.jump_to_match(step)
-            self.app.clear_notifications()  # one "Match k of n" at a time, not a stack
             self.notify(f"Match {number} of {view.match_count}", timeout=1.5)
             return
         current = self.current.id if self.current else None
-        article = self.session.next_unread(current, step)
+        article, wrapped = self.session.next_unread(current, step)
         if article is None:
-            self.notify("No more unread posts that way.", timeout=2)
+            self.notify("No other unread posts.", timeout=2)
             return
-        self.open_article(article.id)
-        self.query_one(NavTree).select_data(("post", article.id))
+        if wrapped:
+            where = "first" if step > 0 else "last"
+            self.notify(f"Past the end of All posts: back to the {where} unread post.", timeout=3)
+        focus_post = self.focused is self.article_view or self.narrow
+        self.open_article(article.id, focus=focus_post)
+        self.query_one(NavTree).reveal_post(article.id)
 
     def search_for(self, text: str | None) -> None:
         """Search every post for `text` in the search bar, as if the reader typed it."""
@@ -450,24 +474,11 @@ class MainScreen(Screen):
         """Into the related posts at the end of the post; again, back to the post."""
         if self.current is None:
             return
-        if self.narrow_list_shown:
-            self.add_class("sidebar-hidden")
+        self._fold_list_if_narrow()
         if isinstance(self.focused, RelatedList):
             self.article_view.leave_related()
         else:
             self.article_view.focus_related()
-
-    @property
-    def narrow_list_shown(self) -> bool:
-        return self.has_class("narrow") and not self.has_class("sidebar-hidden")
-
-    def action_toggle_sidebar(self) -> None:
-        self.toggle_class("sidebar-hidden")
-        sidebar = self.query_one(ResultsList) if self.searching else self.query_one(NavTree)
-        if not self.has_class("sidebar-hidden"):
-            sidebar.focus()  # shown to be used: j/k move in it at once
-        elif self.focused is sidebar:
-            self.article_view.focus()
 
     def action_help(self) -> None:
         from reader.ui.screens.help import HelpScreen

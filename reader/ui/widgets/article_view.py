@@ -88,9 +88,12 @@ class ArticleView(VerticalScroll, can_focus=True):
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),
-        Binding("space", "page_down", "Page down", show=False),
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
+        # In the footer while the post has the keys: how to page it and how to go back.
+        Binding("space", "page_down", "Page", key_display="Space"),
+        Binding("h", "screen.to_list", "List", key_display="←"),  # after Page, as 'l'
+        Binding("left", "screen.to_list", "List", show=False),
     ]
 
     class Scrolled(Message):
@@ -99,6 +102,15 @@ class ArticleView(VerticalScroll, can_focus=True):
             self.article_id = article_id
             self.fraction = fraction
             self.at_end = at_end
+
+        def can_replace(self, message: Message) -> bool:
+            """A later place in the same post supersedes this one, unless this one reached
+            the end (which marks the post read) and the later one did not."""
+            return (
+                isinstance(message, ArticleView.Scrolled)
+                and message.article_id == self.article_id
+                and (message.at_end or not self.at_end)
+            )
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -186,6 +198,18 @@ class ArticleView(VerticalScroll, can_focus=True):
         for start, end in spans:
             rich_text.stylize(MATCH_STYLE, start, end)
         return rich_text, bool(spans)
+
+    def mark_terms(self, terms: tuple[str, ...]) -> None:
+        """Mark other search terms in the open post (none: no marks), where it is."""
+        if tuple(terms) != self._terms:
+            self._terms = tuple(terms)
+            self._current = -1
+            self._render_body()
+
+    def set_measure(self, columns: int) -> None:
+        """The longest line of the post's text, in columns."""
+        for widget in self.query("#page, #article-body"):
+            widget.styles.max_width = columns
 
     @property
     def related_list(self) -> RelatedList:

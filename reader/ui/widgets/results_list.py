@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from reader.ui.widgets.post_list import SIDEBAR_BINDINGS, PostList
 
 if TYPE_CHECKING:  # reader.search.index imports whoosh; the app loads it only when searching
     from reader.search.index import SearchHit
@@ -56,25 +57,22 @@ def trim_snippet(snippet: str, chars: int) -> str:
 def hit_prompt(hit: SearchHit, snippet_chars: int | None = None) -> Text:
     prompt = Text()
     prompt.append(hit.title, style="bold")
-    prompt.append(f"\n{hit.category} · {hit.date or 'date unknown'}\n", style="dim")
+    # Where and when; an unknown date is left out, not spelt out on every result.
+    where = f"{hit.category} · {hit.date}" if hit.date else hit.category
+    prompt.append(f"\n{where}\n", style="dim")
     snippet = hit.snippet if snippet_chars is None else trim_snippet(hit.snippet, snippet_chars)
     prompt.append_text(snippet_text(snippet))
     prompt.append("\n")  # a blank line between results
     return prompt
 
 
-class ResultsList(OptionList):
+class ResultsList(OptionList, PostList):
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("enter", "select", "Open"),
+        *SIDEBAR_BINDINGS,
         Binding("g", "first", "First", show=False),
         Binding("G", "last", "Last", show=False),
     ]
-
-    class PostChosen(Message):
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
 
     def show_hits(self, hits: tuple[SearchHit, ...]) -> None:
         # Measured on the column the list sits in: the list itself is not shown (and has
@@ -97,4 +95,4 @@ class ResultsList(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:  # every option is made with its post's id
-            self.post_message(self.PostChosen(event.option.id))
+            self.choose(event.option.id)
