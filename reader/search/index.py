@@ -37,8 +37,8 @@ from reader.search.query import (
 )
 from reader.search.results import QueryError, SearchHit, SearchResults
 from reader.search.schema import make_schema
-from reader.search.scoring import CachedLengthBM25F
 from reader.search.snippets import make_snippet
+from reader.search.whoosh_internals import CachedLengthBM25F
 
 
 class SearchIndex:

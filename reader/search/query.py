@@ -7,12 +7,10 @@ import re
 
 from whoosh import query
 from whoosh.fields import Schema
-from whoosh.matching import NullMatcher, UnionMatcher, WrappingMatcher
-from whoosh.query.spans import Span, SpanNear2
 
 from reader.articles.glossary import Glossary
-from reader.search.evaluate import phrase_terms, positional_field
 from reader.search.schema import EXPANDED_FIELDS
+from reader.search.whoosh_internals import AdjacentPhrase, SizedOr
 
 _DATE_RANGE_RE = re.compile(r"\bdate:(\d{4}(?:-\d{2}){0,2})\.\.(\d{4}(?:-\d{2}){0,2})")
 _MINUS_RE = re.compile(r"(^|\s)-(?=[\w\"(])")
@@ -157,64 +155,6 @@ def _word_of(q: query.Query) -> dict[str, query.Term] | None:
     if isinstance(q, query.Term):
         return {q.fieldname: q}
     return None
-
-
-class _AdjacentWordsMatcher(SpanNear2.SpanNear2Matcher):
-    """whoosh's phrase matcher (slop 1: each word right after the last), checked faster.
-
-    whoosh builds a Span object for every position of every word and compares them in
-    pairs; for a phrase of common words that is most of the query's time. Here word i
-    of the phrase must stand at start + i: a set intersection of shifted positions.
-    """
-
-    def _get_spans(self):
-        starts = None
-        for offset, matcher in enumerate(self.ms):
-            shifted = {p - offset for p in matcher.value_as("positions")}
-            starts = shifted if starts is None else starts & shifted
-            if not starts:
-                return []
-        last = len(self.ms) - 1
-        return [Span(start, start + last) for start in sorted(starts)]
-
-
-class AdjacentPhrase(query.Phrase):
-    """A phrase query that matches and scores as whoosh's Phrase does, only faster."""
-
-    _evaluate_as = query.Phrase  # reader.search.evaluate: matched and scored as a Phrase
-
-    def matcher(self, searcher, context=None):
-        field = positional_field(searcher.schema, self)
-        if field is None:
-            return super().matcher(searcher, context)  # whoosh's own (or its error)
-        terms = phrase_terms(field, self.fieldname, self.words, searcher.reader())
-        if terms is None:
-            return NullMatcher()
-        matchers = [query.Term(self.fieldname, t).matcher(searcher, context) for t in terms]
-        m = _AdjacentWordsMatcher(matchers)
-        return m if self.boost == 1.0 else WrappingMatcher(m, boost=self.boost)
-
-
-class SizedOr(query.Or):
-    """whoosh's Or, with a binary tree of unions on small segments.
-
-    For segments of up to 5,000 documents whoosh preloads an Or's matches into a
-    2,048-slot array, which on a small index costs more than the whole search (the
-    bundled corpus has 28 posts). Large segments keep whoosh's choice.
-    """
-
-    _evaluate_as = query.Or  # reader.search.evaluate: matched and scored as an Or
-
-    def _matcher(self, subs, searcher, context):
-        small = searcher.doc_count_all() < TREE_UNION_BELOW
-        if self.matcher_type == self.AUTO_MATCHER and small and not self.scale:
-            # whoosh's DefaultOr, less its balancing of the tree by each sub-query's
-            # estimated size: on a small segment the estimates cost more than they save.
-            return self._tree_matcher(subs, UnionMatcher, searcher, context, None)
-        return super()._matcher(subs, searcher, context)
-
-
-TREE_UNION_BELOW = 1000  # documents in a segment
 
 
 EXACT_FIELDS = ("title_exact", "body_exact")
