@@ -9,6 +9,7 @@ from whoosh import query
 from whoosh.fields import Schema
 
 from reader.articles.glossary import Glossary
+from reader.search.results import MatchTerm
 from reader.search.schema import EXPANDED_FIELDS
 from reader.search.whoosh_internals import AdjacentPhrase, SizedOr
 
@@ -25,6 +26,36 @@ def rewrite_syntax(text: str) -> str:
     for alias, name in _FIELD_ALIASES.items():
         text = re.sub(rf"\b{alias}:", f"{name}:", text)
     return text
+
+
+_BINARY = frozenset(("AND", "OR", "ANDNOT", "ANDMAYBE"))
+_SYNTAX_TOKEN_RE = re.compile(r"[()]|[^\s()]+")
+
+
+def malformed(text: str) -> bool:
+    """Whether the syntax outside quoted phrases cannot be read as meant: a bracket
+    never closed or never opened, or an operator with nothing on one side ('pcn OR',
+    '(pcn OR', 'AND NOT'). whoosh reads these without complaint, as words: 'or' and
+    'not' searched for, or the bracket dropped."""
+    tokens = _SYNTAX_TOKEN_RE.findall(re.sub(r'"[^"]*"', " x ", text))
+    depth = 0
+    for n, token in enumerate(tokens):
+        before = tokens[n - 1] if n else None
+        after = tokens[n + 1] if n + 1 < len(tokens) else None
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+            if depth < 0:
+                return True
+        elif token in _BINARY:
+            if before in (None, "(", "NOT") or before in _BINARY or after in (None, ")"):
+                return True
+            if after in _BINARY:
+                return True
+        elif token == "NOT" and (after in (None, ")") or after in _BINARY):
+            return True
+    return depth != 0
 
 
 def plain_words(text: str) -> str:
@@ -268,24 +299,40 @@ def _walk(q: query.Query):
             yield from _walk(child)
 
 
-def query_terms(q: query.Query) -> tuple[str, ...]:
-    """What to highlight for a query: its words and stems, phrases as space-joined words.
+def query_terms(q: query.Query, reader=None) -> tuple[MatchTerm, ...]:
+    """What to mark in a post for a query: its words and phrases on the body's fields,
+    as the index holds them (stems on the stemmed field, exact forms on the other).
 
-    Words under NOT are left out; so are the title-only and keyword fields.
+    A prefix, wildcard or fuzzy word stands for the words of `reader` (the index) it
+    expands to. Words under NOT are left out; so are the title-only and keyword fields.
     """
-    found: set[str] = set()
+    found: set[MatchTerm] = set()
 
     def walk(node: query.Query) -> None:
         if isinstance(node, query.Not):
             return
-        fieldname = getattr(node, "fieldname", None)
-        if isinstance(node, query.Phrase | ExactWords) and fieldname in ("body", "body_exact"):
-            found.add(" ".join(node.words))
-        elif isinstance(node, query.Term | query.Prefix) and fieldname in ("body", "body_exact"):
-            found.add(str(node.text))
+        form = _BODY_FIELDS.get(getattr(node, "fieldname", None))
+        leaf_like = isinstance(node, query.Phrase | ExactWords | query.Term | query.MultiTerm)
+        if leaf_like and form is None:
+            return  # title-only or keyword field
+        if isinstance(node, query.Phrase | ExactWords):
+            found.add(MatchTerm(tuple(node.words), form))
+        elif isinstance(node, query.Term):
+            found.add(MatchTerm((_text(node.text),), form))
+        elif isinstance(node, query.MultiTerm):
+            if reader is not None:
+                for _, word in node.expanded_terms(reader):
+                    found.add(MatchTerm((_text(word),), form))
         elif not node.is_leaf():
             for child in node.children():
                 walk(child)
 
     walk(q)
-    return tuple(sorted(found))
+    return tuple(sorted(found, key=lambda t: (t.words, t.form)))
+
+
+_BODY_FIELDS = {"body": "stem", "body_exact": "exact"}
+
+
+def _text(word: str | bytes) -> str:
+    return word.decode("utf-8") if isinstance(word, bytes) else word
