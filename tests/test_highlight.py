@@ -85,13 +85,17 @@ def test_nothing_to_mark():
 
 def test_the_newcomers_phrase_and_acronym_mark_the_phrase(index):
     """'"integrated neighbourhood team"' and 'INT' marked 'interest' and 'into'."""
-    for text in ('"integrated neighbourhood team"', "INT"):
-        results = index.search(text)
+    cases = [('"integrated neighbourhood team"', False), ("INT", False), ("INT", True)]
+    for text, as_you_type in cases:
+        results = index.search(text, as_you_type=as_you_type)
         assert results.hits, text
         for hit in results.hits:
             words = {hit.snippet[a:b].lower() for a, b in hit.highlights}
             assert words & {"integrated neighbourhood team", "int"}, (text, hit.snippet)
             assert not words & {"interest", "into"}, (text, hit.snippet)
+    # In the search bar an acronym typed in capitals is whole, not a prefix of 'into'
+    assert index.search("INT", as_you_type=True).total == index.search("INT").total
+    assert index.search("int", as_you_type=True).total > index.search("int").total
 
 
 @pytest.mark.parametrize(
