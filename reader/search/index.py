@@ -23,7 +23,7 @@ from reader.articles.glossary import Glossary, load_glossary
 from reader.articles.model import Article
 from reader.search import storage
 from reader.search.evaluate import Evaluator
-from reader.search.highlight import match_regex
+from reader.search.highlight import Highlighter
 from reader.search.query import (
     Expander,
     also_as_prefix,
@@ -31,18 +31,20 @@ from reader.search.query import (
     exact_phrases_as_boosts,
     faster_matchers,
     has_error,
+    malformed,
     plain_words,
     query_terms,
     rewrite_syntax,
 )
-from reader.search.results import QueryError, SearchHit, SearchResults
+from reader.search.results import QueryError, RelatedPost, SearchHit, SearchResults
 from reader.search.schema import make_schema
-from reader.search.scoring import CachedLengthBM25F
 from reader.search.snippets import make_snippet
+from reader.search.whoosh_internals import CachedLengthBM25F
 
 
 class SearchIndex:
-    """The whoosh index of a corpus, kept in step with it."""
+    """The whoosh index of a corpus, kept in step with it: a SearchBackend
+    (reader.search.backend) with gp-reader's query language (README "Searching")."""
 
     def __init__(self, ix, articles: Sequence[Article], glossary: Glossary | None = None):
         self._ix = ix
@@ -63,6 +65,7 @@ class SearchIndex:
         articles: Sequence[Article],
         fingerprint: str,
         directory: Path | None = None,
+        *,
         rebuild: bool = False,
         progress: Callable[[int, int], None] | None = None,
         glossary: Glossary | None = None,
@@ -136,7 +139,8 @@ class SearchIndex:
         """The whoosh query for what the user typed, and a notice if the syntax was mangled.
 
         While typing (`as_you_type`), the word under the cursor is unfinished: it matches
-        as itself (so acronym expansion still applies) or as a prefix. A single letter
+        as itself (so acronym expansion still applies) or as a prefix, unless it is a
+        glossary acronym typed in capitals. A single letter
         after other words is left out until the next one is typed: as a word it matches
         nothing ('primary c' found no posts on the way to 'primary care'), as a prefix
         it stands for a good part of the language.
@@ -150,10 +154,14 @@ class SearchIndex:
             else:
                 last = re.search(r"(?:^|[\s:(])([\w’']{2,})$", rewritten)
                 unfinished = last.group(1) if last else None
+                if unfinished and unfinished.isupper() and self._glossary.lookup(unfinished):
+                    # An acronym typed in capitals (INT, PCN) is whole: as a prefix,
+                    # INT found every post with 'interest' or 'into'.
+                    unfinished = None
         notice = None
         try:
             q = self._parser.parse(rewritten)
-            if has_error(q) or rewritten.count('"') % 2:
+            if has_error(q) or rewritten.count('"') % 2 or malformed(rewritten):
                 raise QueryError
         except Exception:  # whoosh raises assorted errors on odd syntax
             words = plain_words(text)
@@ -169,6 +177,7 @@ class SearchIndex:
         self,
         text: str,
         limit: int = 20,
+        *,
         as_you_type: bool = False,
         snippets: bool = True,
     ) -> SearchResults:
@@ -176,7 +185,7 @@ class SearchIndex:
         q, notice = self.parse(text, as_you_type=as_you_type)
         if q is query.NullQuery or isinstance(q, query.NullQuery.__class__):
             took = (time.perf_counter() - started) * 1000
-            return SearchResults(text, took, 0, (), None, notice)
+            return SearchResults(text, took, 0, (), notice=notice)
         with self._searcher_lock:
             searcher = self._searcher_now()
             if self._evaluator is None or self._evaluator.searcher is not searcher:
@@ -186,12 +195,13 @@ class SearchIndex:
             scores = self._evaluator.scores(q)
             total = len(scores)
             best = self._evaluator.top(scores, limit)
-            terms = query_terms(q)
-            pattern = match_regex(terms) if snippets else None
+            terms = query_terms(q, searcher.reader())
+            highlighter = Highlighter(terms) if snippets else None
             hits = []
             for docnum, score in best:
                 stored = searcher.stored_fields(docnum)
                 date = stored.get("date")
+                snippet, spans = make_snippet(stored["body"], highlighter) if snippets else ("", ())
                 hits.append(
                     SearchHit(
                         id=stored["id"],
@@ -199,14 +209,14 @@ class SearchIndex:
                         category=stored["category"],
                         date=date.date().isoformat() if date else None,
                         score=score,
-                        snippet=make_snippet(stored["body"], pattern) if snippets else "",
-                        terms=terms,
+                        snippet=snippet,
+                        highlights=spans,
                     )
                 )
             # While typing, the last word is unfinished; when nothing matches, it counts.
         suggestion = self._suggest(searcher, text, as_you_type and total > 0)
         took = (time.perf_counter() - started) * 1000
-        return SearchResults(text, took, total, tuple(hits), suggestion, notice)
+        return SearchResults(text, took, total, tuple(hits), terms, suggestion, notice)
 
     def _suggest(self, searcher, text: str, skip_last: bool = False) -> str | None:
         """'Did you mean': replace words the corpus never uses with its closest words."""
@@ -242,8 +252,9 @@ class SearchIndex:
             out = " ".join(out.replace('"', " ").split())  # a lone quote: offer the words
         return out if changed else None
 
-    def related(self, article_id: str, limit: int = 5) -> list[tuple[str, str, float]]:
-        """Posts most like this one (whoosh more-like-this on the body), never itself.
+    def related(self, article_id: str, limit: int = 5) -> list[RelatedPost]:
+        """Posts most like this one (whoosh more-like-this on the body), never itself, best
+        first.
 
         Key terms are chosen by KL divergence (how much more often the post uses a word
         than the corpus does), not whoosh's default Bo1, which favours words that are
@@ -265,7 +276,7 @@ class SearchIndex:
             out = []
             for hit in results:
                 if hit["id"] != article_id:
-                    out.append((hit["id"], hit["title"], hit.score))
+                    out.append(RelatedPost(hit["id"], hit["title"], hit.score))
         return out[:limit]
 
     @property

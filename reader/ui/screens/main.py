@@ -96,8 +96,8 @@ class MainScreen(PaneLayout, Screen):
         self._related_timer: Timer | None = None
         self._dwell_timer: Timer | None = None
         self._pending_position: tuple[str, float] | None = None
-        self._terms: tuple[str, ...] = ()
-        self._terms_for_results: tuple[str, ...] = ()
+        self._terms: tuple = ()  # reader.search.MatchTerm, of the post's search
+        self._terms_for_results: tuple = ()
         self.last_search: str | None = None  # the query whose results are shown
         self._suggestion: str | None = None  # its "Did you mean", which Enter takes
         self._shown_notices = 0
@@ -315,7 +315,7 @@ class MainScreen(PaneLayout, Screen):
         results = message.results
         self.searching = True
         self.last_search = message.text
-        self._terms_for_results = results.hits[0].terms if results.hits else ()
+        self._terms_for_results = results.terms
         self._suggestion = results.suggestion
         self.query_one(ResultsList).show_hits(results.hits)
         self.query_one("#lists", ContentSwitcher).current = "results"

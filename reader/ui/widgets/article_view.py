@@ -24,7 +24,7 @@ from reader.articles.glossary import find_acronym_matches
 from reader.articles.inline import split_emphasis
 from reader.articles.markdown import split_blocks
 from reader.articles.model import Article
-from reader.search.highlight import find_match_spans
+from reader.search import find_match_spans
 from reader.session import Entry
 from reader.ui.widgets.related_list import RelatedList
 
