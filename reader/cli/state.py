@@ -11,6 +11,7 @@ from pathlib import Path
 
 from reader.articles.model import Article
 from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 from reader.store.export import InvalidExport
 from reader.store.state import StateStore
 
@@ -53,7 +54,7 @@ def open_store() -> Iterator[StateStore]:
     """The store, with any notice (a damaged file moved aside) printed to stderr."""
     with StateStore.open() as store:
         for notice in store.notices:
-            print(f"gp-reader: {notice}", file=sys.stderr)
+            print(f"gp-reader: {for_terminal(notice, single_line=True)}", file=sys.stderr)
         yield store
 
 
@@ -77,11 +78,11 @@ def run_bookmark_add(args: argparse.Namespace) -> int:
         existed = store.bookmark(article.id) is not None
         store.add_bookmark(article.id, article.title, note=args.note)
     if not existed:
-        print(f"bookmarked: {article.title}")
+        print(f"bookmarked: {for_terminal(article.title, single_line=True)}")
     elif args.note is not None:
-        print(f"updated the note on: {article.title}")
+        print(f"updated the note on: {for_terminal(article.title, single_line=True)}")
     else:
-        print(f"already bookmarked: {article.title}")
+        print(f"already bookmarked: {for_terminal(article.title, single_line=True)}")
     return 0
 
 
@@ -94,7 +95,7 @@ def run_bookmark_remove(args: argparse.Namespace) -> int:
             load_corpus().get(args.id)  # an unknown id is an error of its own (exit 2)
             raise ReaderError(f"{args.id} is not bookmarked")
         store.remove_bookmark(args.id)
-    print(f"removed bookmark: {mark.title}")
+    print(f"removed bookmark: {for_terminal(mark.title, single_line=True)}")
     return 0
 
 
@@ -131,7 +132,7 @@ def run_bookmark_list(args: argparse.Namespace) -> int:
             line += "  [missing: no longer in the corpus]"
         if r["note"]:
             line += f"  — {r['note']}"
-        print(line)
+        print(for_terminal(line, single_line=True))
     return 0
 
 
@@ -183,6 +184,10 @@ def run_import(args: argparse.Namespace) -> int:
         raise ReaderError(f"{name}: not UTF-8 text; nothing was imported") from None
     except json.JSONDecodeError as exc:
         raise ReaderError(f"{name}: not valid JSON ({exc}); nothing was imported") from None
+    except RecursionError:
+        raise ReaderError(f"{name}: its JSON is nested too deeply; nothing was imported") from None
+    except ValueError as exc:  # a number of thousands of digits, and the like
+        raise ReaderError(f"{name}: not usable JSON ({exc}); nothing was imported") from None
     with open_store() as store:
         try:
             summary = store.import_state(document)

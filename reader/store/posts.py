@@ -19,6 +19,7 @@ from pathlib import Path
 
 from reader import paths
 from reader.errors import ReaderError
+from reader.sanitise import clean_text
 from reader.store.sqlite import SQLiteStore, StoreKind, connect_for_reading
 
 # MIGRATIONS[n] takes the store from schema version n to n + 1; append only. The first
@@ -216,23 +217,26 @@ class PostStore(SQLiteStore):
                 conn.execute(
                     "INSERT OR REPLACE INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
-                        post.id,
-                        post.title,
+                        clean_text(post.id),
+                        clean_text(post.title),
                         int(post.title_is_derived),
-                        post.category,
-                        post.site,
-                        post.author,
+                        clean_text(post.category),
+                        clean_text(post.site),
+                        clean_text(post.author),
                         post.date,
-                        json.dumps(list(post.topics)),
-                        post.body,
+                        json.dumps([clean_text(t) for t in post.topics]),
+                        clean_text(post.body) if post.body is not None else post.body,
                         post.words,
-                        json.dumps(list(post.sources)),
+                        json.dumps([clean_text(s) for s in post.sources]),
                         int(post.overrides),
                         post.seq or seq,
                     ),
                 )
             for source, kind in sources:
-                conn.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (source, kind, now))
+                conn.execute(
+                    "INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
+                    (clean_text(source), kind, now),
+                )
             _bump_version(conn)
 
         self._write(work)
