@@ -110,6 +110,17 @@ def main(argv: list[str] | None = None) -> int:
         # `gp-reader list | head`: the reader went away; that is not an error.
         sys.stderr.close()
         return 0
+    finally:
+        _print_corpus_notices()
+
+
+def _print_corpus_notices() -> None:
+    """What loading the library had to say (a damaged store moved aside ...), once."""
+    bundled = sys.modules.get("reader.articles.bundled")
+    for notice in getattr(bundled, "PENDING_NOTICES", ()):
+        print(f"gp-reader: {for_terminal(notice, single_line=True)}", file=sys.stderr)
+    if bundled is not None:
+        bundled.PENDING_NOTICES.clear()
 
 
 if __name__ == "__main__":

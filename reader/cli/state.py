@@ -151,6 +151,31 @@ def run_mark(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_target(name: str) -> Path:
+    """Where `state export FILE` writes: through a symlink to the file it points at (the
+    link stays a link); never over a device, pipe or folder; never into a folder that is
+    not there (a mistyped path is an error, not a new tree of folders)."""
+    import os
+    import stat
+
+    target = Path(os.path.realpath(Path(name).expanduser()))
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ReaderError(f"cannot write {name}: {exc.strerror or exc}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise ReaderError(f"cannot write {name}: it is {what}; nothing was written", exit_code=2)
+    if not target.parent.is_dir():
+        raise ReaderError(
+            f"cannot write {name}: the folder {target.parent} does not exist; nothing was written",
+            exit_code=2,
+        )
+    return target
+
+
 def run_export(args: argparse.Namespace) -> int:
     with open_store() as store:
         document = store.export_state()
@@ -160,8 +185,9 @@ def run_export(args: argparse.Namespace) -> int:
         return 0
     from reader.files import write_atomically
 
+    target = _export_target(args.file)
     try:
-        write_atomically(Path(args.file), text)
+        write_atomically(target, text, make_parents=False)
     except OSError as exc:
         raise ReaderError(f"cannot write {args.file}: {exc.strerror or exc}") from None
     counts = ", ".join(

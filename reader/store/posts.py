@@ -20,7 +20,15 @@ from pathlib import Path
 from reader import paths
 from reader.errors import ReaderError
 from reader.sanitise import clean_text
-from reader.store.sqlite import SQLiteStore, StoreKind, connect_for_reading
+from reader.store.sqlite import (
+    DEFAULT_TIMEOUT,
+    SQLiteStore,
+    StoreKind,
+    StoreUnavailable,
+    _decode_text,
+    connect_for_reading,
+    is_damage,
+)
 
 # MIGRATIONS[n] takes the store from schema version n to n + 1; append only. The first
 # uses IF NOT EXISTS so that a store made before versions were kept is adopted as it is.
@@ -92,15 +100,24 @@ class SourceInfo:
 
 def _json_list(text: str) -> tuple[str, ...]:
     """A JSON list of strings as a tuple; one plain string without json's machinery."""
-    inner = text[2:-2]
+    inner = text[2:-2] if isinstance(text, str) else ""
     if text[:2] == '["' and text[-2:] == '"]' and '"' not in inner and "\\" not in inner:
         return (inner,)
-    return tuple(json.loads(text))
+    return _loose_list(text)
+
+
+def _loose_list(text: object) -> tuple[str, ...]:
+    """A stored list as strings, whatever damage or an older writer left in the column."""
+    try:
+        value = json.loads(text) if isinstance(text, str | bytes) else None
+    except (ValueError, RecursionError):
+        return ()
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
 @functools.lru_cache(maxsize=4096)
 def _topics(text: str) -> tuple[str, ...]:
-    return tuple(json.loads(text))  # few distinct lists: posts share their topics
+    return _loose_list(text)  # few distinct lists: posts share their topics
 
 
 def _row(values: tuple, body: str | None = None) -> PostRow:
@@ -132,6 +149,7 @@ class PostStore(SQLiteStore):
     def __init__(self, conn: sqlite3.Connection, path: Path, timeout: float) -> None:
         super().__init__(conn, path, timeout)
         self._readers = threading.local()
+        self._uri: str | None = None  # set when opened read-only
 
     @classmethod
     def default_path(cls) -> Path:
@@ -139,9 +157,49 @@ class PostStore(SQLiteStore):
 
     @classmethod
     def open_existing(cls, path: Path | None = None) -> PostStore | None:
-        """The store, or None when there is none yet (nothing was ever imported)."""
+        """The store, or None when there is none yet (nothing was ever imported).
+
+        When it exists but cannot be opened for writing (the data directory is read-only
+        or full), it is opened read-only, with a notice: the imported posts can still be
+        read and searched; only importing and removing fail, each with one line.
+        """
         path = path or cls.default_path()
-        return cls.open(path) if path.exists() else None
+        if not path.exists():
+            return None
+        try:
+            return cls.open(path)
+        except StoreUnavailable as exc:
+            if not path.is_file():
+                raise
+            store = cls._open_read_only(path, exc)
+            if store is None:
+                raise
+            return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path, why: StoreUnavailable) -> PostStore | None:
+        for flags in ("mode=ro", "mode=ro&immutable=1"):  # immutable: no -shm to create
+            uri = f"{path.resolve().as_uri()}?{flags}"
+            conn = None
+            try:
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+                conn.text_factory = _decode_text
+                if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                    conn.close()
+                    return None
+                if conn.execute("PRAGMA user_version").fetchone()[0] != KIND.schema_version:
+                    conn.close()
+                    return None
+                conn.execute("SELECT COUNT(*) FROM posts").fetchone()
+            except sqlite3.Error:
+                if conn is not None:
+                    conn.close()
+                continue
+            store = cls(conn, path, DEFAULT_TIMEOUT)
+            store._uri = uri
+            store.notices.append(f"{why}; showing the imported posts read-only")
+            return store
+        return None
 
     def version(self) -> str:
         """Changes whenever the library's posts change (part of the corpus fingerprint)."""
@@ -184,13 +242,24 @@ class PostStore(SQLiteStore):
 
     def body(self, post_id: str) -> str:
         """A post's body, on this thread's own connection (the app reads from workers)."""
-        conn = getattr(self._readers, "conn", None)
-        if conn is None:
-            conn = self._readers.conn = connect_for_reading(self.path, self._timeout)
-        row = conn.execute("SELECT body FROM posts WHERE id = ?", (post_id,)).fetchone()
+        try:
+            conn = getattr(self._readers, "conn", None)
+            if conn is None:
+                if self._uri is not None:
+                    conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+                    conn.text_factory = _decode_text
+                else:
+                    conn = connect_for_reading(self.path, self._timeout)
+                self._readers.conn = conn
+            row = conn.execute("SELECT body FROM posts WHERE id = ?", (post_id,)).fetchone()
+        except sqlite3.Error as exc:
+            if is_damage(exc):
+                notice = self.move_aside_damaged(str(exc))
+                raise ReaderError(notice or f"the {KIND.label} {self.path} is damaged") from None
+            raise ReaderError(f"cannot read post {post_id!r} from {self.path}: {exc}") from None
         if row is None:
             raise ReaderError(f"post {post_id!r} has gone from your library")
-        return row[0]
+        return row[0] if isinstance(row[0], str) else str(row[0] or "")
 
     def sources(self) -> list[SourceInfo]:
         def read(c: sqlite3.Connection) -> list[SourceInfo]:

@@ -75,6 +75,13 @@ class StoreKind:
     still_works: str  # what the user can still do then
     migrations: tuple[str, ...]
 
+    def move_aside_damaged(self, reason: str) -> str | None:
+        """Damage found by a read after the store opened (quick_check passed): close it and
+        move the file aside now, so the next run starts afresh instead of failing again.
+        The notice to show, or None if another process already moved it."""
+        self.close()
+        return _move_aside(self.KIND, self.path, reason)
+
     @property
     def schema_version(self) -> int:
         return len(self.migrations)
@@ -236,6 +243,12 @@ def _is_busy(exc: sqlite3.Error) -> bool:
         return True
     text = str(exc)
     return not code and ("database is locked" in text or "database is busy" in text)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Is this sqlite error (or a ReaderError made of one) a damaged file?"""
+    cause = exc if isinstance(exc, sqlite3.Error) else exc.__cause__
+    return isinstance(cause, sqlite3.Error) and _is_damage(cause)
 
 
 def _is_damage(exc: sqlite3.Error) -> bool:
