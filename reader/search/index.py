@@ -88,32 +88,47 @@ class SearchIndex:
         """
         directory = directory or paths.index_dir()
         notices: list[str] = []
-        with storage.exclusive_lock(
-            directory.with_name(directory.name + ".lock"), storage.LOCK_WAIT_SECONDS
-        ) as ok:
-            if ok:
-                ix = storage.open_checked(directory, rebuild, notices)
-                meta = storage.read_meta(directory)
-                if rebuild or meta.get("fingerprint") != fingerprint:
-                    # The note of what the index holds counts only if it was written after
-                    # the last commit (a process killed between the two leaves it behind).
-                    current = meta.get("generation") == ix.latest_generation()
-                    hashes = storage.sync_index(
-                        ix, articles, progress, meta.get("hashes") if current else None
-                    )
-                    storage.write_meta(directory, fingerprint, hashes, ix.latest_generation())
-            else:
-                ix = storage.open_existing(directory)
-                if ix is not None:
-                    notices.append(
-                        "another gp-reader is updating the search index; searching it as it was"
-                    )
+        ok = False
+        try:
+            with storage.exclusive_lock(
+                directory.with_name(directory.name + ".lock"), storage.LOCK_WAIT_SECONDS
+            ) as ok:
+                if ok:
+                    ix = storage.open_checked(directory, rebuild, notices)
+                    meta = storage.read_meta(directory)
+                    if rebuild or meta.get("fingerprint") != fingerprint:
+                        # The note of what the index holds counts only if it was written after
+                        # the last commit (a process killed between the two leaves it behind).
+                        current = meta.get("generation") == ix.latest_generation()
+                        hashes = storage.sync_index(
+                            ix, articles, progress, meta.get("hashes") if current else None
+                        )
+                        storage.write_meta(directory, fingerprint, hashes, ix.latest_generation())
                 else:
-                    notices.append(
-                        "another gp-reader is building the search index; searching a private copy"
-                    )
-                    ix = RamStorage().create_index(make_schema())
-                    storage.sync_index(ix, articles, progress, None)
+                    ix = storage.open_existing(directory)
+                    if ix is not None:
+                        notices.append(
+                            "another gp-reader is updating the search index; searching it as it was"
+                        )
+                    else:
+                        notices.append(
+                            "another gp-reader is building the search index; "
+                            "searching a private copy"
+                        )
+                        ix = RamStorage().create_index(make_schema())
+                        storage.sync_index(ix, articles, progress, None)
+        except OSError as exc:
+            # The cache directory is missing and cannot be made, is a file, is not
+            # writable, or is full: search works from an index in memory this run.
+            ok = False
+            reason = exc.strerror or type(exc).__name__
+            where = exc.filename or directory
+            notices.append(
+                f"cannot use the search index's cache directory ({where}: {reason}); "
+                "searching a copy in memory"
+            )
+            ix = RamStorage().create_index(make_schema())
+            storage.sync_index(ix, articles, progress, None)
         result = cls(ix, articles, glossary)
         result.notices.extend(notices)
         if ok:

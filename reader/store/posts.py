@@ -197,7 +197,11 @@ class PostStore(SQLiteStore):
                 continue
             store = cls(conn, path, DEFAULT_TIMEOUT)
             store._uri = uri
-            store.notices.append(f"{why}; showing the imported posts read-only")
+            reason = str(why).split(";")[0].split(": ", 1)[-1]  # "cannot write PATH (why)"
+            store.notices.append(
+                f"{reason}; showing the imported posts read-only (import and library "
+                "remove will fail until it can be written)"
+            )
             return store
         return None
 

@@ -7,6 +7,7 @@ so does finding a post's related reading, which needs the search index.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -17,6 +18,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from reader.articles.model import Article, byline
 from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 from reader.session import READ_AFTER_SECONDS, Entry, Session
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.nav_tree import NavTree
@@ -83,6 +85,7 @@ class MainScreen(Screen):
         self.last_search: str | None = None  # the query whose results are shown
         self._suggestion: str | None = None  # its "Did you mean", which Enter takes
         self._shown_notices = 0
+        self._reported_problem: str | None = None
 
     def compose(self):
         yield SearchBar(placeholder="Search all posts  ( / )", id="search")
@@ -134,7 +137,10 @@ class MainScreen(Screen):
 
     def _show_notices(self) -> None:
         for notice in self.session.notices[self._shown_notices :]:
-            self.notify(notice, severity="warning", timeout=8)
+            # Notices quote paths and titles: plain text, never markup.
+            self.notify(
+                for_terminal(notice, single_line=True), severity="warning", timeout=8, markup=False
+            )
         self._shown_notices = len(self.session.notices)
 
     def flush_position(self) -> None:
@@ -144,11 +150,15 @@ class MainScreen(Screen):
             self.session.save_position(article_id, fraction)
 
     def _sync_state(self) -> None:
-        """Marks and counts as another gp-reader (or the CLI) left them."""
+        """Marks and counts as another gp-reader (or the CLI) left them; and a retry of
+        changes a failed write kept (a full disk), saying so once they are saved."""
+        unsaved = self.session.unsaved
         try:
             changed = self.session.sync()
         except ReaderError:  # the store is busy (a long import elsewhere): next time
             return
+        if unsaved and not self.session.unsaved:
+            self.notify("Your changes are saved now.", timeout=3)
         if changed:
             self.query_one(NavTree).refresh_state()
             self._update_byline()
@@ -217,7 +227,7 @@ class MainScreen(Screen):
 
     def _update_byline(self) -> None:
         if self.current is not None:
-            self.query_one("#byline", Static).update(self._byline(self.current))
+            self.query_one("#byline", Static).update(Text(self._byline(self.current)))
 
     def _dwelt(self, article_id: str) -> None:
         if self.current is not None and self.current.id == article_id:
@@ -282,7 +292,12 @@ class MainScreen(Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group in ("search", "warm"):
             error = event.worker.error
-            self.notify(f"Search is unavailable: {error}", severity="error", timeout=10)
+            self.notify(
+                for_terminal(f"Search is unavailable: {error}", single_line=True),
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
         elif event.state == WorkerState.ERROR and event.worker.group == "related":
             self.article_view.related_list.show_unavailable()
 
@@ -307,7 +322,7 @@ class MainScreen(Screen):
             line += f"  Did you mean: {results.suggestion}?"
         if results.notice:
             line += f"  ({results.notice})"
-        status.update(line)
+        status.update(Text(for_terminal(line, single_line=True)))  # a query is not markup
         status.display = True
         if self.has_class("narrow"):
             self.remove_class("sidebar-hidden")
@@ -370,8 +385,18 @@ class MainScreen(Screen):
             return
         now = self.session.toggle_bookmark(self.current)
         self.notify("Bookmarked." if now else "Bookmark removed.", timeout=2)
+        self._report_unsaved()
         self.query_one(NavTree).refresh_state()
         self._update_byline()
+
+    def _report_unsaved(self) -> None:
+        """A failed write (a full disk): said once, in plain text; the change is kept."""
+        problem = self.session.write_problem
+        if problem and problem != self._reported_problem:
+            self.notify(
+                for_terminal(problem, single_line=True), severity="error", timeout=10, markup=False
+            )
+        self._reported_problem = problem
 
     def action_show_bookmarks(self) -> None:
         self.go_to_section("bookmarks")
@@ -394,6 +419,7 @@ class MainScreen(Screen):
         self.notify(
             "Marked read." if self.session.is_read(article_id) else "Marked unread.", timeout=2
         )
+        self._report_unsaved()
 
     def action_next(self) -> None:
         self._step(1)

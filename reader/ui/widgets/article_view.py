@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from reader.articles.glossary import find_acronym_matches
 from reader.articles.model import Article
+from reader.sanitise import for_terminal
 from reader.search.highlight import find_match_spans
 from reader.session import Entry
 from reader.ui.widgets.related_list import RelatedList
@@ -163,8 +164,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._acronyms = frozenset(acronyms)
         self.related_list.show_waiting()
         self.add_class("has-article")
-        self.query_one("#title", Static).update(Text(article.title))
-        self.query_one("#byline", Static).update(Text(byline))
+        # Defence in depth: the store holds clean text, and what shows is cleaned again.
+        self.query_one("#title", Static).update(Text(for_terminal(article.title, True)))
+        self.query_one("#byline", Static).update(Text(for_terminal(byline, True)))
         self._render_body()
         self._current = -1
         self._before_related = None
@@ -201,6 +203,7 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def _marked(self, text: str) -> tuple[Text, bool]:
         """The block's text with acronyms and search matches styled; whether it has a match."""
+        text = for_terminal(text)
         rich_text = Text(text)
         for match in find_acronym_matches(text) if self._acronyms else []:
             if match.acronym in self._acronyms:

@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from reader.sanitise import for_terminal
 from reader.session import Entry, Session
 
 # Sections whose list of posts changes as the reader reads and bookmarks.
@@ -52,7 +53,7 @@ class NavTree(Tree[tuple[str, str]]):
 
     def _section_label(self, key: str) -> Text:
         total, unread = self.session.counts(key)
-        label = Text(self.session.label(key), style="bold")
+        label = Text(for_terminal(self.session.label(key), single_line=True), style="bold")
         counts = f"  {total}" + (f" · {unread} unread" if unread else "")
         label.append(counts, style="dim")
         self._counts[key] = counts
@@ -81,11 +82,12 @@ class NavTree(Tree[tuple[str, str]]):
 
     def _post_label(self, entry: Entry) -> Text:
         if entry.missing:
-            return Text(f"  {entry.title} (no longer in the session)", style="dim strike")
+            title = for_terminal(entry.title, single_line=True)
+            return Text(f"  {title} (no longer in the session)", style="dim strike")
         read = self.session.is_read(entry.id)
         mark = "★" if self.session.is_bookmarked(entry.id) else ("●" if not read else " ")
         label = Text(f"{mark} ", style="bold" if not read else "dim")
-        label.append(entry.title, style="" if not read else "dim")
+        label.append(for_terminal(entry.title, single_line=True), style="" if not read else "dim")
         return label
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:

@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from reader.sanitise import for_terminal
+
 if TYPE_CHECKING:  # reader.search.index imports whoosh; the app loads it only when searching
     from reader.search.index import SearchHit
 
@@ -18,6 +20,7 @@ if TYPE_CHECKING:  # reader.search.index imports whoosh; the app loads it only w
 def snippet_text(snippet: str) -> Text:
     """A snippet with its **marked** words highlighted."""
     text = Text()
+    snippet = for_terminal(snippet, single_line=True)
     for i, part in enumerate(re.split(r"\*\*(.+?)\*\*", snippet)):
         text.append(part, style="reverse" if i % 2 else "")
     return text
@@ -54,8 +57,9 @@ def trim_snippet(snippet: str, chars: int) -> str:
 
 def hit_prompt(hit: SearchHit, snippet_chars: int | None = None) -> Text:
     prompt = Text()
-    prompt.append(hit.title, style="bold")
-    prompt.append(f"\n{hit.category} · {hit.date or 'date unknown'}\n", style="dim")
+    prompt.append(for_terminal(hit.title, single_line=True), style="bold")
+    where = for_terminal(f"{hit.category} · {hit.date or 'date unknown'}", single_line=True)
+    prompt.append(f"\n{where}\n", style="dim")
     snippet = hit.snippet if snippet_chars is None else trim_snippet(hit.snippet, snippet_chars)
     prompt.append_text(snippet_text(snippet))
     prompt.append("\n")  # a blank line between results
