@@ -259,8 +259,11 @@ def _read_one(
 _WORKER_ARGS: tuple[ReadOptions, Taxonomy] | None = None
 
 
-def _init_worker(options: ReadOptions, taxonomy: Taxonomy) -> None:
+def _init_worker(options: ReadOptions, taxonomy: Taxonomy, parent_pid: int) -> None:
     global _WORKER_ARGS
+    from reader.processes import end_with_parent
+
+    end_with_parent(parent_pid)  # a killed import leaves no reader behind
     _WORKER_ARGS = (options, taxonomy)
 
 
@@ -281,7 +284,7 @@ def _read_all(
         max_workers=2,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_init_worker,
-        initargs=(options, taxonomy),
+        initargs=(options, taxonomy, os.getpid()),
     ) as pool:
         yield from pool.map(_read_in_worker, files, chunksize=16)
 
