@@ -268,6 +268,9 @@ def test_files_over_the_size_cap_are_refused_with_a_clear_line(cli, tmp_path):
     small.write_text("---\ntitle: Small\n---\n\n" + "word " * 300_000)  # 1.5 MB
     assert "over the 1.0 MB limit" in one_line(cli("import", "--max-file-size", "1", str(small)))
     assert cli("import", "--max-file-size", "2", str(small)).code == 0
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><article>" + "<p>words and words</p>" * 260_000)  # 5.7 MB
+    assert "over the 5 MB limit for saved pages" in one_line(cli("import", str(page)))
 
 
 @pytest.mark.parametrize(
