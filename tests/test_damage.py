@@ -177,3 +177,23 @@ def test_a_foreign_sqlite_file_is_moved_aside_not_adopted(cli):
     tables = sqlite3.connect(aside).execute("SELECT name FROM sqlite_master").fetchall()
     assert tables == [("photos",)]  # left as it was
     assert cli("list") == (0, out, "")
+
+
+def test_text_that_does_not_decode_never_blocks_list_or_export(cli, tmp_path):
+    import sqlite3
+
+    imported(cli, tmp_path)
+    conn = sqlite3.connect(paths.library_db())
+    # Bytes that are not UTF-8, as a damaged page or another writer leaves them.
+    conn.execute(
+        "UPDATE posts SET title = CAST(x'4261642074c328e97469746c65' AS TEXT), "
+        "body = CAST(x'426f647920fffe2074657874' AS TEXT) WHERE id = 'imported-post-number-3'"
+    )
+    conn.commit()
+    conn.close()
+    code, out, err = cli("list")
+    assert code == 0 and "\ufffd" in out and not err
+    code, out, _ = cli("show", "imported-post-number-3", "--json")
+    assert code == 0 and "\ufffd" in out
+    assert cli("bookmark", "add", "imported-post-number-3")[0] == 0
+    assert cli("state", "export")[0] == 0

@@ -74,6 +74,8 @@ queries = st.one_of(
 @example("a" * 100_000, False)
 @example(" ".join(["neighbourhoods"] * 5000), False)
 @example("x" * 40 + " " + "y" * 31, False)
+@example(" ".join(f"word{n}~" for n in range(150)), False)
+@example(" ".join(f"wor{n}*" for n in range(150)), True)
 def test_any_query_gets_results_or_a_note_quickly(index, text, as_you_type):
     started = time.perf_counter()
     results = index.search(text, limit=5, as_you_type=as_you_type)
@@ -86,6 +88,7 @@ def test_any_query_gets_results_or_a_note_quickly(index, text, as_you_type):
 def test_unknown_fields_and_long_queries_say_so(index):
     assert "no field foo" in index.search("foo:bar").notice
     assert "cut to its first" in index.search("neighbourhood " * 10_000).notice
+    assert "first 16 words" in index.search(" ".join(f"w{n}~" for n in range(20))).notice
     results = index.search(">= a")
     assert results.total > 0 or results.notice
 
