@@ -15,6 +15,7 @@ MAX_SUGGESTIONS = 8  # words looked up for did-you-mean in one query
 # Words that stand for many (prefix*, fuzzy~) are looked up in the whole lexicon each:
 # 150 fuzzy words took 3.4 s. The first MAX_EXPANDING expand; the rest count as words.
 MAX_EXPANDING = 16
+_LONE_STAR_RE = re.compile(r"(?:^|(?<=\s))\*+(?=\s|$)")
 _EXPANDING_RE = re.compile(r"(?<=\w)(\*|~\d*)(?=\s|$|\))")
 # Fields a user may name; the rest of the schema is internal. Aliases (topics:, cat:) are
 # rewritten to these by reader.search.query.rewrite_syntax.
@@ -59,6 +60,10 @@ def tidy_query(text: str) -> tuple[str, list[str]]:
             f"there is no field {named} (fields: title, category, topic, date); "
             "searched for the words"
         )
+    # A `*` on its own stands for every word in every field (half a second on its own);
+    # beside other words it adds nothing they do not already match.
+    if len(text.split()) > 1 and _LONE_STAR_RE.search(text):
+        text = " ".join(_LONE_STAR_RE.sub(" ", text).split()) + (" " if text.endswith(" ") else "")
     expanding = _EXPANDING_RE.findall(text)
     if len(expanding) > MAX_EXPANDING:
         seen = 0

@@ -23,6 +23,7 @@ from textual.widgets import Static
 
 from reader.articles.glossary import find_acronym_matches
 from reader.articles.model import Article
+from reader.errors import ReaderError
 from reader.sanitise import for_terminal
 from reader.search.highlight import find_match_spans
 from reader.session import Entry
@@ -181,7 +182,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         heading = Style(bold=True, color=theme.secondary or None)
         renderables = []
         self._match_blocks = []
-        for n, (kind, marker, text) in enumerate(body_blocks(self.article.body)):
+        try:
+            body = self.article.body
+        except ReaderError as exc:  # its store was damaged or went away since the start
+            body = f"This post cannot be read now: {exc}"
+        for n, (kind, marker, text) in enumerate(body_blocks(body)):
             marked, has_match = self._marked(text)
             if has_match:
                 self._match_blocks.append(n)
