@@ -72,6 +72,8 @@ class Session:
         self._index_lock = threading.Lock()
         self._term_counts: Counter[str] | None = None
         self._counts_lock = threading.Lock()
+        self._pending: list[tuple[Callable[..., object], tuple[object, ...]]] = []
+        self.write_problem: str | None = None  # why the last write failed, while it does
         self._version = store.data_version()
         self._read = store.read_ids()
         self._bookmarks = self._bookmark_notes()  # id -> note (None: no note)
@@ -122,6 +124,8 @@ class Session:
         """Take in what another gp-reader (or the CLI) changed in the reading state: True
         when a read mark, a bookmark or its note, or the recently opened list differs
         (positions alone do not count: the other reader saves them as it scrolls)."""
+        if self._pending and not self.retry_writes():
+            return False  # this session's unsaved changes win until they are saved
         version = self.store.data_version()
         if version == self._version:
             return False
@@ -149,33 +153,67 @@ class Session:
         the store held it at the last `sync`."""
         return self._bookmarks.get(article_id)
 
+    # -- writes that may fail (a full disk, a store gone read-only) --------------------
+
+    def _save(self, write: Callable[..., object], *args: object) -> bool:
+        """Write to the store, or keep the write to retry (`retry_writes`) and note why:
+        the change holds in this session either way; the app never stops on it."""
+        if self._pending:
+            self._pending.append((write, args))  # keep the order: after those waiting
+            return False
+        try:
+            write(*args)
+        except ReaderError as exc:
+            self._pending.append((write, args))
+            self.write_problem = f"Could not save: {exc} (will retry)"
+            return False
+        return True
+
+    def retry_writes(self) -> bool:
+        """Try the writes kept after a failure again, in order; True when none are left."""
+        while self._pending:
+            write, args = self._pending[0]
+            try:
+                write(*args)
+            except ReaderError as exc:
+                self.write_problem = f"Could not save: {exc} (will retry)"
+                return False
+            self._pending.pop(0)
+        self.write_problem = None
+        return True
+
+    @property
+    def unsaved(self) -> int:
+        return len(self._pending)
+
     def toggle_bookmark(self, article: Article) -> bool:
         """Bookmark the post, or remove its bookmark; True when it is now bookmarked."""
         if article.id in self._bookmarks:
-            self.store.remove_bookmark(article.id)
             del self._bookmarks[article.id]
+            self._save(self.store.remove_bookmark, article.id)
             return False
-        self._bookmarks[article.id] = self.store.add_bookmark(article.id, article.title).note
+        self._bookmarks[article.id] = None  # a new bookmark has no note yet
+        self._save(self.store.add_bookmark, article.id, article.title)
         return True
 
     def set_read(self, article_id: str, read: bool) -> None:
         if read == (article_id in self._read):
             return
         if read:
-            self.store.mark_read(article_id)
             self._read.add(article_id)
+            self._save(self.store.mark_read, article_id)
         else:
-            self.store.mark_unread(article_id)
             self._read.discard(article_id)
+            self._save(self.store.mark_unread, article_id)
 
     def opened(self, article_id: str) -> None:
-        self.store.record_open(article_id)
+        self._save(self.store.record_open, article_id)
         # As the store now orders it: the post just opened first (no query to ask it).
         rest = [i for i in self._recent if i != article_id]
         self._recent = [article_id, *rest][:RECENT_LIMIT]
 
     def save_position(self, article_id: str, fraction: float) -> None:
-        self.store.set_position(article_id, fraction)
+        self._save(self.store.set_position, article_id, fraction)
 
     def position(self, article_id: str) -> float:
         state = self.store.read_state(article_id)

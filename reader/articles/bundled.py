@@ -240,6 +240,9 @@ class Corpus:
         self._by_id = {a.id: a for a in self.articles}
         # Which posts ship with gp-reader (the rest were imported by the reader).
         self.bundled_ids = bundled_ids if bundled_ids is not None else frozenset(self._by_id)
+        # One-line messages for the user: the store of imported posts was damaged and
+        # moved aside, or could only be read, or not at all (then the bundled posts show).
+        self.notices: list[str] = []
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -321,11 +324,35 @@ def load_corpus(
             _write_cache(cache, fingerprint, articles)
     if with_library:
         from reader.store.posts import PostStore
+        from reader.store.sqlite import is_damage
 
-        store = PostStore.open_existing()
-        if store is not None:
-            return merge_imported(articles, manifest, fingerprint, store)
+        notices: list[str] = []
+        store = None
+        try:
+            store = PostStore.open_existing()
+            if store is not None:
+                notices.extend(store.notices)
+                corpus = merge_imported(articles, manifest, fingerprint, store)
+                corpus.notices.extend(notices)
+                return _noted(corpus)
+        except ReaderError as exc:
+            # Damage a read found after the store opened: moved aside now, so the next
+            # run starts afresh; this run shows the bundled posts.
+            moved = store.move_aside_damaged(str(exc)) if is_damage(exc) and store else None
+            notices.append(f"{moved or exc} (showing the bundled posts only)")
+        corpus = Corpus(articles, manifest, fingerprint)
+        corpus.notices.extend(notices)
+        return _noted(corpus)
     return Corpus(articles, manifest, fingerprint)
+
+
+# Notices of every corpus loaded in this process, for the command line to print once.
+PENDING_NOTICES: list[str] = []
+
+
+def _noted(corpus: Corpus) -> Corpus:
+    PENDING_NOTICES.extend(n for n in corpus.notices if n not in PENDING_NOTICES)
+    return corpus
 
 
 def merge_imported(

@@ -14,7 +14,9 @@ import sys
 
 from reader import __version__
 from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _NOT_WORD = re.compile(r"-[^\W\d_][\w'*~-]*")  # -word, -prefix*, -word~: a word to leave out
 
 COMMAND_MODULES = (
@@ -59,6 +61,28 @@ def _open_app(args: argparse.Namespace) -> int:
     return run_app(theme=args.theme)
 
 
+# Arguments that name files: bytes that are not UTF-8 are the file's real name there
+# (Python keeps them as surrogate escapes, and the file system gets them back).
+_PATH_ARGUMENTS = {"paths", "file"}
+
+
+def _check_text_arguments(args: argparse.Namespace) -> None:
+    """Refuse text on the command line that is not UTF-8 (a note, a query, an id): it
+    could be neither stored nor shown. File names may be any bytes."""
+    for name, value in vars(args).items():
+        if name in _PATH_ARGUMENTS:
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and _SURROGATE.search(item):
+                shown = item.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                raise ReaderError(
+                    f"--{name.replace('_', '-')} {shown!r} is not UTF-8 text; nothing was done"
+                    if name not in ("query", "id", "ids", "term", "source")
+                    else f"{name.upper()} {shown!r} is not UTF-8 text; nothing was done",
+                    exit_code=2,
+                )
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
@@ -74,9 +98,11 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unrecognized arguments: {' '.join(extra)}")
     handler = getattr(args, "func", _open_app)
     try:
+        _check_text_arguments(args)
         return handler(args) or 0
     except ReaderError as exc:
-        print(f"gp-reader: {exc}", file=sys.stderr)
+        # Messages may quote a title or a file name: content, cleaned like any other.
+        print(f"gp-reader: {for_terminal(str(exc), single_line=True)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         return 130
@@ -84,6 +110,17 @@ def main(argv: list[str] | None = None) -> int:
         # `gp-reader list | head`: the reader went away; that is not an error.
         sys.stderr.close()
         return 0
+    finally:
+        _print_corpus_notices()
+
+
+def _print_corpus_notices() -> None:
+    """What loading the library had to say (a damaged store moved aside ...), once."""
+    bundled = sys.modules.get("reader.articles.bundled")
+    for notice in getattr(bundled, "PENDING_NOTICES", ()):
+        print(f"gp-reader: {for_terminal(notice, single_line=True)}", file=sys.stderr)
+    if bundled is not None:
+        bundled.PENDING_NOTICES.clear()
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from reader.cli.search import _progress_bar
 from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 
 if TYPE_CHECKING:
     from reader.sources.planner import ImportReport
@@ -45,6 +46,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="store_true",
         help="add nothing at all if any file is refused (for scripts)",
     )
+    p.add_argument(
+        "--max-file-size",
+        type=_megabytes,
+        default=None,
+        metavar="MB",
+        help="refuse files larger than this many megabytes (default: 20)",
+    )
     p.set_defaults(func=run_import)
 
     group = commands.add_parser("library", help="what you have imported")
@@ -54,6 +62,16 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = actions.add_parser("remove", help="remove the posts imported from a file")
     p.add_argument("source", metavar="SOURCE", help="a file as `gp-reader library list` shows it")
     p.set_defaults(func=run_library_remove)
+
+
+def _megabytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of megabytes: {text!r}") from None
+    if not 0 < value <= 100_000:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 100000")
+    return value
 
 
 def run_import(args: argparse.Namespace) -> int:
@@ -66,10 +84,13 @@ def run_import(args: argparse.Namespace) -> int:
     existing = PostStore.open_existing()
     rows = existing.rows() if existing else []
     options = ReadOptions(category=args.category, newest_year=args.newest_year)
+    if args.max_file_size is not None:
+        options.max_bytes = int(args.max_file_size * 1024 * 1024)
     with _progress_bar(sys.stderr.isatty(), "reading") as progress:
         report, plan = plan_import(args.paths, corpus, rows, options, progress=progress)
     for path, why in report.failed:
-        print(f"gp-reader: cannot import {path}: {why}", file=sys.stderr)
+        line = f"gp-reader: cannot import {path}: {why}"
+        print(for_terminal(line, single_line=True), file=sys.stderr)
     refused = 1 if report.failed else 0
     if refused and args.all_or_nothing:
         print("gp-reader: nothing was imported (--all-or-nothing)", file=sys.stderr)
@@ -88,17 +109,19 @@ def _print_details(report: ImportReport) -> None:
     for label, items in (("duplicate", report.duplicates), ("skipped", report.skipped)):
         for what, why in items[:LISTED]:
             what = _shortened(what)
-            print(
+            line = (
                 f"  {label}: {what} ({why})"
                 if label == "skipped"
                 else f"  {label}: {what}  [{why}]"
             )
+            print(for_terminal(line, single_line=True))
         if len(items) > LISTED:
             print(f"  … and {len(items) - LISTED} more {label}")
     for post_id, title in report.fuller[:LISTED]:
-        print(f"  fuller text kept: {title}  [{post_id}]")
+        print(for_terminal(f"  fuller text kept: {title}  [{post_id}]", single_line=True))
     for post_id, title in report.summaries[:LISTED]:
-        print(f"  summary only: {_shortened(title)}  [{post_id}] (the feed gives only its opening)")
+        line = f"  summary only: {_shortened(title)}  [{post_id}] (the feed gives only its opening)"
+        print(for_terminal(line, single_line=True))
 
 
 def _shortened(what: str) -> str:
@@ -142,7 +165,8 @@ def run_library_list(args: argparse.Namespace) -> int:
         return 0
     for info in infos:
         posts = f"{info.posts:5} post" + ("" if info.posts == 1 else "s")
-        print(f"{info.imported[:10]}  {info.kind:8}  {posts:11}  {info.source}")
+        line = f"{info.imported[:10]}  {info.kind:8}  {posts:11}  {info.source}"
+        print(for_terminal(line, single_line=True))
     return 0
 
 
@@ -155,8 +179,11 @@ def run_library_remove(args: argparse.Namespace) -> int:
     source = _find_source(args.source, store)
     removed, kept = store.remove_source(source)
     print(
-        f"removed {len(removed)} post{'s' if len(removed) != 1 else ''} imported from {source}"
-        + (f"; {len(kept)} kept (another file has them too)" if kept else "")
+        for_terminal(
+            f"removed {len(removed)} post{'s' if len(removed) != 1 else ''} imported from {source}"
+            + (f"; {len(kept)} kept (another file has them too)" if kept else ""),
+            single_line=True,
+        )
     )
     _update_index()
     return 0

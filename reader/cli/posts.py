@@ -8,6 +8,7 @@ import sys
 
 from reader.articles.bundled import load_corpus
 from reader.articles.model import Article, byline
+from reader.sanitise import for_terminal
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,7 +43,8 @@ def print_article_lines(articles: list[Article]) -> None:
     """One line a post: date, id, title; the same layout for every listing command."""
     id_width = max((len(a.id) for a in articles), default=0)
     for a in articles:
-        print(f"{a.date or '—':10}  {a.id:{id_width}}  {a.title}")
+        title = for_terminal(a.title, single_line=True)
+        print(f"{a.date or '—':10}  {for_terminal(a.id):{id_width}}  {title}")
 
 
 def run_list(args: argparse.Namespace) -> int:
@@ -61,7 +63,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 
 def article_markdown(article: Article) -> str:
-    return f"# {article.title}\n\n*{byline(article)}*\n\n{article.body}"
+    """The post as Markdown, cleaned for the terminal (--json prints it exactly)."""
+    title = for_terminal(article.title, single_line=True)
+    return for_terminal(f"# {title}\n\n*{byline(article)}*\n\n{article.body}")
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -74,7 +78,9 @@ def run_show(args: argparse.Namespace) -> int:
         from rich.console import Console
         from rich.markdown import Markdown
 
-        Console().print(Markdown(article_markdown(article)), width=min(100, Console().width))
+        # No OSC 8 hyperlinks: a link's target would be hidden behind its text.
+        markdown = Markdown(article_markdown(article), hyperlinks=False)
+        Console().print(markdown, width=min(100, Console().width))
     else:
         sys.stdout.write(article_markdown(article))
     return 0

@@ -7,6 +7,7 @@ import json
 import sys
 
 from reader.articles.bundled import load_corpus
+from reader.sanitise import for_terminal
 
 RELATED_LIMIT = 5
 
@@ -33,7 +34,7 @@ def run_related(args: argparse.Namespace) -> int:
     with _progress_bar(sys.stderr.isatty()) as progress:
         index = SearchIndex.open(corpus.articles, corpus.fingerprint, progress=progress)
     for notice in index.notices:
-        print(f"gp-reader: {notice}", file=sys.stderr)
+        print(f"gp-reader: {for_terminal(notice, single_line=True)}", file=sys.stderr)
     try:
         related = index.related(article.id, limit=RELATED_LIMIT)
     finally:
@@ -44,10 +45,10 @@ def run_related(args: argparse.Namespace) -> int:
         print()
         return 0
     if not related:
-        print(f"No posts like “{article.title}”.")
+        print(f"No posts like “{for_terminal(article.title, single_line=True)}”.")
         return 0
-    print(f"Posts like “{article.title}”:")
+    print(f"Posts like “{for_terminal(article.title, single_line=True)}”:")
     width = max(len(i) for i, _, _ in related)
     for related_id, title, _ in related:
-        print(f"  {related_id:{width}}  {title}")
+        print(for_terminal(f"  {related_id:{width}}  {title}", single_line=True))
     return 0

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 
 if TYPE_CHECKING:
     from reader.search.index import SearchIndex
@@ -84,7 +85,7 @@ def _open(rebuild: bool = False) -> tuple[SearchIndex, object]:
     with _progress_bar(sys.stderr.isatty()) as progress:
         index, corpus = open_corpus_index(rebuild=rebuild, progress=progress)
     for notice in index.notices:
-        print(f"gp-reader: {notice}", file=sys.stderr)
+        print(f"gp-reader: {for_terminal(notice, single_line=True)}", file=sys.stderr)
     return index, corpus
 
 
@@ -95,26 +96,30 @@ def run_search(args: argparse.Namespace) -> int:
     index, _ = _open()
     results = index.search(text, limit=args.limit, as_you_type=args.as_you_type)
     if results.notice:
-        print(f"gp-reader: {results.notice}", file=sys.stderr)
+        print(f"gp-reader: {for_terminal(results.notice, single_line=True)}", file=sys.stderr)
     if args.json:
         json.dump(results.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
+    shown_query = for_terminal(text, single_line=True)
+    if len(shown_query) > 80:  # a pasted page is not echoed back whole
+        shown_query = shown_query[:79] + "…"
     if not results.hits:
-        print(f"No results for {text!r}.")
+        print(f"No results for {shown_query!r}.")
     else:
         shown = len(results.hits)
         print(
-            f"{results.total} result{'' if results.total == 1 else 's'} for {text!r}"
+            f"{results.total} result{'' if results.total == 1 else 's'} for {shown_query!r}"
             + (f", top {shown}" if shown < results.total else "")
         )
         for hit in results.hits:
             print()
-            print(f"{hit.title}  [{hit.id}]")
-            print(f"  {hit.category} · {hit.date or 'date unknown'} · score {hit.score:.2f}")
-            print(f"  {hit.marked_snippet()}")
+            print(for_terminal(f"{hit.title}  [{hit.id}]", single_line=True))
+            where = f"{hit.category} · {hit.date or 'date unknown'}"
+            print(f"  {for_terminal(where, single_line=True)} · score {hit.score:.2f}")
+            print(f"  {for_terminal(hit.marked_snippet(), single_line=True)}")
     if results.suggestion:
-        print(f"Did you mean: {results.suggestion}?")
+        print(f"Did you mean: {for_terminal(results.suggestion, single_line=True)}?")
     return 0
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from reader.articles.model import Article
 from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 from reader.store.export import InvalidExport
 from reader.store.state import StateStore
 
@@ -54,7 +55,7 @@ def open_store() -> Iterator[StateStore]:
     """The store, with any notice (a damaged file moved aside) printed to stderr."""
     with StateStore.open() as store:
         for notice in store.notices:
-            print(f"gp-reader: {notice}", file=sys.stderr)
+            print(f"gp-reader: {for_terminal(notice, single_line=True)}", file=sys.stderr)
         yield store
 
 
@@ -78,11 +79,11 @@ def run_bookmark_add(args: argparse.Namespace) -> int:
         existed = store.bookmark(article.id) is not None
         store.add_bookmark(article.id, article.title, note=args.note)
     if not existed:
-        print(f"bookmarked: {article.title}")
+        print(f"bookmarked: {for_terminal(article.title, single_line=True)}")
     elif args.note is not None:
-        print(f"updated the note on: {article.title}")
+        print(f"updated the note on: {for_terminal(article.title, single_line=True)}")
     else:
-        print(f"already bookmarked: {article.title}")
+        print(f"already bookmarked: {for_terminal(article.title, single_line=True)}")
     return 0
 
 
@@ -95,7 +96,7 @@ def run_bookmark_remove(args: argparse.Namespace) -> int:
             load_corpus().get(args.id)  # an unknown id is an error of its own (exit 2)
             raise ReaderError(f"{args.id} is not bookmarked")
         store.remove_bookmark(args.id)
-    print(f"removed bookmark: {mark.title}")
+    print(f"removed bookmark: {for_terminal(mark.title, single_line=True)}")
     return 0
 
 
@@ -132,7 +133,7 @@ def run_bookmark_list(args: argparse.Namespace) -> int:
             line += "  [missing: no longer in the corpus]"
         if r["note"]:
             line += f"  — {r['note']}"
-        print(line)
+        print(for_terminal(line, single_line=True))
     return 0
 
 
@@ -151,6 +152,31 @@ def run_mark(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_target(name: str) -> Path:
+    """Where `state export FILE` writes: through a symlink to the file it points at (the
+    link stays a link); never over a device, pipe or folder; never into a folder that is
+    not there (a mistyped path is an error, not a new tree of folders)."""
+    import os
+    import stat
+
+    target = Path(os.path.realpath(Path(name).expanduser()))
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise ReaderError(f"cannot write {name}: {exc.strerror or exc}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        what = "a folder" if stat.S_ISDIR(mode) else "not a regular file"
+        raise ReaderError(f"cannot write {name}: it is {what}; nothing was written", exit_code=2)
+    if not target.parent.is_dir():
+        raise ReaderError(
+            f"cannot write {name}: the folder {target.parent} does not exist; nothing was written",
+            exit_code=2,
+        )
+    return target
+
+
 def run_export(args: argparse.Namespace) -> int:
     with open_store() as store:
         document = store.export_state()
@@ -160,8 +186,9 @@ def run_export(args: argparse.Namespace) -> int:
         return 0
     from reader.files import write_atomically
 
+    target = _export_target(args.file)
     try:
-        write_atomically(Path(args.file), text)
+        write_atomically(target, text, make_parents=False)
     except OSError as exc:
         raise ReaderError(f"cannot write {args.file}: {exc.strerror or exc}") from None
     counts = ", ".join(
@@ -184,6 +211,10 @@ def run_import(args: argparse.Namespace) -> int:
         raise ReaderError(f"{name}: not UTF-8 text; nothing was imported") from None
     except json.JSONDecodeError as exc:
         raise ReaderError(f"{name}: not valid JSON ({exc}); nothing was imported") from None
+    except RecursionError:
+        raise ReaderError(f"{name}: its JSON is nested too deeply; nothing was imported") from None
+    except ValueError as exc:  # a number of thousands of digits, and the like
+        raise ReaderError(f"{name}: not usable JSON ({exc}); nothing was imported") from None
     with open_store() as store:
         try:
             summary = store.import_state(document)

@@ -7,10 +7,12 @@ document when only some articles changed. See README "Searching" for the query l
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from whoosh import qparser, query, scoring
@@ -23,6 +25,12 @@ from reader.articles.glossary import Glossary, load_glossary
 from reader.articles.model import Article
 from reader.search import storage
 from reader.search.evaluate import Evaluator
+from reader.search.guard import (
+    MAX_SUGGESTED_WORD,
+    MAX_SUGGESTIONS,
+    strip_comparisons,
+    tidy_query,
+)
 from reader.search.highlight import Highlighter
 from reader.search.query import (
     Expander,
@@ -56,6 +64,10 @@ class SearchIndex:
         # whoosh searchers are not meant for several threads at once: searches take turns.
         self._searcher_lock = threading.RLock()
         self._parser = self._make_parser(ix.schema)
+        # Where the index lives and what it holds, to rebuild it if a search finds damage.
+        self._articles = tuple(articles)
+        self._directory: Path | None = None
+        self._fingerprint: str | None = None
 
     # -- opening and building -------------------------------------------------------
 
@@ -79,34 +91,51 @@ class SearchIndex:
         """
         directory = directory or paths.index_dir()
         notices: list[str] = []
-        with storage.exclusive_lock(
-            directory.with_name(directory.name + ".lock"), storage.LOCK_WAIT_SECONDS
-        ) as ok:
-            if ok:
-                ix = storage.open_checked(directory, rebuild, notices)
-                meta = storage.read_meta(directory)
-                if rebuild or meta.get("fingerprint") != fingerprint:
-                    # The note of what the index holds counts only if it was written after
-                    # the last commit (a process killed between the two leaves it behind).
-                    current = meta.get("generation") == ix.latest_generation()
-                    hashes = storage.sync_index(
-                        ix, articles, progress, meta.get("hashes") if current else None
-                    )
-                    storage.write_meta(directory, fingerprint, hashes, ix.latest_generation())
-            else:
-                ix = storage.open_existing(directory)
-                if ix is not None:
-                    notices.append(
-                        "another gp-reader is updating the search index; searching it as it was"
-                    )
+        ok = False
+        try:
+            with storage.exclusive_lock(
+                directory.with_name(directory.name + ".lock"), storage.LOCK_WAIT_SECONDS
+            ) as ok:
+                if ok:
+                    ix = storage.open_checked(directory, rebuild, notices)
+                    meta = storage.read_meta(directory)
+                    if rebuild or meta.get("fingerprint") != fingerprint:
+                        # The note of what the index holds counts only if it was written after
+                        # the last commit (a process killed between the two leaves it behind).
+                        current = meta.get("generation") == ix.latest_generation()
+                        hashes = storage.sync_index(
+                            ix, articles, progress, meta.get("hashes") if current else None
+                        )
+                        storage.write_meta(directory, fingerprint, hashes, ix.latest_generation())
                 else:
-                    notices.append(
-                        "another gp-reader is building the search index; searching a private copy"
-                    )
-                    ix = RamStorage().create_index(make_schema())
-                    storage.sync_index(ix, articles, progress, None)
+                    ix = storage.open_existing(directory)
+                    if ix is not None:
+                        notices.append(
+                            "another gp-reader is updating the search index; searching it as it was"
+                        )
+                    else:
+                        notices.append(
+                            "another gp-reader is building the search index; "
+                            "searching a private copy"
+                        )
+                        ix = RamStorage().create_index(make_schema())
+                        storage.sync_index(ix, articles, progress, None)
+        except OSError as exc:
+            # The cache directory is missing and cannot be made, is a file, is not
+            # writable, or is full: search works from an index in memory this run.
+            ok = False
+            reason = exc.strerror or type(exc).__name__
+            where = exc.filename or directory
+            notices.append(
+                f"cannot use the search index's cache directory ({where}: {reason}); "
+                "searching a copy in memory"
+            )
+            ix = RamStorage().create_index(make_schema())
+            storage.sync_index(ix, articles, progress, None)
         result = cls(ix, articles, glossary)
         result.notices.extend(notices)
+        if ok:
+            result._directory, result._fingerprint = directory, fingerprint
         return result
 
     def close(self) -> None:
@@ -145,6 +174,7 @@ class SearchIndex:
         nothing ('primary c' found no posts on the way to 'primary care'), as a prefix
         it stands for a good part of the language.
         """
+        text, notes = tidy_query(text)  # any string: controls, length, unknown fields
         rewritten = rewrite_syntax(text.strip())
         unfinished = None
         if as_you_type and not text.endswith(" "):
@@ -164,10 +194,15 @@ class SearchIndex:
             if has_error(q) or rewritten.count('"') % 2 or malformed(rewritten):
                 raise QueryError
         except Exception:  # whoosh raises assorted errors on odd syntax
-            words = plain_words(text)
+            words = strip_comparisons(plain_words(text))
             notice = "could not read the query's syntax; searched for the words instead"
-            q = self._parser.parse(words) if words else query.NullQuery
+            try:
+                q = self._parser.parse(words) if words else query.NullQuery
+            except Exception:  # noqa: BLE001 - whoosh's plugins fail on some plain words too
+                q = query.NullQuery
+                notice = "could not read the query, even as plain words"
         notice = notice or date_notice(q)
+        notice = "; ".join([*notes, notice] if notice else notes) or None
         q = self._expander.expand(q)
         if unfinished:
             q = also_as_prefix(q, unfinished, self._ix.schema)
@@ -181,6 +216,37 @@ class SearchIndex:
         as_you_type: bool = False,
         snippets: bool = True,
     ) -> SearchResults:
+        """Search; damage found on the way (a segment whose blocks no longer decompress)
+        moves the index aside and rebuilds it, once, and says so in the notice."""
+        try:
+            return self._search(text, limit, as_you_type, snippets)
+        except Exception as exc:  # noqa: BLE001 - damaged files raise many kinds of error
+            notice = self._recover(exc)
+        try:
+            results = self._search(text, limit, as_you_type, snippets)
+        except Exception as exc:  # noqa: BLE001 - not damage after all: one line, no trace
+            notice += f"; this search still failed ({type(exc).__name__}); try other words"
+            return SearchResults(text, 0.0, 0, (), None, notice)
+        return replace(results, notice="; ".join(filter(None, [notice, results.notice])))
+
+    def _recover(self, exc: Exception) -> str:
+        """Move a damaged index aside and build a new one in its place (or in memory)."""
+        why = f"damaged ({type(exc).__name__})"
+        with self._searcher_lock:
+            if self._searcher is not None:
+                with contextlib.suppress(Exception):
+                    self._searcher.close()
+                self._searcher = None
+            self._evaluator = None
+            with contextlib.suppress(Exception):
+                self._ix.close()
+            notices: list[str] = []
+            self._ix = storage.rebuild_damaged(
+                self._directory, list(self._articles), self._fingerprint, why, notices
+            )
+        return notices[-1] if notices else f"search index was {why}; rebuilt it"
+
+    def _search(self, text: str, limit: int, as_you_type: bool, snippets: bool) -> SearchResults:
         started = time.perf_counter()
         q, notice = self.parse(text, as_you_type=as_you_type)
         if q is query.NullQuery or isinstance(q, query.NullQuery.__class__):
@@ -223,10 +289,12 @@ class SearchIndex:
         corrector = None  # made only for a word the corpus lacks: most searches have none
         changed = False
         out = text
-        words = re.findall(r"(?<![\w:])[A-Za-z]{3,}(?![\w:*~])", text)
+        # Words of 3 to MAX_SUGGESTED_WORD letters (a longer one is no typo of a word the
+        # posts use, and its edit distances cost seconds); at most MAX_SUGGESTIONS of them.
+        words = re.findall(rf"(?<![\w:])[A-Za-z]{{3,{MAX_SUGGESTED_WORD}}}(?![\w:*~])", text)
         if skip_last and words and not text.endswith(" "):
             words = words[:-1]
-        for word in words:
+        for word in words[:MAX_SUGGESTIONS]:
             if word.upper() in ("AND", "OR", "NOT"):
                 continue
             forms = list(self._ix.schema["body_exact"].process_text(word, mode="query"))
@@ -266,6 +334,16 @@ class SearchIndex:
         on a large library the query of 20 common-ish words can take most of a second, and
         a search typed meanwhile should not wait for it.
         """
+        try:
+            return self._related(article_id, limit)
+        except Exception as exc:  # noqa: BLE001 - damage: as in search()
+            self.notices.append(self._recover(exc))
+        try:
+            return self._related(article_id, limit)
+        except Exception:  # noqa: BLE001 - no related reading rather than a traceback
+            return []
+
+    def _related(self, article_id: str, limit: int) -> list[tuple[str, str, float]]:
         from whoosh.classify import KLModel
 
         with self._ix.searcher(weighting=scoring.BM25F()) as searcher:

@@ -85,6 +85,8 @@ def exclusive_lock(path: Path, wait_seconds: float):
 
 
 def _move_aside(directory: Path, notices: list[str], why: str) -> None:
+    """Keep the damaged index for a look (only the newest: repeated faults must not fill
+    the cache with copies), and clear the way for a new one."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     target = directory.with_name(f"{directory.name}.broken-{stamp}")
     n = 1
@@ -97,6 +99,43 @@ def _move_aside(directory: Path, notices: list[str], why: str) -> None:
     except OSError:
         shutil.rmtree(directory, ignore_errors=True)
         notices.append(f"search index was {why}; rebuilt it")
+        return
+    for older in directory.parent.glob(f"{directory.name}.broken-*"):
+        if older != target:
+            shutil.rmtree(older, ignore_errors=True)
+
+
+def rebuild_damaged(
+    directory: Path | None,
+    articles: Sequence[Article],
+    fingerprint: str | None,
+    why: str,
+    notices: list[str],
+):
+    """A new index in place of one a search found damaged: on disk when this process
+    holds the index (`directory`), else in memory (another process is rebuilding it)."""
+    from whoosh.filedb.filestore import RamStorage
+
+    if directory is not None and fingerprint is not None:
+        with exclusive_lock(directory.with_name(directory.name + ".lock"), LOCK_WAIT_SECONDS) as ok:
+            if ok:
+                try:
+                    if directory.exists():
+                        _move_aside(directory, notices, why)
+                    ix = open_checked(directory, False, notices)
+                    hashes = sync_index(ix, articles, None, None)
+                    write_meta(directory, fingerprint, hashes, ix.latest_generation())
+                    return ix
+                except OSError as exc:
+                    notices.append(
+                        f"search index was {why} and cannot be rebuilt ({exc}); "
+                        "searching a copy in memory"
+                    )
+    ix = RamStorage().create_index(make_schema())
+    sync_index(ix, articles, None, None)
+    if not notices:
+        notices.append(f"search index was {why}; searching a copy in memory")
+    return ix
 
 
 def _probe(ix) -> None:

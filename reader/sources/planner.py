@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -69,22 +70,74 @@ class ImportPlan:
     sources: list[tuple[str, str]] = field(default_factory=list)  # (source, kind)
 
 
+def _special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, or None for a regular file."""
+    for test, name in (
+        (stat.S_ISLNK, "a symbolic link (links inside a folder are not followed)"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return name
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _walk(folder: Path, report: ImportReport) -> list[Path]:
+    """The importable regular files under `folder`: symlinks are not followed (a link to
+    /etc/passwd or out of the folder is skipped, with a reason), nor are devices, named
+    pipes and sockets read."""
+    found: list[Path] = []
+
+    def failed(exc: OSError) -> None:
+        report.skipped.append((exc.filename or str(folder), f"cannot read it: {exc.strerror}"))
+
+    for top, dirs, names in os.walk(folder, onerror=failed, followlinks=False):
+        base = Path(top)
+        for name in sorted(dirs):
+            if (base / name).is_symlink():
+                report.skipped.append((str(base / name), _special_kind(stat.S_IFLNK)))
+        for name in names:
+            path = base / name
+            if path.suffix.lower() not in ALL_SUFFIXES:
+                continue
+            try:
+                kind = _special_kind(path.lstat().st_mode)
+            except OSError as exc:
+                report.skipped.append((str(path), f"cannot read it: {exc.strerror}"))
+                continue
+            if kind is None:
+                found.append(path)
+            else:
+                report.skipped.append((str(path), kind))
+    return sorted(found)
+
+
 def expand_paths(arguments: Iterable[str], report: ImportReport) -> list[Path]:
-    """Files named, and the importable files inside folders named, in a stable order."""
+    """Files named, and the importable files inside folders named, in a stable order.
+
+    A file named on the command line may be a symlink (it is what the user asked for);
+    it must lead to a regular file."""
     files: list[Path] = []
     for argument in arguments:
         path = Path(argument).expanduser()
-        if path.is_dir():
-            found = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ALL_SUFFIXES
-            )
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            missing = isinstance(exc, FileNotFoundError | NotADirectoryError)
+            report.failed.append((str(path), "no such file or folder" if missing else exc.strerror))
+            continue
+        if stat.S_ISDIR(mode):
+            found = _walk(path, report)
             if not found:
                 report.failed.append((str(path), "no files gp-reader can import in this folder"))
             files.extend(found)
-        elif path.is_file():
+        elif stat.S_ISREG(mode):
             files.append(path)
         else:
-            report.failed.append((str(path), "no such file or folder"))
+            report.failed.append((str(path), f"it is {_special_kind(mode)}, not a file to import"))
     return files
 
 
@@ -304,8 +357,11 @@ def _read_one(
 _WORKER_ARGS: tuple[ReadOptions, Taxonomy] | None = None
 
 
-def _init_worker(options: ReadOptions, taxonomy: Taxonomy) -> None:
+def _init_worker(options: ReadOptions, taxonomy: Taxonomy, parent_pid: int) -> None:
     global _WORKER_ARGS
+    from reader.processes import end_with_parent
+
+    end_with_parent(parent_pid)  # a killed import leaves no reader behind
     _WORKER_ARGS = (options, taxonomy)
 
 
@@ -328,7 +384,7 @@ def _read_all(
         max_workers=2,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_init_worker,
-        initargs=(options, taxonomy),
+        initargs=(options, taxonomy, os.getpid()),
     ) as pool:
         yield from pool.map(_read_in_worker, files, chunksize=16)
 

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from reader.errors import ReaderError
+from reader.sanitise import clean_text
 from reader.store.records import (
     READ_STATE_COLUMNS,
     Bookmark,
@@ -207,7 +208,10 @@ def validate_export(document: Any) -> StateSnapshot:
 
 
 def _show(value: Any) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):  # a number of thousands of digits; deep nesting
+        return f"a {type(value).__name__}"
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -221,6 +225,10 @@ def _text(item: Mapping[str, Any], key: str, where: str, allow_empty: bool = Fal
     value = _field(item, key, where)
     if not isinstance(value, str) or (not allow_empty and not value.strip()):
         raise InvalidExport(f'{where}: "{key}" must be a non-empty string, not {_show(value)}')
+    # Stored clean, like any content: no escape sequences, controls or lone surrogates.
+    value = clean_text(value)
+    if not allow_empty and not value.strip():
+        raise InvalidExport(f'{where}: "{key}" must be a non-empty string, not {_show(value)}')
     return value
 
 
@@ -228,7 +236,7 @@ def _optional_text(item: Mapping[str, Any], key: str, where: str) -> str | None:
     value = item.get(key)
     if value is not None and not isinstance(value, str):
         raise InvalidExport(f'{where}: "{key}" must be a string or null, not {_show(value)}')
-    return value
+    return clean_text(value) if value is not None else None
 
 
 def _flag(item: Mapping[str, Any], key: str, where: str) -> bool:
@@ -268,4 +276,7 @@ def _stamp(item: Mapping[str, Any], key: str, where: str) -> str:
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    try:
+        return moment.astimezone(UTC).isoformat(timespec="microseconds")
+    except OverflowError:  # 0001-01-01T00:00+05:00 is before the first moment there is
+        raise InvalidExport(f'{where}: "{key}" is out of range: {_show(value)}') from None

@@ -20,7 +20,16 @@ from typing import Any, NamedTuple
 
 from reader import paths
 from reader.errors import ReaderError
-from reader.store.sqlite import SQLiteStore, StoreKind, connect_for_reading
+from reader.sanitise import clean_text
+from reader.store.sqlite import (
+    DEFAULT_TIMEOUT,
+    SQLiteStore,
+    StoreKind,
+    StoreUnavailable,
+    _decode_text,
+    connect_for_reading,
+    is_damage,
+)
 
 # MIGRATIONS[n] takes the store from schema version n to n + 1; append only. The first
 # uses IF NOT EXISTS so that a store made before versions were kept is adopted as it is.
@@ -117,15 +126,24 @@ class SourceInfo:
 
 def _json_list(text: str) -> tuple[str, ...]:
     """A JSON list of strings as a tuple; one plain string without json's machinery."""
-    inner = text[2:-2]
+    inner = text[2:-2] if isinstance(text, str) else ""
     if text[:2] == '["' and text[-2:] == '"]' and '"' not in inner and "\\" not in inner:
         return (inner,)
-    return tuple(json.loads(text))
+    return _loose_list(text)
+
+
+def _loose_list(text: object) -> tuple[str, ...]:
+    """A stored list as strings, whatever damage or an older writer left in the column."""
+    try:
+        value = json.loads(text) if isinstance(text, str | bytes) else None
+    except (ValueError, RecursionError):
+        return ()
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
 @functools.lru_cache(maxsize=4096)
 def _topics(text: str) -> tuple[str, ...]:
-    return tuple(json.loads(text))  # few distinct lists: posts share their topics
+    return _loose_list(text)  # few distinct lists: posts share their topics
 
 
 def _row(values: tuple[Any, ...], body: str | None = None) -> PostRow:
@@ -157,6 +175,7 @@ class PostStore(SQLiteStore):
     def __init__(self, conn: sqlite3.Connection, path: Path, timeout: float) -> None:
         super().__init__(conn, path, timeout)
         self._readers = threading.local()
+        self._uri: str | None = None  # set when opened read-only
 
     @classmethod
     def default_path(cls) -> Path:
@@ -164,9 +183,53 @@ class PostStore(SQLiteStore):
 
     @classmethod
     def open_existing(cls, path: Path | None = None) -> PostStore | None:
-        """The store, or None when there is none yet (nothing was ever imported)."""
+        """The store, or None when there is none yet (nothing was ever imported).
+
+        When it exists but cannot be opened for writing (the data directory is read-only
+        or full), it is opened read-only, with a notice: the imported posts can still be
+        read and searched; only importing and removing fail, each with one line.
+        """
         path = path or cls.default_path()
-        return cls.open(path) if path.exists() else None
+        if not path.exists():
+            return None
+        try:
+            return cls.open(path)
+        except StoreUnavailable as exc:
+            if not path.is_file():
+                raise
+            store = cls._open_read_only(path, exc)
+            if store is None:
+                raise
+            return store
+
+    @classmethod
+    def _open_read_only(cls, path: Path, why: StoreUnavailable) -> PostStore | None:
+        for flags in ("mode=ro", "mode=ro&immutable=1"):  # immutable: no -shm to create
+            uri = f"{path.resolve().as_uri()}?{flags}"
+            conn = None
+            try:
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+                conn.text_factory = _decode_text
+                if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
+                    conn.close()
+                    return None
+                if conn.execute("PRAGMA user_version").fetchone()[0] != KIND.schema_version:
+                    conn.close()
+                    return None
+                conn.execute("SELECT COUNT(*) FROM posts").fetchone()
+            except sqlite3.Error:
+                if conn is not None:
+                    conn.close()
+                continue
+            store = cls(conn, path, DEFAULT_TIMEOUT)
+            store._uri = uri
+            reason = str(why).split(";")[0].split(": ", 1)[-1]  # "cannot write PATH (why)"
+            store.notices.append(
+                f"{reason}; showing the imported posts read-only (import and library "
+                "remove will fail until it can be written)"
+            )
+            return store
+        return None
 
     def version(self) -> str:
         """Changes whenever the library's posts change (part of the corpus fingerprint)."""
@@ -218,14 +281,24 @@ class PostStore(SQLiteStore):
 
     def body(self, post_id: str) -> str:
         """A post's body, on this thread's own connection (the app reads from workers)."""
-        conn = getattr(self._readers, "conn", None)
-        if conn is None:
-            conn = self._readers.conn = connect_for_reading(self.path, self._timeout)
-        row = conn.execute("SELECT body FROM posts WHERE id = ?", (post_id,)).fetchone()
+        try:
+            conn = getattr(self._readers, "conn", None)
+            if conn is None:
+                if self._uri is not None:
+                    conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
+                    conn.text_factory = _decode_text
+                else:
+                    conn = connect_for_reading(self.path, self._timeout)
+                self._readers.conn = conn
+            row = conn.execute("SELECT body FROM posts WHERE id = ?", (post_id,)).fetchone()
+        except sqlite3.Error as exc:
+            if is_damage(exc):
+                notice = self.move_aside_damaged(str(exc))
+                raise ReaderError(notice or f"the {KIND.label} {self.path} is damaged") from None
+            raise ReaderError(f"cannot read post {post_id!r} from {self.path}: {exc}") from None
         if row is None:
             raise ReaderError(f"post {post_id!r} has gone from your library")
-        body: str = row[0]
-        return body
+        return row[0] if isinstance(row[0], str) else str(row[0] or "")
 
     def sources(self) -> list[SourceInfo]:
         def read(c: sqlite3.Connection) -> list[SourceInfo]:
@@ -252,24 +325,27 @@ class PostStore(SQLiteStore):
                 conn.execute(
                     "INSERT OR REPLACE INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (
-                        post.id,
-                        post.title,
+                        clean_text(post.id),
+                        clean_text(post.title),
                         int(post.title_is_derived),
-                        post.category,
-                        post.site,
-                        post.author,
+                        clean_text(post.category),
+                        clean_text(post.site),
+                        clean_text(post.author),
                         post.date,
-                        json.dumps(list(post.topics)),
-                        post.body,
+                        json.dumps([clean_text(t) for t in post.topics]),
+                        clean_text(post.body) if post.body is not None else post.body,
                         post.words,
-                        json.dumps(list(post.sources)),
+                        json.dumps([clean_text(s) for s in post.sources]),
                         int(post.overrides),
                         post.seq or seq,
                     ),
                 )
                 _mark_summary(conn, post)
             for source, kind in sources:
-                conn.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (source, kind, now))
+                conn.execute(
+                    "INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
+                    (clean_text(source), kind, now),
+                )
             _bump_version(conn)
 
         self._write(work)

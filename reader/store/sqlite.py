@@ -34,6 +34,7 @@ Schema
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import random
 import sqlite3
@@ -74,6 +75,13 @@ class StoreKind:
     holds: str  # "bookmarks and reading state": what is unavailable when it is
     still_works: str  # what the user can still do then
     migrations: tuple[str, ...]
+
+    def move_aside_damaged(self, reason: str) -> str | None:
+        """Damage found by a read after the store opened (quick_check passed): close it and
+        move the file aside now, so the next run starts afresh instead of failing again.
+        The notice to show, or None if another process already moved it."""
+        self.close()
+        return _move_aside(self.KIND, self.path, reason)
 
     @property
     def schema_version(self) -> int:
@@ -240,6 +248,12 @@ def _is_busy(exc: sqlite3.Error) -> bool:
     return not code and ("database is locked" in text or "database is busy" in text)
 
 
+def is_damage(exc: BaseException) -> bool:
+    """Is this sqlite error (or a ReaderError made of one) a damaged file?"""
+    cause = exc if isinstance(exc, sqlite3.Error) else exc.__cause__
+    return isinstance(cause, sqlite3.Error) and _is_damage(cause)
+
+
 def _is_damage(exc: sqlite3.Error) -> bool:
     return _error_code(exc) in _CORRUPT_CODES or "malformed" in str(exc)
 
@@ -320,7 +334,13 @@ def _open_connection(kind: StoreKind, path: Path, timeout: float) -> sqlite3.Con
             problem = _integrity_problem(conn)
             if problem:
                 raise _Damaged(problem)
+            problem = _foreign_problem(kind, conn)
+            if problem:
+                raise _Damaged(problem)
             _migrate(kind, conn, path)
+            problem = _schema_problem(kind, conn)
+            if problem:
+                raise _Damaged(problem)
             return conn
         except sqlite3.Error as exc:
             if conn is not None:
@@ -337,6 +357,54 @@ def _open_connection(kind: StoreKind, path: Path, timeout: float) -> sqlite3.Con
             if conn is not None:
                 conn.close()
             raise
+
+
+@functools.cache
+def _expected_columns(kind: StoreKind) -> dict[str, frozenset[str]]:
+    """Each table the migrations make, with its columns (built once, in memory)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for script in kind.migrations:
+            for statement in _statements(script):
+                conn.execute(statement)
+        return _columns(conn)
+    finally:
+        conn.close()
+
+
+def _columns(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    tables = [
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    return {
+        table: frozenset(row[1] for row in conn.execute(f'PRAGMA table_info("{table}")'))
+        for table in tables
+    }
+
+
+def _foreign_problem(kind: StoreKind, conn: sqlite3.Connection) -> str | None:
+    """A SQLite file of something else (no schema version, tables that are not ours) is
+    moved aside rather than have our tables added to it."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] != 0:
+        return None
+    other = sorted(set(_columns(conn)) - set(_expected_columns(kind)))
+    if other:
+        return f"not a gp-reader store (it holds tables {', '.join(other[:3])})"
+    return None
+
+
+def _schema_problem(kind: StoreKind, conn: sqlite3.Connection) -> str | None:
+    """Why the file's tables are not the store's (damage inside the schema's own text
+    passes quick_check, then every query fails with "no such column"), or None."""
+    have = _columns(conn)
+    for table, columns in _expected_columns(kind).items():
+        missing = columns - have.get(table, frozenset())
+        if missing:
+            return f"its table {table} lacks {', '.join(sorted(missing))}"
+    return None
 
 
 def _migrate(kind: StoreKind, conn: sqlite3.Connection, path: Path) -> None:
@@ -398,7 +466,10 @@ def _diagnose(kind: StoreKind, path: Path) -> str | None:
     try:
         conn = sqlite3.connect(path, timeout=DEFAULT_TIMEOUT, isolation_level=None)
         try:
-            return _integrity_problem(conn)
+            problem = _integrity_problem(conn) or _foreign_problem(kind, conn)
+            if not problem and conn.execute("PRAGMA user_version").fetchone()[0]:
+                problem = _schema_problem(kind, conn)
+            return problem
         finally:
             conn.close()
     except sqlite3.Error as exc:

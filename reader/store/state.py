@@ -22,6 +22,7 @@ from typing import Any
 
 from reader import paths
 from reader.errors import ReaderError
+from reader.sanitise import clean_text
 from reader.store.export import EXPORT_FORMAT, EXPORT_VERSION, merge_snapshot, validate_export
 from reader.store.records import (
     READ_STATE_COLUMNS,
@@ -102,7 +103,7 @@ class StateStore(SQLiteStore):
             c.execute(
                 "INSERT INTO bookmarks (article_id, title, created, note) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (article_id) DO UPDATE SET note = COALESCE(excluded.note, note)",
-                (article_id, title, now(), note),
+                (article_id, clean_text(title), now(), clean_text(note) if note else note),
             )
             return bookmark_row(c, article_id)  # type: ignore[return-value]
 
@@ -231,7 +232,7 @@ class StateStore(SQLiteStore):
             lambda c: c.execute(
                 "INSERT INTO saved_searches (name, query, saved) VALUES (?, ?, ?)"
                 " ON CONFLICT (name) DO UPDATE SET query = excluded.query, saved = excluded.saved",
-                (name, query, stamp),
+                (clean_text(name), clean_text(query), stamp),
             )
         )
         return SavedSearch(name, query, stamp)

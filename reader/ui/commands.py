@@ -8,6 +8,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from reader.sanitise import for_terminal
+
 
 class ReaderCommands(Provider):
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
@@ -58,7 +60,7 @@ class ReaderCommands(Provider):
         for article in session.corpus:
             commands.append(
                 (
-                    f"Open: {article.title}",
+                    f"Open: {for_terminal(article.title, single_line=True)}",
                     partial(screen.open_article, article.id),
                     article.date or "",
                 )

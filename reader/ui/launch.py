@@ -21,7 +21,7 @@ def make_session() -> Session:
 
         return SearchIndex.open(corpus.articles, corpus.fingerprint)
 
-    return Session(corpus, store, index_opener=open_index, notices=notices)
+    return Session(corpus, store, index_opener=open_index, notices=corpus.notices + notices)
 
 
 def run_app(theme: str | None = None, **run_options) -> int:

@@ -20,6 +20,7 @@ postings, term statistics and block statistics equal to whoosh's writer's.
 
 from __future__ import annotations
 
+import os
 from array import array
 from collections.abc import Sequence
 from itertools import pairwise
@@ -261,6 +262,9 @@ class FastSegmentWriter(SegmentWriter):
 class _FastSubWriterTask(SubWriterTask):
     def run(self):
         # whoosh's SubWriterTask.run (multisegment), with a FastSegmentWriter.
+        from reader.processes import end_with_parent
+
+        end_with_parent(self.parent_pid)
         ix = self.storage.open_index(self.indexname)
         writer = self.writer = FastSegmentWriter(ix, _lk=False, **self.kwargs)
         while self.running:
@@ -292,6 +296,7 @@ class FastMpWriter(MpWriter):
             self.subargs,
             self.multisegment,
         )
+        task.parent_pid = os.getpid()  # the helper ends if this process does
         self.tasks.append(task)
         task.start()
         return task

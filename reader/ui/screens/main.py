@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from rich.text import Text
 from textual import work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -21,6 +22,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from reader import settings
 from reader.articles.model import Article, byline
 from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 from reader.session import READ_AFTER_SECONDS, Entry, Session
 from reader.ui.screens.layout import COMPACT_FOOTER_BELOW, MEASURE, PALETTE_KEY_FROM, PaneLayout
 from reader.ui.widgets.article_view import ArticleView
@@ -101,6 +103,7 @@ class MainScreen(PaneLayout, Screen):
         self.last_search: str | None = None  # the query whose results are shown
         self._suggestion: str | None = None  # its "Did you mean", which Enter takes
         self._shown_notices = 0
+        self._reported_problem: str | None = None
 
     def compose(self):
         yield SearchBar(placeholder="Search all posts  ( / )", id="search")
@@ -161,7 +164,10 @@ class MainScreen(PaneLayout, Screen):
 
     def _show_notices(self) -> None:
         for notice in self.session.notices[self._shown_notices :]:
-            self.notify(notice, severity="warning", timeout=8)
+            # Notices quote paths and titles: plain text, never markup.
+            self.notify(
+                for_terminal(notice, single_line=True), severity="warning", timeout=8, markup=False
+            )
         self._shown_notices = len(self.session.notices)
 
     def flush_position(self) -> None:
@@ -171,11 +177,15 @@ class MainScreen(PaneLayout, Screen):
             self.session.save_position(article_id, fraction)
 
     def _sync_state(self) -> None:
-        """Marks and counts as another gp-reader (or the CLI) left them."""
+        """Marks and counts as another gp-reader (or the CLI) left them; and a retry of
+        changes a failed write kept (a full disk), saying so once they are saved."""
+        unsaved = self.session.unsaved
         try:
             changed = self.session.sync()
         except ReaderError:  # the store is busy (a long import elsewhere): next time
             return
+        if unsaved and not self.session.unsaved:
+            self.notify("Your changes are saved now.", timeout=3)
         if changed:
             self.query_one(NavTree).refresh_state()
             self._update_byline()
@@ -240,7 +250,7 @@ class MainScreen(PaneLayout, Screen):
 
     def _update_byline(self) -> None:
         if self.current is not None:
-            self.query_one("#byline", Static).update(self._byline(self.current))
+            self.query_one("#byline", Static).update(Text(self._byline(self.current)))
 
     def _dwelt(self, article_id: str) -> None:
         if self.current is not None and self.current.id == article_id:
@@ -305,7 +315,12 @@ class MainScreen(PaneLayout, Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR and event.worker.group in ("search", "warm"):
             error = event.worker.error
-            self.notify(f"Search is unavailable: {error}", severity="error", timeout=10)
+            self.notify(
+                for_terminal(f"Search is unavailable: {error}", single_line=True),
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
         elif event.state == WorkerState.ERROR and event.worker.group == "related":
             self.article_view.related_list.show_unavailable()
 
@@ -330,7 +345,7 @@ class MainScreen(PaneLayout, Screen):
             line += f"  Did you mean: {results.suggestion}?"
         if results.notice:
             line += f"  ({results.notice})"
-        status.update(line)
+        status.update(Text(for_terminal(line, single_line=True)))  # a query is not markup
         status.display = True
         self.show_sidebar = True
 
@@ -393,8 +408,18 @@ class MainScreen(PaneLayout, Screen):
             return
         now = self.session.toggle_bookmark(self.current)
         self.notify("Bookmarked." if now else "Bookmark removed.", timeout=2)
+        self._report_unsaved()
         self.query_one(NavTree).refresh_state()
         self._update_byline()
+
+    def _report_unsaved(self) -> None:
+        """A failed write (a full disk): said once, in plain text; the change is kept."""
+        problem = self.session.write_problem
+        if problem and problem != self._reported_problem:
+            self.notify(
+                for_terminal(problem, single_line=True), severity="error", timeout=10, markup=False
+            )
+        self._reported_problem = problem
 
     def action_show_bookmarks(self) -> None:
         self.go_to_section("bookmarks")
@@ -416,6 +441,7 @@ class MainScreen(PaneLayout, Screen):
         self.notify(
             "Marked read." if self.session.is_read(article_id) else "Marked unread.", timeout=2
         )
+        self._report_unsaved()
 
     def action_next(self) -> None:
         self._step(1)

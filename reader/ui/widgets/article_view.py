@@ -24,6 +24,8 @@ from reader.articles.glossary import find_acronym_matches
 from reader.articles.inline import split_emphasis
 from reader.articles.markdown import split_blocks
 from reader.articles.model import Article
+from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 from reader.search import find_match_spans
 from reader.session import Entry
 from reader.ui.widgets.related_list import RelatedList
@@ -149,8 +151,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._acronyms = frozenset(acronyms)
         self.related_list.show_waiting()
         self.add_class("has-article")
-        self.query_one("#title", Static).update(Text(article.title))
-        self.query_one("#byline", Static).update(Text(byline))
+        # Defence in depth: the store holds clean text, and what shows is cleaned again.
+        self.query_one("#title", Static).update(Text(for_terminal(article.title, True)))
+        self.query_one("#byline", Static).update(Text(for_terminal(byline, True)))
         self._render_body()
         self._current = -1
         self._before_related = None
@@ -165,7 +168,11 @@ class ArticleView(VerticalScroll, can_focus=True):
         heading = Style(bold=True, color=theme.secondary or None)
         renderables: list[RenderableType] = []
         self._match_blocks = []
-        for n, (kind, marker, text) in enumerate(split_blocks(self.article.body)):
+        try:
+            body = self.article.body
+        except ReaderError as exc:  # its store was damaged or went away since the start
+            body = f"This post cannot be read now: {exc}"
+        for n, (kind, marker, text) in enumerate(split_blocks(body)):
             marked, has_match = self._marked(text)
             if has_match:
                 self._match_blocks.append(n)
@@ -187,7 +194,7 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def _marked(self, text: str) -> tuple[Text, bool]:
         """The block's text with acronyms and search matches styled; whether it has a match."""
-        text, emphasis = split_emphasis(text)
+        text, emphasis = split_emphasis(for_terminal(text))
         rich_text = Text(text)
         for start, end, style in emphasis:
             rich_text.stylize(style, start, end)

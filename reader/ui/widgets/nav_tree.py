@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from reader.sanitise import for_terminal
 from reader.session import Entry, Session
 from reader.ui.widgets.post_list import SIDEBAR_BINDINGS, PostList
 
@@ -64,7 +65,7 @@ class NavTree(Tree[NodeData], PostList):
         return parent.add(self._section_label(key), data=("section", key), allow_expand=True)
 
     def _section_label(self, key: str) -> Text:
-        label = Text(self.session.label(key), style="bold")
+        label = Text(for_terminal(self.session.label(key), single_line=True), style="bold")
         counts = section_counts(*self.session.counts(key))
         label.append(counts, style="dim")
         self._counts[key] = counts
@@ -101,13 +102,14 @@ class NavTree(Tree[NodeData], PostList):
         """'●' for unread and '★' for bookmarked, each in its own column: a bookmark
         never hides whether the post is read. In Bookmarks, the note follows the title."""
         if entry.missing:
-            return Text(f"   {entry.title} (no longer in the session)", style="dim strike")
+            title = for_terminal(entry.title, single_line=True)
+            return Text(f"   {title} (no longer in the session)", style="dim strike")
         read = self.session.is_read(entry.id)
         label = Text(" " if read else "●", style="bold")
         label.append("★ " if self.session.is_bookmarked(entry.id) else "  ", style="bold")
-        label.append(entry.title, style="" if not read else "dim")
+        label.append(for_terminal(entry.title, single_line=True), style="" if not read else "dim")
         if entry.note:
-            note = f"  — {entry.note}"
+            note = f"  — {for_terminal(entry.note, single_line=True)}"
             label.append(note, style="dim italic")
             self._notes[entry.id] = note
         return label

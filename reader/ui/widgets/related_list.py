@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from reader.sanitise import for_terminal
 from reader.session import RELATED_LIMIT, Entry
 from reader.ui.widgets.post_list import PostList
 
@@ -16,7 +17,7 @@ def related_prompt(title: str) -> Table:
     grid = Table.grid()
     grid.add_column(width=2, no_wrap=True)
     grid.add_column(ratio=1)
-    grid.add_row("›", Text(title))
+    grid.add_row("›", Text(for_terminal(title, single_line=True)))
     return grid
 
 

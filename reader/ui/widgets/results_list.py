@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from reader.sanitise import for_terminal
 from reader.ui.widgets.post_list import SIDEBAR_BINDINGS, PostList
 
 if TYPE_CHECKING:  # reader.search.index imports whoosh; the app loads it only when searching
@@ -25,7 +26,10 @@ NARROW_LINES = 3
 
 def snippet_text(snippet: str, spans: tuple[Span, ...]) -> Text:
     """A snippet with its matched stretches highlighted."""
-    text = Text(snippet)
+    shown = for_terminal(snippet, single_line=True)  # stored clean: almost always the same
+    if shown != snippet:
+        spans = ()  # the offsets no longer fit; the words are still found
+    text = Text(shown)
     for start, end in spans:
         text.stylize("reverse", start, end)
     return text
@@ -59,10 +63,10 @@ def trim_snippet(snippet: str, spans: tuple[Span, ...], chars: int) -> tuple[str
 
 def hit_prompt(hit: SearchHit, snippet_chars: int | None = None) -> Text:
     prompt = Text()
-    prompt.append(hit.title, style="bold")
+    prompt.append(for_terminal(hit.title, single_line=True), style="bold")
     # Where and when; an unknown date is left out, not spelt out on every result.
     where = f"{hit.category} · {hit.date}" if hit.date else hit.category
-    prompt.append(f"\n{where}\n", style="dim")
+    prompt.append(f"\n{for_terminal(where, single_line=True)}\n", style="dim")
     snippet, spans = hit.snippet, hit.highlights
     if snippet_chars is not None:
         snippet, spans = trim_snippet(snippet, spans, snippet_chars)

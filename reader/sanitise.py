@@ -1,0 +1,79 @@
+"""Text from content made safe: for storage and for the terminal.
+
+Posts come from files and the web, so every title, body, name and note may carry bytes a
+terminal obeys: ESC sequences (CSI ``ESC[2J`` clears the screen; OSC 52 sets the clipboard,
+OSC 8 hides a link behind text, OSC 0/2 sets the window title; DCS, APC, PM and SOS strings
+reach the terminal's own parsers), their 8-bit C1 forms (U+009B is a CSI on its own), other
+C0 and C1 controls (BEL, backspace, carriage return overwriting a line) and the Unicode
+bidirectional overrides and isolates that make text read differently from how it is
+stored ("Trojan Source").
+
+Two functions, pure and without any dependency, used by everyone:
+
+`clean_text(s)`
+    For storage, where content enters (import, sync, state import). Removes every escape
+    sequence whole (the introducer, its parameters and its terminator), then every other
+    control character except newline and tab, the bidi overrides and isolates and lone
+    surrogates (which no file can hold as UTF-8). Carriage returns become newlines.
+    Idempotent: ``clean_text(clean_text(s)) == clean_text(s)``.
+
+`for_terminal(s, single_line=False)`
+    Again at every output (defence in depth: a store written by an older gp-reader, or by
+    hand, is not trusted either). With `single_line`, newlines and tabs become spaces, for
+    a field printed on one line (a title in a listing).
+
+`--json` output is not passed through either: JSON escapes controls itself, and it stays
+exact (what the store holds).
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["clean_text", "for_terminal", "is_clean"]
+
+# An escape sequence, 7-bit or 8-bit, as ECMA-48 describes it:
+#  - control strings (OSC ESC ], DCS ESC P, APC ESC _, PM ESC ^, SOS ESC X; C1 9D 90 9F 9E
+#    98), ended by ST (ESC \ or 9C) or, for OSC in practice, BEL. One that never ends is
+#    taken to the end of its line, so the text after it survives.
+#  - CSI (ESC [ or 9B): parameter bytes 0x30-0x3F, intermediates 0x20-0x2F, a final byte
+#    0x40-0x7E. A CSI cut short is taken as far as it goes.
+#  - any other ESC: its intermediates and one final character (ESC ( B, ESC 7, ESC c).
+_SEQUENCE = re.compile(
+    r"(?:\x1b[\]P_^X]|[\x9d\x90\x9f\x9e\x98])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|(?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?"
+    r"|\x1b[\x20-\x2f]*[\x30-\x7e]?"
+)
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# Everything a terminal may act on, and nothing a reader means: C0 but tab and newline,
+# DEL, C1, bidi embeddings/overrides/isolates, lone surrogates.
+_UNSAFE_CLASS = "\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "\ud800-\udfff"
+_UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
+_DROP = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
+_DROP |= {c: None for c in range(0x7F, 0xA0)}
+_DROP |= {ord(c): None for c in _BIDI}
+_DROP[0x0D] = 0x0A  # a carriage return would overwrite its line: a line break instead
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_ONE_LINE = str.maketrans({"\n": " ", "\t": " "})
+
+
+def is_clean(text: str) -> bool:
+    """True when `clean_text` would leave `text` as it is."""
+    return _UNSAFE.search(text) is None
+
+
+def clean_text(text: str) -> str:
+    """`text` without escape sequences, controls (but newline and tab), bidi overrides
+    or lone surrogates: what gp-reader stores."""
+    if _UNSAFE.search(text) is None:  # nearly every text: one scan, no copy
+        return text
+    text = text.replace("\r\n", "\n")
+    text = _SEQUENCE.sub("", text)
+    text = _SURROGATE.sub("\ufffd", text)
+    return text.translate(_DROP)
+
+
+def for_terminal(text: str, single_line: bool = False) -> str:
+    """`text` safe to write to a terminal; with `single_line`, on one line."""
+    text = clean_text(text)
+    return text.translate(_ONE_LINE) if single_line else text
