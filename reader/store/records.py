@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from reader.store.highlights import Highlight
 
 HISTORY_LIMIT = 1000  # history entries kept; the oldest go first
 
@@ -48,6 +52,7 @@ class StateSnapshot:
     read_state: tuple[ReadState, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
     saved_searches: tuple[SavedSearch, ...] = ()
+    highlights: tuple[Highlight, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,8 @@ class ImportSummary:
     history_added: int = 0
     searches_added: int = 0
     searches_updated: int = 0
+    highlights_added: int = 0
+    highlights_updated: int = 0
 
     @property
     def changes(self) -> int:
@@ -70,6 +77,7 @@ class ImportSummary:
             (self.read_state_added, self.read_state_updated, "read states"),
             (self.history_added, 0, "history entries"),
             (self.searches_added, self.searches_updated, "saved searches"),
+            (self.highlights_added, self.highlights_updated, "highlights"),
         ]
         said = [
             f"{what}: {added} added" + (f", {updated} updated" if updated else "")

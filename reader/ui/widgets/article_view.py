@@ -8,7 +8,6 @@ widgets does not.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection
 
 from rich.console import Console, ConsoleOptions, Group, RenderResult
@@ -23,6 +22,7 @@ from textual.widgets import Static
 
 from reader.articles.glossary import find_acronym_matches
 from reader.articles.model import Article
+from reader.articles.text import body_blocks
 from reader.search.highlight import find_match_spans
 from reader.session import Entry
 from reader.ui.widgets.related_list import RelatedList
@@ -30,33 +30,6 @@ from reader.ui.widgets.related_list import RelatedList
 MATCH_STYLE = "reverse"
 ACRONYM_STYLE = Style(underline=True)  # subtle: the words stay as they are, only underlined
 BLOCK_GAP = 1  # blank lines between blocks
-
-
-def body_blocks(markdown: str) -> list[tuple[str, str, str]]:
-    """The post's Markdown as (kind, marker, text) blocks: the subset our corpus uses.
-
-    kinds: heading, quote, item (numbered, marker '3.'), bullet, paragraph.
-    """
-    blocks = []
-    for raw in markdown.split("\n\n"):
-        block = raw.strip()
-        if not block:
-            continue
-        if block.startswith("### "):
-            blocks.append(("heading", "", block[4:]))
-        elif block.startswith("> "):
-            blocks.append(("quote", "", _unescape(block[2:])))
-        elif match := re.match(r"^(\d+)\. (.*)$", block, re.S):
-            blocks.append(("item", f"{match[1]}.", match[2]))
-        elif block.startswith("- "):
-            blocks.append(("bullet", "•", block[2:]))
-        else:
-            blocks.append(("paragraph", "", _unescape(block)))
-    return blocks
-
-
-def _unescape(text: str) -> str:
-    return re.sub(r"^(\d+)\\\. ", r"\1. ", text)
 
 
 class Indented:
