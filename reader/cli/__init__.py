@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "reader.cli.related",
     "reader.cli.state",
     "reader.cli.highlights",
+    "reader.cli.export",
 )
 
 
