@@ -8,6 +8,7 @@ without a terminal. Sections are the nodes of the app's tree, named by keys:
     topics / topic:NAME      the topics, one topic
     archive / year:YYYY / month:YYYY-MM / undated
     bookmarks, unread, recent
+    highlights, saved / saved:NAME   (reader.session_notes)
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from reader.articles.glossary import (
 )
 from reader.articles.model import Article
 from reader.errors import ReaderError
+from reader.session_notes import NotesMixin
 from reader.store.state import StateStore
 
 READ_AFTER_SECONDS = 5.0  # staying on a post this long counts as reading it
@@ -45,13 +47,15 @@ class Entry:
     id: str
     title: str
     article: Article | None
+    detail: str = ""  # shown after the title: a bookmark's note
+    count: int = 0  # shown before the title: the post's highlights, in that section
 
     @property
     def missing(self) -> bool:
         return self.article is None
 
 
-class Session:
+class Session(NotesMixin):
     def __init__(
         self,
         corpus: Corpus,
@@ -196,11 +200,15 @@ class Session:
             "topics",
             "archive",
             "bookmarks",
+            "highlights",
+            "saved",
             "unread",
             "recent",
         ]
 
     def subsections(self, key: str) -> list[str]:
+        if key == "saved":
+            return self.notes_subsections(key)
         if key == "topics":
             return [f"topic:{t}" for t in self.corpus.topics]
         if key == "archive":
@@ -215,6 +223,9 @@ class Session:
         if kind == "month":
             year, month = name.split("-")
             return f"{calendar.month_name[int(month)]} {year}"
+        mine = self.notes_label(key)
+        if mine is not None:
+            return mine
         if name:
             return name
         return {
@@ -231,9 +242,12 @@ class Session:
         """The posts a section lists, in the order it lists them."""
         if key == "bookmarks":
             return [
-                Entry(b.article_id, b.title, self.corpus.find(b.article_id))
+                Entry(b.article_id, b.title, self.corpus.find(b.article_id), b.note or "")
                 for b in self.store.bookmarks()
             ]
+        mine = self.notes_entries(key)
+        if mine is not None:
+            return mine
         if key == "recent":
             found = []
             for article_id in self._recent:
@@ -282,6 +296,9 @@ class Session:
             return self._ids["topics"]
         if key.startswith(("category:", "topic:")):
             return self._ids.get(key, set())
+        mine = self.notes_section_ids(key)
+        if mine is not None:
+            return mine
         return {e.id for e in self.entries(key) if not e.missing}
 
     def next_unread(self, current_id: str | None, step: int = 1) -> Article | None:

@@ -12,7 +12,7 @@ from reader.session import Entry, Session
 from reader.ui.widgets.post_list import PostList
 
 # Sections whose list of posts changes as the reader reads and bookmarks.
-DYNAMIC = ("bookmarks", "unread", "recent")
+DYNAMIC = ("bookmarks", "unread", "recent", "highlights", "saved")
 CHUNK = 200  # posts a tree node lists directly; larger sections list batches of this many
 
 
@@ -32,6 +32,7 @@ class NavTree(Tree[tuple[str, str]], PostList):
         self.show_root = False
         self.guide_depth = 3
         self._loaded: set[int] = set()
+        self._details: dict[int, tuple[str, int]] = {}  # a leaf's (note, count), by node id
 
     def on_mount(self) -> None:
         for key in self.session.root_sections():
@@ -77,7 +78,11 @@ class NavTree(Tree[tuple[str, str]], PostList):
         read = self.session.is_read(entry.id)
         mark = "★" if self.session.is_bookmarked(entry.id) else ("●" if not read else " ")
         label = Text(f"{mark} ", style="bold" if not read else "dim")
+        if entry.count:  # a post's highlights: before the title, which may be cut
+            label.append(f"[{entry.count}] ", style="bold")
         label.append(entry.title, style="" if not read else "dim")
+        if entry.detail:  # a bookmark's note, a post's highlight count
+            label.append(f"  {' '.join(entry.detail.split())}", style="dim italic")
         return label
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
@@ -112,7 +117,9 @@ class NavTree(Tree[tuple[str, str]], PostList):
 
     def _add_posts(self, node: TreeNode, entries: list[Entry]) -> None:
         for entry in entries:
-            node.add_leaf(self._post_label(entry), data=("post", entry.id))
+            leaf = node.add_leaf(self._post_label(entry), data=("post", entry.id))
+            if entry.detail or entry.count:
+                self._details[leaf.id] = (entry.detail, entry.count)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         kind, value = event.node.data
@@ -144,7 +151,14 @@ class NavTree(Tree[tuple[str, str]], PostList):
                 entry = Entry(value, "", self.session.corpus.find(value))
                 if entry.article is not None:
                     child.set_label(
-                        self._post_label(Entry(value, entry.article.title, entry.article))
+                        self._post_label(
+                            Entry(
+                                value,
+                                entry.article.title,
+                                entry.article,
+                                *self._details.get(child.id, ("", 0)),
+                            )
+                        )
                     )
                 continue
             if kind == "chunk":
