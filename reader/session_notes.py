@@ -45,7 +45,7 @@ class NotesMixin:
     def set_bookmark_note(self, article: Article, note: str | None) -> None:
         """Set or clear the bookmark's note, bookmarking the post if it was not."""
         self.store.set_bookmark_note(article.id, article.title, note)
-        self._bookmarked.add(article.id)
+        self._bookmarks[article.id] = (note or "").strip() or None
 
     # -- saved searches --------------------------------------------------------------
 

@@ -28,7 +28,7 @@ async def _find_neighbourhood(pilot):
 
 async def _passage_cursor(pilot):
     await _settled(pilot)
-    await pilot.press("tab", "v", "j", "plus")
+    await pilot.press("tab", "v", "j", "J")
     await pilot.pause()
 
 

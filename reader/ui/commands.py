@@ -35,7 +35,7 @@ class ReaderCommands(Provider):
             ("Save the current search", screen.action_save_search, "Ctrl+S"),
             ("Go to saved searches", partial(screen.go_to_section, "saved"), ""),
             ("Go to unread posts", partial(screen.go_to_section, "unread"), ""),
-            ("Go to recently read", partial(screen.go_to_section, "recent"), ""),
+            ("Go to recently opened", partial(screen.go_to_section, "recent"), ""),
             ("Keys (help)", screen.action_help, "?"),
             ("Theme: light", partial(setattr, app, "theme", "gp-light"), ""),
             ("Theme: dark", partial(setattr, app, "theme", "gp-dark"), ""),

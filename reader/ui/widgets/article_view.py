@@ -95,9 +95,8 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
         Binding("v", "passage", "Passage", show=False),
         Binding("right_curly_bracket", "paragraph(1)", "Next paragraph", show=False),
         Binding("left_curly_bracket", "paragraph(-1)", "Previous paragraph", show=False),
-        Binding("plus,shift+down", "extend(1)", "Longer", show=False),
-        Binding("minus,shift+up", "extend(-1)", "Shorter", show=False),
-        Binding("h", "highlight", "Highlight", show=False),
+        Binding("J,shift+down", "extend(1)", "Longer", show=False),
+        Binding("K,shift+up", "extend(-1)", "Shorter", show=False),
         Binding("e", "note", "Note", show=False),
         Binding("x", "remove_highlight", "Unhighlight", show=False),
         Binding("y", "copy", "Copy", show=False),
@@ -105,6 +104,12 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
         Binding("space", "page_down", "Page down", show=False),
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
+        # In the footer while the post has the keys: how to page it and how to go back.
+        Binding("space", "page_down", "Page", key_display="Space"),
+        # h: highlight the passage cursor's or the mouse's passage; with neither, to the
+        # list (as ← does; PostAnnotations.action_highlight decides).
+        Binding("h", "highlight", "List", key_display="←"),  # after Page, as 'l'
+        Binding("left", "screen.to_list", "List", show=False),
     ]
 
     class Scrolled(Message):
@@ -280,6 +285,18 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
         else:
             text = f"{round(fraction * 100)}% · {left or '<1'} min left"
         self.query_one("#progress", Static).update(text)
+
+    def mark_terms(self, terms: tuple[str, ...]) -> None:
+        """Mark other search terms in the open post (none: no marks), where it is."""
+        if tuple(terms) != self._terms:
+            self._terms = tuple(terms)
+            self._current = -1
+            self._render_body()
+
+    def set_measure(self, columns: int) -> None:
+        """The longest line of the post's text, in columns."""
+        for widget in self.query("#page, #article-body"):
+            widget.styles.max_width = columns
 
     @property
     def related_list(self) -> RelatedList:

@@ -296,7 +296,7 @@ class PostAnnotations:
         if span is not None:
             self.post_message(PassageAction("highlight", *span))
             return
-        self.notify("Press v for the passage cursor (or select text with the mouse), then h.")
+        self.screen.action_to_list()  # h with nothing to highlight: vim's left, to the list
 
     def _mouse_selection(self) -> tuple[int, int] | None:
         """The text selected with the mouse, found in the post (nearest the view)."""
