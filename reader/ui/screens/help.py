@@ -40,7 +40,7 @@ KEYS = [
     ("v", "passage cursor on (a sentence at the top of the view); v or Esc: off"),
     ("j / k (cursor on)", "next / previous sentence"),
     ("} / {", "next / previous paragraph (the whole paragraph)"),
-    ("J / K, Shift+↓ / ↑", "one sentence more / fewer"),
+    ("J / K, Shift+↓ / Shift+↑", "one sentence more / fewer"),
     ("h", "highlight the passage (or the text selected with the mouse); with neither: to the list"),
     ("e", "note on the highlight under the cursor (or on the passage); else on the bookmark"),
     ("x", "remove the highlight under the cursor"),

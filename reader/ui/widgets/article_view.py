@@ -101,7 +101,6 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
         Binding("x", "remove_highlight", "Unhighlight", show=False),
         Binding("y", "copy", "Copy", show=False),
         Binding("escape", "leave", "Back", show=False),
-        Binding("space", "page_down", "Page down", show=False),
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
         # In the footer while the post has the keys: how to page it and how to go back.
