@@ -221,3 +221,21 @@ async def test_progress_line_shows_percent_and_minutes_left():
         await pilot.pause()
         text = str(view.query_one("#progress").render())
         assert text.startswith("0% · ") and text.endswith("min left")
+
+
+async def test_a_highlight_whose_text_is_gone_is_shown_detached_not_dropped():
+    session = make_session()
+    session.store.add_highlight(
+        NEWEST, "A sentence the fuller import removed from the post", "", "", 10, 60
+    )
+    app = make_app(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        _, _, view = parts(app)
+        await pilot.pause()
+        (h,) = view.highlights
+        assert h.detached
+        # Drawn at the end of the post (after the blocks the offsets count in).
+        assert "Detached (1), no longer found in the post" in view.detached_note().plain
+        assert "┃" not in as_text(view)  # and not marked anywhere in the text
+    (kept,) = session.store.highlights(NEWEST)
+    assert kept.detached and kept.quote.startswith("A sentence the fuller import")
