@@ -103,3 +103,23 @@ def test_sentences_are_not_cut_at_abbreviations_or_money():
         "“Why?” she asked.",
         "Done",
     ]
+
+
+def test_offsets_count_in_the_codec_plain_text_without_emphasis_marks():
+    """What the app draws (emphasis marks gone, '3. ' and '•' beside items) is what the
+    offsets count in: each block's text sits at its offsets in the codec's plain text."""
+    from reader.articles.markdown import plain_text as codec_plain_text
+
+    body = "### A **bold** head\n\nSome *italic* words.\n\n3. An **item**\n\n- A bullet\n\n> Quoted"
+    blocks = blocks_with_offsets(body)
+    text = codec_plain_text(body)
+    assert [b.text for b in blocks] == [
+        "A bold head",
+        "Some italic words.",
+        "An item",
+        "A bullet",
+        "Quoted",
+    ]
+    for b in blocks:
+        assert text[b.start : b.end] == b.text
+    assert "*" not in text and text.index("3. An item") == blocks[2].start - 3
