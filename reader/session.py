@@ -8,6 +8,7 @@ without a terminal. Sections are the nodes of the app's tree, named by keys:
     topics / topic:NAME      the topics, one topic
     archive / year:YYYY / month:YYYY-MM / undated
     bookmarks, unread, recent
+    highlights, saved / saved:NAME   (reader.session_notes)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from reader.articles.glossary import (
 )
 from reader.articles.model import Article
 from reader.errors import ReaderError
+from reader.session_notes import NotesMixin
 from reader.store.state import StateStore
 
 if TYPE_CHECKING:
@@ -50,13 +52,14 @@ class Entry:
     title: str
     article: Article | None
     note: str | None = None  # a bookmark's note, in the Bookmarks section
+    count: int = 0  # shown before the title: the post's highlights, in that section
 
     @property
     def missing(self) -> bool:
         return self.article is None
 
 
-class Session:
+class Session(NotesMixin):
     def __init__(
         self,
         corpus: Corpus,
@@ -236,11 +239,15 @@ class Session:
             "topics",
             "archive",
             "bookmarks",
+            "highlights",
+            "saved",
             "unread",
             "recent",
         ]
 
     def subsections(self, key: str) -> list[str]:
+        if key == "saved":
+            return self.notes_subsections(key)
         if key == "topics":
             return [f"topic:{t}" for t in self.corpus.topics]
         if key == "archive":
@@ -255,6 +262,9 @@ class Session:
         if kind == "month":
             year, month = name.split("-")
             return f"{calendar.month_name[int(month)]} {year}"
+        mine = self.notes_label(key)
+        if mine is not None:
+            return mine
         if name:
             return name
         return {
@@ -274,6 +284,9 @@ class Session:
                 Entry(b.article_id, b.title, self.corpus.find(b.article_id), b.note)
                 for b in self.store.bookmarks()
             ]
+        mine = self.notes_entries(key)
+        if mine is not None:
+            return mine
         if key == "recent":
             found = []
             for article_id in self._recent:
@@ -322,6 +335,9 @@ class Session:
             return self._ids["topics"]
         if key.startswith(("category:", "topic:")):
             return self._ids.get(key, set())
+        mine = self.notes_section_ids(key)
+        if mine is not None:
+            return mine
         return {e.id for e in self.entries(key) if not e.missing}
 
     def next_unread(self, current_id: str | None, step: int = 1) -> tuple[Article | None, bool]:

@@ -68,6 +68,8 @@ async def test_first_run_shows_the_tree_and_the_newest_post():
             "Topics",
             "Archive by date",
             "Bookmarks",
+            "Highlights",
+            "Saved searches",
             "Unread",
             "Recently opened",
         ]
@@ -520,7 +522,7 @@ async def test_marks_made_by_another_gp_reader_show_while_the_app_runs(monkeypat
         await wait_until(pilot, lambda: len(tries) >= 3)
         assert app.is_running
         assert str(tree.root.children[0].label) == "All posts  27/28"
-        assert str(tree.root.children[-3].label).startswith("Bookmarks  1")
+        assert str(tree.root.children[-5].label).startswith("Bookmarks  1")
 
 
 async def test_the_pane_the_keys_go_to_has_a_bar_in_the_primary_colour():

@@ -258,6 +258,8 @@ def test_the_help_lists_every_key_the_main_screen_and_its_panes_bind():
     shown |= {"less_than_sign": "<", "greater_than_sign": ">", "minus": "-", "plus": "+"}
     shown |= {"equals_sign": "+", "right": "→", "left": "←", "space": "Space"}
     shown |= {"enter": "Enter", "down": "↓", "up": "↑"}
+    shown |= {"ctrl+f": "Ctrl+F", "shift+down": "Shift+↓", "shift+up": "Shift+↑"}
+    shown |= {"right_curly_bracket": "}", "left_curly_bracket": "{"}
     tokens = {t for key, what in KEYS if what for t in re.split(r"[ ,]+", key)}
     for cls in (MainScreen, PostList, NavTree, ResultsList, ArticleView):
         for binding in vars(cls).get("BINDINGS", []):  # our own, not Textual's

@@ -36,6 +36,10 @@ KEY_DISPLAY = {
     "minus": "-",
     "plus": "+",
     "equals_sign": "=",
+    "left_curly_bracket": "{",
+    "right_curly_bracket": "}",
+    "shift+down": "Shift+↓",
+    "shift+up": "Shift+↑",
 }
 
 

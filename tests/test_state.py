@@ -21,7 +21,7 @@ import pytest
 
 from reader import paths
 from reader.errors import ReaderError
-from reader.store.export import EXPORT_FORMAT, InvalidExport
+from reader.store.export import EXPORT_FORMAT, EXPORT_VERSION, InvalidExport
 from reader.store.records import ImportSummary
 from reader.store.sqlite import StoreBusy, StoreUnavailable
 from reader.store.state import SCHEMA_VERSION, StateStore
@@ -446,7 +446,7 @@ def test_export_then_import_into_an_empty_store_gives_the_same_state(tmp_path):
     with StateStore.open() as source:
         fill(source)
         exported = json.loads(json.dumps(source.export_state()))
-    assert exported["format"] == EXPORT_FORMAT and exported["version"] == 1
+    assert exported["format"] == EXPORT_FORMAT and exported["version"] == EXPORT_VERSION == 2
     with StateStore.open(tmp_path / "elsewhere" / "state.sqlite3") as target:
         summary = target.import_state(exported)
         assert (summary.bookmarks_added, summary.history_added, summary.searches_added) == (

@@ -26,6 +26,8 @@ COMMAND_MODULES = (
     "reader.cli.imports",
     "reader.cli.related",
     "reader.cli.state",
+    "reader.cli.highlights",
+    "reader.cli.export",
 )
 
 

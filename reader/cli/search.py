@@ -34,7 +34,15 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="store_true",
         help="treat the last word as a prefix, as the app's search bar does",
     )
+    p.add_argument(
+        "--save", metavar="NAME", help="also save the search under NAME (see `gp-reader searches`)"
+    )
     p.set_defaults(func=run_search)
+
+    p = commands.add_parser("searches", help="the saved searches, with what each finds now")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.add_argument("--delete", metavar="NAME", help="delete a saved search")
+    p.set_defaults(func=run_searches)
 
     p = commands.add_parser("index", help="build or update the search index")
     p.add_argument("--rebuild", action="store_true", help="rebuild it from scratch")
@@ -95,6 +103,12 @@ def run_search(args: argparse.Namespace) -> int:
         raise ReaderError("empty query", exit_code=2)
     index, _ = _open()
     results = index.search(text, limit=args.limit, as_you_type=args.as_you_type)
+    if args.save is not None:
+        from reader.cli.state import open_store
+
+        with open_store() as store:
+            store.save_search(args.save.strip(), text.strip())
+        print(f"saved the search {text.strip()!r} as {args.save.strip()!r}", file=sys.stderr)
     if results.notice:
         print(f"gp-reader: {for_terminal(results.notice, single_line=True)}", file=sys.stderr)
     if args.json:
@@ -127,4 +141,41 @@ def run_index(args: argparse.Namespace) -> int:
     index, _ = _open(rebuild=args.rebuild)
     print(f"search index ready: {index.doc_count} posts")
     index.close()
+    return 0
+
+
+def run_searches(args: argparse.Namespace) -> int:
+    from reader.cli.state import open_store
+
+    with open_store() as store:
+        if args.delete is not None:
+            if not store.delete_search(args.delete):
+                raise ReaderError(f"no saved search {args.delete!r}", exit_code=2)
+            print(f"deleted the saved search {args.delete!r}")
+            return 0
+        saved = store.saved_searches()
+    if not saved:
+        if args.json:
+            print("[]")
+        else:
+            print("no saved searches; save one with `gp-reader search --save NAME QUERY`")
+        return 0
+    index, _ = _open()
+    rows = [
+        {
+            "name": s.name,
+            "query": s.query,
+            "saved": s.saved,
+            "total": index.search(s.query, limit=1).total if s.query.strip() else 0,
+        }
+        for s in saved
+    ]
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    width = max(len(s.name) for s in saved)
+    for r in rows:
+        n = r["total"]
+        print(f"{r['name']:{width}}  {r['query']}  ({n} post{'s' if n != 1 else ''})")
     return 0

@@ -30,6 +30,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     a = actions.add_parser("list", help="list bookmarks, newest first")
     a.add_argument("--json", action="store_true", help="print a JSON array")
     a.set_defaults(func=run_bookmark_list)
+    from reader.cli.highlights import register_bookmark_note
+
+    register_bookmark_note(actions)
 
     p = commands.add_parser("mark", help="mark posts read or unread")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -193,7 +196,7 @@ def run_export(args: argparse.Namespace) -> int:
         raise ReaderError(f"cannot write {args.file}: {exc.strerror or exc}") from None
     counts = ", ".join(
         f"{key.replace('_', ' ')}: {len(document[key])}"
-        for key in ("bookmarks", "read_state", "history", "saved_searches")
+        for key in ("bookmarks", "read_state", "history", "saved_searches", "highlights")
     )
     print(f"exported to {args.file}: {counts}", file=sys.stderr)
     return 0

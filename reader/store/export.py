@@ -3,7 +3,10 @@
 Merge rules: a bookmark already here keeps its title and note (an empty note is filled in)
 and the earlier creation time; for read flag, reading position and a saved search's query
 the more recent change wins; history entries are added unless the same (id, time) is
-already there.
+already there; a highlight is matched by its id, and the copy changed more recently (its
+`updated`) wins.
+
+Versions: 1 had no highlights; 2 adds `highlights`. A version 1 file still imports.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 
 from reader.errors import ReaderError
 from reader.sanitise import clean_text
+from reader.store.highlights import Highlight, highlight_row, insert_highlight
 from reader.store.records import (
     READ_STATE_COLUMNS,
     Bookmark,
@@ -30,7 +34,7 @@ from reader.store.records import (
 )
 
 EXPORT_FORMAT = "gp-reader-state"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
 
 # -- merging an import ---------------------------------------------------------------------
 
@@ -137,6 +141,16 @@ def merge_snapshot(c: sqlite3.Connection, snap: StateSnapshot) -> ImportSummary:
             (search.name, search.query, search.saved),
         )
 
+    for highlight in snap.highlights:
+        had = highlight_row(c, highlight.id)
+        if had is None:
+            counts["highlights_added"] += 1
+        elif had != highlight and _newer(highlight.updated, had.updated):
+            counts["highlights_updated"] += 1
+        else:
+            continue
+        insert_highlight(c, highlight)
+
     return ImportSummary(**counts)
 
 
@@ -204,7 +218,36 @@ def validate_export(document: Any) -> StateSnapshot:
         )
         for where, item in records("saved_searches")
     )
-    return StateSnapshot(bookmarks, read_state, history, searches)
+    highlights = tuple(_highlight(item, where) for where, item in records("highlights"))
+    return StateSnapshot(bookmarks, read_state, history, searches, highlights)
+
+
+def _highlight(item: Mapping[str, Any], where: str) -> Highlight:
+    start = _offset(item, "start", where)
+    end = _offset(item, "end", where)
+    if end <= start:
+        raise InvalidExport(f'{where}: "end" must be after "start"')
+    created = _stamp(item, "created", where)
+    return Highlight(
+        id=_text(item, "id", where),
+        article_id=_text(item, "article_id", where),
+        quote=_text(item, "quote", where),
+        prefix=_optional_text(item, "prefix", where) or "",
+        suffix=_optional_text(item, "suffix", where) or "",
+        start=start,
+        end=end,
+        note=_optional_text(item, "note", where),
+        created=created,
+        updated=_optional_stamp(item, "updated", where) or created,
+        detached=bool(item.get("detached", False) is True),
+    )
+
+
+def _offset(item: Mapping[str, Any], key: str, where: str) -> int:
+    value = _field(item, key, where)
+    if type(value) is not int or value < 0:
+        raise InvalidExport(f'{where}: "{key}" must be a whole number from 0, not {_show(value)}')
+    return value
 
 
 def _show(value: Any) -> str:

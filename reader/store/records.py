@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reader.store.highlights import Highlight
 
 HISTORY_LIMIT = 1000  # history entries kept; the oldest go first
 
@@ -49,6 +52,7 @@ class StateSnapshot:
     read_state: tuple[ReadState, ...] = ()
     history: tuple[HistoryEntry, ...] = ()
     saved_searches: tuple[SavedSearch, ...] = ()
+    highlights: tuple[Highlight, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ class ImportSummary:
     history_added: int = 0
     searches_added: int = 0
     searches_updated: int = 0
+    highlights_added: int = 0
+    highlights_updated: int = 0
 
     def describe(self) -> str:
         parts = [
@@ -67,6 +73,7 @@ class ImportSummary:
             (self.read_state_added, self.read_state_updated, "read states"),
             (self.history_added, 0, "history entries"),
             (self.searches_added, self.searches_updated, "saved searches"),
+            (self.highlights_added, self.highlights_updated, "highlights"),
         ]
         said = [
             f"{what}: {added} added" + (f", {updated} updated" if updated else "")

@@ -1,4 +1,5 @@
-"""The reader's own data: bookmarks, read state, history and saved searches, in SQLite.
+"""The reader's own data: bookmarks, read state, history, saved searches and highlights,
+in SQLite.
 
 This is the one thing gp-reader holds that cannot be rebuilt, so the store stands on the
 footing of reader.store.sqlite (WAL, BEGIN IMMEDIATE, busy retries, schema migrations,
@@ -24,6 +25,9 @@ from reader import paths
 from reader.errors import ReaderError
 from reader.sanitise import clean_text
 from reader.store.export import EXPORT_FORMAT, EXPORT_VERSION, merge_snapshot, validate_export
+from reader.store.highlights import COLUMNS as HIGHLIGHT_COLUMNS
+from reader.store.highlights import MIGRATION as HIGHLIGHTS_MIGRATION
+from reader.store.highlights import HighlightMethods, highlight_from_row
 from reader.store.records import (
     READ_STATE_COLUMNS,
     Bookmark,
@@ -73,6 +77,7 @@ MIGRATIONS: tuple[str, ...] = (
         saved TEXT NOT NULL
     );
     """,
+    HIGHLIGHTS_MIGRATION,
 )
 
 KIND = StoreKind(
@@ -84,8 +89,9 @@ KIND = StoreKind(
 SCHEMA_VERSION = KIND.schema_version
 
 
-class StateStore(SQLiteStore):
-    """The user's reading state. Open with `StateStore.open()`; use as a context manager."""
+class StateStore(HighlightMethods, SQLiteStore):
+    """The user's reading state (highlights: reader.store.highlights). Open with
+    `StateStore.open()`; use as a context manager."""
 
     KIND = KIND
 
@@ -269,6 +275,9 @@ class StateStore(SQLiteStore):
             searches = c.execute(
                 "SELECT name, query, saved FROM saved_searches ORDER BY name"
             ).fetchall()
+            highlights = c.execute(
+                f"SELECT {HIGHLIGHT_COLUMNS} FROM highlights ORDER BY created, id"
+            ).fetchall()
             return {
                 "format": EXPORT_FORMAT,
                 "version": EXPORT_VERSION,
@@ -279,6 +288,7 @@ class StateStore(SQLiteStore):
                 "read_state": [_read_state_to_json(read_state_from_row(r)) for r in states],
                 "history": [{"id": i, "opened": o} for i, o in history],
                 "saved_searches": [{"name": n, "query": q, "saved": s} for n, q, s in searches],
+                "highlights": [highlight_from_row(r).to_json() for r in highlights],
             }
 
         return self._read(work)

@@ -31,6 +31,11 @@ class ReaderCommands(Provider):
             ("Acronyms in the open post, explained", screen.action_acronyms, "a"),
             ("Glossary: every acronym and how many posts use it", screen.action_glossary, "A"),
             ("Related reading for the open post", screen.action_related, "r"),
+            ("Find in the open post", screen.action_find, "f"),
+            ("Show highlights", screen.action_show_highlights, "H"),
+            ("Note on the open post's bookmark", screen.edit_bookmark_note, "e"),
+            ("Save the current search", screen.action_save_search, "Ctrl+S"),
+            ("Go to saved searches", partial(screen.go_to_section, "saved"), ""),
             ("Go to unread posts", partial(screen.go_to_section, "unread"), ""),
             ("Go to recently opened", partial(screen.go_to_section, "recent"), ""),
             ("Keys (help)", screen.action_help, "?"),
@@ -57,6 +62,27 @@ class ReaderCommands(Provider):
                     "",
                 )
             )
+        for saved in session.saved_searches():
+            commands.append(
+                (
+                    f"Saved search: {saved.name} ({saved.query})",
+                    partial(screen.search_for, saved.query),
+                    "",
+                )
+            )
+        for h in session.all_highlights():
+            article = session.corpus.find(h.article_id)
+            if article is None:
+                continue
+            quote = " ".join(h.quote.split())
+            quote = quote if len(quote) <= 60 else quote[:57] + "…"
+            commands.append(
+                (
+                    f"Highlight: “{quote}” in {article.title}",
+                    partial(screen.open_highlight, article.id, h.start),
+                    h.created[:10],
+                )
+            )
         for article in session.corpus:
             commands.append(
                 (
@@ -69,7 +95,7 @@ class ReaderCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, key in self._commands():
-            if not name.startswith(("Open: ", "Search for ")):
+            if not name.startswith(("Open: ", "Search for ", "Highlight: ", "Saved search: ")):
                 yield DiscoveryHit(name, callback, help=key or None)
 
     async def search(self, query: str) -> Hits:

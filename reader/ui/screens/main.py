@@ -25,6 +25,7 @@ from reader.errors import ReaderError
 from reader.sanitise import for_terminal
 from reader.session import READ_AFTER_SECONDS, Entry, Session
 from reader.ui.screens.layout import COMPACT_FOOTER_BELOW, MEASURE, PALETTE_KEY_FROM, PaneLayout
+from reader.ui.screens.reading_notes import ReadingNotes
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.divider import Divider
 from reader.ui.widgets.nav_tree import NavTree
@@ -65,7 +66,7 @@ class RelatedFound(Message):
         self.entries = entries
 
 
-class MainScreen(PaneLayout, Screen):
+class MainScreen(ReadingNotes, PaneLayout, Screen):
     AUTO_FOCUS = "#nav"  # straight to the list: no focus hopping (and footer rebuilds) at start
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
@@ -86,6 +87,8 @@ class MainScreen(PaneLayout, Screen):
         Binding("a", "acronyms", "Acronyms", show=False),
         Binding("A", "glossary", "Glossary", show=False),
         Binding("r", "related", "Related", show=False),
+        Binding("f,ctrl+f", "find", "Find in post", show=False),  # reading_notes.py
+        Binding("H", "show_highlights", "Highlights", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -161,6 +164,7 @@ class MainScreen(PaneLayout, Screen):
 
     def on_index_warmed(self, _message: IndexWarmed) -> None:
         self._show_notices()
+        self.query_one(NavTree).refresh_section("saved")  # its counts need the index
 
     def _show_notices(self) -> None:
         for notice in self.session.notices[self._shown_notices :]:
@@ -222,7 +226,14 @@ class MainScreen(PaneLayout, Screen):
             position = 0.0 if terms else self.session.position(article_id)
         self._terms = tuple(terms)
         acronyms = self.session.post_acronyms(article)
-        self.article_view.show(article, self._byline(article), self._terms, position, acronyms)
+        self.article_view.show(
+            article,
+            self._byline(article),
+            self._terms,
+            position,
+            acronyms,
+            highlights=self.session.highlights(article),
+        )
         if self._related_timer is not None:
             self._related_timer.stop()
         self._related_timer = self.set_timer(
@@ -246,6 +257,8 @@ class MainScreen(PaneLayout, Screen):
             note = self.session.bookmark_note(article.id)
             marks.append(f"★ bookmarked: {note}" if note else "★ bookmarked")
         marks.append("✓ read" if self.session.is_read(article.id) else "unread")  # not "5 min read"
+        if highlighted := self.highlights_byline(article):
+            marks.append(highlighted)
         return f"{byline(article)} · {' · '.join(marks)}"
 
     def _update_byline(self) -> None:
@@ -452,6 +465,8 @@ class MainScreen(PaneLayout, Screen):
     def _step(self, step: int) -> None:
         """While a search is on, n/N move between its matches in the open post, and only
         there; else to the next/previous unread post, going round at the end."""
+        if self.find_step(step):  # the find bar is open: its matches, not the next post
+            return
         view = self.article_view
         self.app.clear_notifications()  # one note at a time ("Match 2 of 5"), not a stack
         if self.searching:

@@ -9,6 +9,7 @@ widgets does not.
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import TYPE_CHECKING, cast
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
@@ -16,7 +17,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
@@ -28,7 +29,12 @@ from reader.errors import ReaderError
 from reader.sanitise import for_terminal
 from reader.search import find_match_spans
 from reader.session import Entry
+from reader.ui.widgets.find_bar import FindBar
+from reader.ui.widgets.post_annotations import PassageAction, PostAnnotations, find_spans
 from reader.ui.widgets.related_list import RelatedList
+
+if TYPE_CHECKING:
+    from reader.ui.screens.main import MainScreen
 
 MATCH_STYLE = "reverse"
 ACRONYM_STYLE = Style(underline=True)  # subtle: the words stay as they are, only underlined
@@ -39,7 +45,7 @@ class Indented:
     """Text wrapped within a prefix: a hanging indent for items, a bar for quotations."""
 
     def __init__(
-        self, text: Text, first: str, rest: str, prefix_style: Style | str = "none"
+        self, text: RenderableType, first: str, rest: str, prefix_style: Style | str = "none"
     ) -> None:
         self.text = text
         self.first = first
@@ -84,17 +90,31 @@ class WrappedOnce:
         return Measurement.get(console, options, self.renderable)
 
 
-class ArticleView(VerticalScroll, can_focus=True):
-    """Shows one post. Posts `Scrolled` as the reader moves through it."""
+class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
+    """Shows one post. Posts `Scrolled` as the reader moves through it; the find bar, the
+    passage cursor and highlights come from PostAnnotations."""
+
+    PassageAction = PassageAction
 
     BINDINGS = [
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
+        Binding("j,down", "line(1)", "Down", show=False),
+        Binding("k,up", "line(-1)", "Up", show=False),
+        Binding("v", "passage", "Passage", show=False),
+        Binding("right_curly_bracket", "paragraph(1)", "Next paragraph", show=False),
+        Binding("left_curly_bracket", "paragraph(-1)", "Previous paragraph", show=False),
+        Binding("J,shift+down", "extend(1)", "Longer", show=False),
+        Binding("K,shift+up", "extend(-1)", "Shorter", show=False),
+        Binding("e", "note", "Note", show=False),
+        Binding("x", "remove_highlight", "Unhighlight", show=False),
+        Binding("y", "copy", "Copy", show=False),
+        Binding("escape", "leave", "Back", show=False),
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
         # In the footer while the post has the keys: how to page it and how to go back.
         Binding("space", "page_down", "Page", key_display="Space"),
-        Binding("h", "screen.to_list", "List", key_display="←"),  # after Page, as 'l'
+        # h: highlight the passage cursor's or the mouse's passage; with neither, to the
+        # list (as ← does; PostAnnotations.action_highlight decides).
+        Binding("h", "highlight", "List", key_display="←"),  # after Page, as 'l'
         Binding("left", "screen.to_list", "List", show=False),
     ]
 
@@ -124,6 +144,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._current = -1
         self._restoring = False
         self._before_related: float | None = None  # where r left the post, to go back
+        self._reset_annotations("")
 
     def compose(self):
         with Vertical(id="page"):
@@ -132,6 +153,9 @@ class ArticleView(VerticalScroll, can_focus=True):
             yield Static(id="article-body")
             yield Static("Related reading", id="related-title")
             yield RelatedList(id="related")
+        with Horizontal(id="post-footer"):
+            yield FindBar(id="find")
+            yield Static("", id="progress")
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._render_body())
@@ -143,12 +167,20 @@ class ArticleView(VerticalScroll, can_focus=True):
         terms=(),
         position: float = 0.0,
         acronyms: Collection[str] = (),
+        highlights=(),
     ) -> None:
         """Show a post, marking `terms` (from a search) and `acronyms` (as written, singular:
         "PCN" marks "PCN" and "PCNs"), and scrolling to `position` (0-1)."""
         self.article = article
         self._terms = tuple(terms)
         self._acronyms = frozenset(acronyms)
+        self._reset_annotations(article.body)
+        self.highlights = list(highlights)
+        if self.find_active:  # the find bar stays open from post to post, as a browser's
+            query = self.find_bar.input.value
+            self.find_spans = find_spans(self.plain, query)
+            self.find_index = 0 if self.find_spans else -1
+            self.find_bar.show_count(self.find_index + 1, len(self.find_spans), query)
         self.related_list.show_waiting()
         self.add_class("has-article")
         # Defence in depth: the store holds clean text, and what shows is cleaned again.
@@ -174,6 +206,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             body = f"This post cannot be read now: {exc}"
         for n, (kind, marker, text) in enumerate(split_blocks(body)):
             marked, has_match = self._marked(text)
+            self._annotate_text(n, marked)
             if has_match:
                 self._match_blocks.append(n)
             if kind == "heading":
@@ -188,8 +221,10 @@ class ArticleView(VerticalScroll, can_focus=True):
                 )
             else:
                 renderables.append(marked)
+            renderables[-1] = self._annotate_block(n, renderables[-1])
         self._renderables = renderables
-        body = WrappedOnce(Group(*_spaced(renderables)))
+        detached = self.detached_note()
+        body = WrappedOnce(Group(*_spaced(renderables + ([detached] if detached else []))))
         self.query_one("#article-body", Static).update(body)
 
     def _marked(self, text: str) -> tuple[Text, bool]:
@@ -205,6 +240,65 @@ class ArticleView(VerticalScroll, can_focus=True):
         for start, end in spans:
             rich_text.stylize(MATCH_STYLE, start, end)
         return rich_text, bool(spans)
+
+    # -- the find bar, highlights, progress (PostAnnotations draws them) -------------
+
+    @property
+    def find_bar(self) -> FindBar:
+        return self.query_one(FindBar)
+
+    @property
+    def find_active(self) -> bool:
+        return bool(self.find_bar.display)
+
+    def open_find(self) -> None:
+        self.query_one("#post-footer").add_class("finding")  # the bar takes the whole line
+        self.find_bar.open()
+
+    def close_find(self) -> None:
+        self.find_bar.display = False
+        self.query_one("#post-footer").remove_class("finding")
+        self.find_bar.input.value = ""
+        self.clear_find()
+        self.focus()
+
+    def on_find_bar_changed(self, message: FindBar.Changed) -> None:
+        current, total = self.set_find(message.query)
+        self.find_bar.show_count(current, total, message.query)
+
+    def on_find_bar_step(self, message: FindBar.Step) -> None:
+        self.find_next(message.step)
+
+    def on_find_bar_closed(self, _message: FindBar.Closed) -> None:
+        self.close_find()
+
+    def find_next(self, step: int) -> None:
+        current, total = self.find_step(step)
+        self.find_bar.show_count(current, total, self.find_bar.input.value)
+
+    def set_highlights(self, highlights) -> None:
+        self.highlights = list(highlights)
+        self._render_body()
+
+    def action_leave(self) -> None:
+        """Esc: out of the passage cursor, else close the find bar, else the screen's Esc."""
+        if self.passage is not None:
+            self.leave_passage()
+        elif self.find_active:
+            self.close_find()
+        else:
+            cast("MainScreen", self.screen).action_back()
+
+    def _update_progress(self) -> None:
+        if self.article is None:
+            return
+        fraction = self.fraction
+        left = max(0, round(self.article.words * (1 - fraction) / 230))
+        if fraction >= 0.999:
+            text = "100% · end"
+        else:
+            text = f"{round(fraction * 100)}% · {left or '<1'} min left"
+        self.query_one("#progress", Static).update(text)
 
     def mark_terms(self, terms: tuple[str, ...]) -> None:
         """Mark other search terms in the open post (none: no marks), where it is."""
@@ -241,9 +335,11 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def _scroll_to_fraction(self, fraction: float) -> None:
         if not self._restoring:
+            self._update_progress()
             return  # the reader moved first (r to related reading): their place wins
         self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False, immediate=True)
         self._restoring = False
+        self.call_after_refresh(self._update_progress)
 
     @property
     def match_count(self) -> int:
@@ -273,6 +369,7 @@ class ArticleView(VerticalScroll, can_focus=True):
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
+        self._update_progress()
         if self.article is not None and not self._restoring:
             at_end = self.max_scroll_y > 0 and new >= self.max_scroll_y - 1
             self.post_message(self.Scrolled(self.article.id, self.fraction, at_end))

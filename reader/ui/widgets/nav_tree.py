@@ -13,7 +13,7 @@ from reader.session import Entry, Session
 from reader.ui.widgets.post_list import SIDEBAR_BINDINGS, PostList
 
 # Sections whose list of posts changes as the reader reads and bookmarks.
-DYNAMIC = ("bookmarks", "unread", "recent")
+DYNAMIC = ("bookmarks", "unread", "recent", "highlights", "saved")
 CHUNK = 200  # posts a tree node lists directly; larger sections list batches of this many
 MIN_NAME = 12  # a section label cut shorter than this (with its ▶) drops its counts instead
 
@@ -54,6 +54,7 @@ class NavTree(Tree[NodeData], PostList):
         self.show_root = False
         self.guide_depth = 3
         self._loaded: set[int] = set()
+        self._details: dict[int, tuple[str | None, int]] = {}  # (note, count) by node id
 
     def on_mount(self) -> None:
         for key in self.session.root_sections():
@@ -107,6 +108,8 @@ class NavTree(Tree[NodeData], PostList):
         read = self.session.is_read(entry.id)
         label = Text(" " if read else "●", style="bold")
         label.append("★ " if self.session.is_bookmarked(entry.id) else "  ", style="bold")
+        if entry.count:  # a post's highlights: before the title, which may be cut
+            label.append(f"[{entry.count}] ", style="bold")
         label.append(for_terminal(entry.title, single_line=True), style="" if not read else "dim")
         if entry.note:
             note = f"  — {for_terminal(entry.note, single_line=True)}"
@@ -146,7 +149,9 @@ class NavTree(Tree[NodeData], PostList):
 
     def _add_posts(self, node: TreeNode, entries: list[Entry]) -> None:
         for entry in entries:
-            node.add_leaf(self._post_label(entry), data=("post", entry.id))
+            leaf = node.add_leaf(self._post_label(entry), data=("post", entry.id))
+            if entry.note or entry.count:
+                self._details[leaf.id] = (entry.note, entry.count)
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
         kind, value = _data(event.node)
@@ -177,7 +182,10 @@ class NavTree(Tree[NodeData], PostList):
             if kind == "post":
                 article = self.session.corpus.find(value)
                 if article is not None:
-                    child.set_label(self._post_label(Entry(value, article.title, article)))
+                    note, count = self._details.get(child.id, (None, 0))
+                    child.set_label(
+                        self._post_label(Entry(value, article.title, article, note, count))
+                    )
                 continue
             if kind == "chunk":
                 self._relabel(child)

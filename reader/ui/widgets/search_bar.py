@@ -13,6 +13,7 @@ class SearchBar(Input):
         Binding("enter", "submit", "Open"),
         Binding("down", "to_results", "Results", key_display="↓"),
         Binding("escape", "screen.back", "Back"),
+        Binding("ctrl+s", "screen.save_search", "Save search"),
     ]
 
     class ToResults(Message):

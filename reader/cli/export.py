@@ -1,0 +1,113 @@
+"""`gp-reader export highlights` (Markdown) and `gp-reader export epub` (a reading pack)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.cli.state import open_store
+from reader.errors import ReaderError
+
+if TYPE_CHECKING:
+    from reader.articles.bundled import Corpus
+    from reader.articles.model import Article
+    from reader.store.state import StateStore
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = commands.add_parser("export", help="your highlights as Markdown; posts as an EPUB")
+    kinds = p.add_subparsers(dest="kind", metavar="WHAT", required=True)
+    a = kinds.add_parser("highlights", help="highlights and notes as Markdown (stdout by default)")
+    a.add_argument("--post", metavar="ID", help="one post's highlights only")
+    a.add_argument("--output", metavar="FILE", help="write here instead of stdout")
+    a.set_defaults(func=run_highlights)
+    a = kinds.add_parser("epub", help="posts as an EPUB 3 reading pack, highlights marked")
+    which = a.add_mutually_exclusive_group(required=True)
+    which.add_argument("--bookmarked", action="store_true", help="every bookmarked post")
+    which.add_argument("--post", metavar="ID", nargs="+", help="these posts, in this order")
+    which.add_argument("--topic", metavar="NAME", help="every post with this topic")
+    which.add_argument("--search", metavar="QUERY", help="the posts a search finds, best first")
+    a.add_argument("--output", metavar="FILE", required=True, help="the .epub file to write")
+    a.add_argument("--title", metavar="TEXT", help="the book's title")
+    a.set_defaults(func=run_epub)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    from reader.files import write_atomically
+
+    try:
+        write_atomically(Path(output), text)
+    except OSError as exc:
+        raise ReaderError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def run_highlights(args: argparse.Namespace) -> int:
+    from reader.annotations import place, place_all
+    from reader.articles.bundled import load_corpus
+    from reader.export.markdown import group_by_post, highlights_markdown
+    from reader.store.sqlite import now
+
+    corpus = load_corpus()
+    with open_store() as store:
+        found = place(store, corpus.get(args.post)) if args.post else place_all(store, corpus)
+    posts = group_by_post(found, corpus)
+    _write(highlights_markdown(posts, now()[:19] + "Z"), args.output)
+    if args.output and args.output != "-":
+        n = sum(len(p.highlights) for p in posts)
+        print(
+            f"exported {n} highlight{'s' if n != 1 else ''} from {len(posts)} "
+            f"post{'s' if len(posts) != 1 else ''} to {args.output}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def _chosen(
+    args: argparse.Namespace, corpus: Corpus, store: StateStore
+) -> tuple[list[Article], str]:
+    if args.bookmarked:
+        marks = store.bookmarks()
+        articles = [a for a in (corpus.find(b.article_id) for b in marks) if a is not None]
+        if not articles:
+            raise ReaderError("no bookmarked posts (bookmark some with b, or `bookmark add`)", 2)
+        return articles, "bookmarked posts"
+    if args.post:
+        ids = list(dict.fromkeys(args.post))
+        return [corpus.get(i) for i in ids], "chosen posts"
+    if args.topic:
+        from reader.articles.bundled import _match_name
+
+        name = _match_name(args.topic, corpus.topics, "topic")
+        return corpus.select(topic=name), f"topic: {name}"
+    from reader.cli.search import _open
+
+    index, _ = _open()
+    results = index.search(args.search, limit=100)
+    if not results.hits:
+        raise ReaderError(f"the search {args.search!r} finds no posts", exit_code=2)
+    return [corpus.get(hit.id) for hit in results.hits], f"search: {args.search}"
+
+
+def run_epub(args: argparse.Namespace) -> int:
+    from reader.annotations import place
+    from reader.articles.bundled import load_corpus
+    from reader.export.epub import build_epub
+
+    corpus = load_corpus()
+    with open_store() as store:
+        articles, selection = _chosen(args, corpus, store)
+        highlights = {a.id: place(store, a) for a in articles}
+    title = args.title or f"gp-reader: {selection}"
+    build_epub(articles, highlights, title, Path(args.output), selection)
+    marked = sum(len(v) for v in highlights.values())
+    print(
+        f"wrote {args.output}: {len(articles)} post{'s' if len(articles) != 1 else ''}, "
+        f"{marked} highlight{'s' if marked != 1 else ''}",
+        file=sys.stderr,
+    )
+    return 0
