@@ -231,6 +231,8 @@ class Corpus:
         self._by_id = {a.id: a for a in self.articles}
         # Which posts ship with gp-reader (the rest were imported by the reader).
         self.bundled_ids = bundled_ids if bundled_ids is not None else frozenset(self._by_id)
+        # What the last sync that added posts added (the app's "New" section).
+        self.new_ids: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -331,29 +333,37 @@ def merge_imported(bundled: list[Article], manifest: Manifest, fingerprint: str,
     merged = list(bundled)
     index = {a.id: n for n, a in enumerate(merged)}
     body = store.body
+    new_ids: dict[str, str] = {}  # post id -> the sync run that added it
     for row in store.listing():
-        post_id, title, derived, category, site, author, date, topics, words, sources, overrides = (
-            row
-        )
+        (post_id, title, derived, category, site, author, date, topics, words, sources) = row[:10]
+        overrides, url, synced = row[10:13]
         load = functools.partial(body, post_id)
         if overrides and post_id in by_id:
             base = by_id[post_id]
+            # A post synced from the web takes the site's title (an edit there, or the real
+            # title of a post the bundled pages left untitled) and the site's date.
+            from_web = bool(url)
             merged[index[post_id]] = StoredArticle(
                 id=base.id,
-                title=base.title,
-                title_is_derived=base.title_is_derived,
+                title=title if from_web else base.title,
+                title_is_derived=derived if from_web else base.title_is_derived,
                 category=base.category,
                 site=base.site,
                 author=base.author,
-                date=base.date or date,
+                date=(date or base.date) if from_web else (base.date or date),
                 topics=topics or base.topics,
                 body=LazyBody(load),
                 source=", ".join([base.source, *sources]),
                 words=words,
+                url=url,
             )
+            if synced:
+                new_ids[post_id] = synced
             continue
         if post_id in index:
             continue  # cannot happen through `gp-reader import`; never show a post twice
+        if synced:
+            new_ids[post_id] = synced
         index[post_id] = len(merged)
         merged.append(
             StoredArticle.lazy(
@@ -368,6 +378,7 @@ def merge_imported(bundled: list[Article], manifest: Manifest, fingerprint: str,
                 topics=topics,
                 source=", ".join(sources),
                 words=words,
+                url=url,
             )
         )
     order = {name: n for n, name in enumerate(c.name for c in manifest.categories)}
@@ -383,7 +394,10 @@ def merge_imported(bundled: list[Article], manifest: Manifest, fingerprint: str,
             position[a.id],
         )
     )
-    return Corpus(merged, manifest, f"{fingerprint}+{store.version()}", frozenset(by_id))
+    corpus = Corpus(merged, manifest, f"{fingerprint}+{store.version()}", frozenset(by_id))
+    last_run = store.last_added_run()
+    corpus.new_ids = frozenset(i for i, run in new_ids.items() if last_run and run == last_run)
+    return corpus
 
 
 def _newest_first(iso_date: str | None) -> int:

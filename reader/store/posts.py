@@ -13,13 +13,14 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from reader import paths
 from reader.errors import ReaderError
 from reader.store.sqlite import SQLiteStore, StoreKind, connect_for_reading
+from reader.store.web import WebStore
 
 # MIGRATIONS[n] takes the store from schema version n to n + 1; append only. The first
 # uses IF NOT EXISTS so that a store made before versions were kept is adopted as it is.
@@ -52,16 +53,45 @@ CREATE INDEX IF NOT EXISTS posts_listing ON posts (
     overrides
 );
 """
+# Posts synced from the web: where each came from (url, feed GUID, WordPress id, the
+# site's last modification), its WordPress tags and categories, the subscription that
+# brought it and the sync run that first added it (the app's "New" section). The listing
+# index is rebuilt to cover url and synced, so start-up still reads no bodies.
+_WEB = """
+ALTER TABLE posts ADD COLUMN url TEXT NOT NULL DEFAULT '';
+ALTER TABLE posts ADD COLUMN guid TEXT;
+ALTER TABLE posts ADD COLUMN wp_id INTEGER;
+ALTER TABLE posts ADD COLUMN modified TEXT;
+ALTER TABLE posts ADD COLUMN feed TEXT;
+ALTER TABLE posts ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE posts ADD COLUMN web_categories TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE posts ADD COLUMN synced TEXT;
+DROP INDEX IF EXISTS posts_listing;
+CREATE INDEX posts_listing_v2 ON posts (
+    seq, id, title, title_is_derived, category, site, author, date, topics, words, sources,
+    overrides, url, synced
+);
+CREATE INDEX posts_by_url ON posts (url);
+CREATE TABLE subscriptions (
+    name TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    category TEXT,
+    added TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT '{}'
+);
+"""
 KIND = StoreKind(
     label="store of imported posts",
     holds="imported posts",
     still_works="the bundled posts can still be read",
-    migrations=(_FIRST,),
+    migrations=(_FIRST, _WEB),
 )
 META_COLUMNS = (
     "id, title, title_is_derived, category, site, author, date, topics, words, sources, "
-    "overrides, seq"
+    "overrides, seq, url, synced"
 )
+WEB_COLUMNS = "id, url, guid, wp_id, modified, feed, title, date, words"
 
 
 @dataclass(frozen=True)
@@ -79,6 +109,29 @@ class PostRow:
     overrides: bool
     seq: int = 0
     body: str | None = None  # None when loaded without bodies
+    url: str = ""
+    synced: str | None = None  # the sync run that added it (None: imported from a file)
+    guid: str | None = None
+    wp_id: int | None = None
+    modified: str | None = None
+    feed: str | None = None  # the subscription's name
+    tags: tuple[str, ...] = ()
+    web_categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class WebKey:
+    """What identifies a post held from the web (or a file), for matching a fetched one."""
+
+    id: str
+    url: str
+    guid: str | None
+    wp_id: int | None
+    modified: str | None
+    feed: str | None
+    title: str
+    date: str | None
+    words: int
 
 
 @dataclass(frozen=True)
@@ -104,7 +157,7 @@ def _topics(text: str) -> tuple[str, ...]:
 
 def _row(values: tuple, body: str | None = None) -> PostRow:
     (id_, title, derived, category, site, author, date, topics, words, sources, overrides, seq) = (
-        values
+        values[:12]
     )
     return PostRow(
         id=id_,
@@ -120,10 +173,28 @@ def _row(values: tuple, body: str | None = None) -> PostRow:
         overrides=bool(overrides),
         seq=seq,
         body=body,
+        url=values[12] or "",
+        synced=values[13],
     )
 
 
-class PostStore(SQLiteStore):
+_MORE_COLUMNS = "guid, wp_id, modified, feed, tags, web_categories"
+
+
+def _full_row(values: tuple, body: str | None = None) -> PostRow:
+    guid, wp_id, modified, feed, tags, web_categories = values[14:20]
+    return replace(
+        _row(values, body),
+        guid=guid,
+        wp_id=wp_id,
+        modified=modified,
+        feed=feed,
+        tags=tuple(json.loads(tags or "[]")),
+        web_categories=tuple(json.loads(web_categories or "[]")),
+    )
+
+
+class PostStore(WebStore, SQLiteStore):
     """Imported and synced posts, on the footing of reader.store.sqlite."""
 
     KIND = KIND
@@ -150,11 +221,13 @@ class PostStore(SQLiteStore):
         return row[0] if row else "empty"
 
     def rows(self) -> list[PostRow]:
-        """Every post, without bodies, in import order."""
+        """Every post, without bodies, in import order (with all it knows of the web)."""
         found = self._read(
-            lambda c: c.execute(f"SELECT {META_COLUMNS} FROM posts ORDER BY seq").fetchall()
+            lambda c: c.execute(
+                f"SELECT {META_COLUMNS}, {_MORE_COLUMNS} FROM posts ORDER BY seq"
+            ).fetchall()
         )
-        return [_row(values) for values in found]
+        return [_full_row(values) for values in found]
 
     def listing(self) -> Iterator[tuple]:
         """Every post as the app lists it, in import order, without bodies or PostRows:
@@ -166,7 +239,7 @@ class PostStore(SQLiteStore):
         )
         for values in found:
             id_, title, derived, category, site, author, date, topics = values[:8]
-            words, sources, overrides = values[8:11]
+            words, sources, overrides, _seq, url, synced = values[8:14]
             yield (
                 id_,
                 title,
@@ -179,6 +252,8 @@ class PostStore(SQLiteStore):
                 words,
                 _json_list(sources),
                 bool(overrides),
+                url,
+                synced,
             )
 
     def body(self, post_id: str) -> str:
@@ -213,24 +288,7 @@ class PostStore(SQLiteStore):
             (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM posts").fetchone()
             for post in posts:
                 seq += 1
-                conn.execute(
-                    "INSERT OR REPLACE INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        post.id,
-                        post.title,
-                        int(post.title_is_derived),
-                        post.category,
-                        post.site,
-                        post.author,
-                        post.date,
-                        json.dumps(list(post.topics)),
-                        post.body,
-                        post.words,
-                        json.dumps(list(post.sources)),
-                        int(post.overrides),
-                        post.seq or seq,
-                    ),
-                )
+                insert_post(conn, post, post.seq or seq)
             for source, kind in sources:
                 conn.execute("INSERT OR REPLACE INTO sources VALUES (?, ?, ?)", (source, kind, now))
             _bump_version(conn)
@@ -262,6 +320,48 @@ class PostStore(SQLiteStore):
 
         self._write(work)
         return removed, kept
+
+
+_INSERT = (
+    "INSERT OR REPLACE INTO posts (id, title, title_is_derived, category, site, author, date, "
+    "topics, body, words, sources, overrides, seq, url, guid, wp_id, modified, feed, tags, "
+    "web_categories, synced) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def insert_post(conn: sqlite3.Connection, post: PostRow, seq: int) -> None:
+    """Add or replace one post (in the caller's transaction)."""
+    conn.execute(
+        _INSERT,
+        (
+            post.id,
+            post.title,
+            int(post.title_is_derived),
+            post.category,
+            post.site,
+            post.author,
+            post.date,
+            json.dumps(list(post.topics)),
+            post.body,
+            post.words,
+            json.dumps(list(post.sources)),
+            int(post.overrides),
+            seq,
+            post.url,
+            post.guid,
+            post.wp_id,
+            post.modified,
+            post.feed,
+            json.dumps(list(post.tags)),
+            json.dumps(list(post.web_categories)),
+            post.synced,
+        ),
+    )
+
+
+def bump_version(conn: sqlite3.Connection) -> None:
+    """Mark the library changed (in the caller's transaction)."""
+    _bump_version(conn)
 
 
 def _bump_version(conn: sqlite3.Connection) -> None:

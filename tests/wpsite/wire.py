@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import json
 import struct
+import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -59,6 +60,7 @@ class RequestRecord:
     status: int = 0
     bytes_sent: int = 0
     fault: str | None = None
+    time: float = field(default_factory=time.monotonic)  # when it arrived (for pacing tests)
 
     @property
     def path(self) -> str:
