@@ -52,8 +52,7 @@ def get_json(url, **kw):
 
 @pytest.fixture
 def site():
-    with WordPressSite(generate_posts(30, seed=7)) as s:
-        yield s
+    yield from WordPressSite.serving(generate_posts(30, seed=7))
 
 
 def test_home_page_advertises_rest_and_feeds(site):
@@ -69,7 +68,7 @@ def test_home_page_advertises_rest_and_feeds(site):
     for label in ("Who We Are", "Our mission", "Blog Index", "Podcast Index", "Contact Us"):
         assert f">{label}</a>" in html
     assert "No products in the basket." in html
-    assert html.count('class="entry-summary"') == 5 and "[&#8230;]" in html
+    assert html.count('class="entry-summary"') == 5 and "[&hellip;]</p>" in html
     assert "Page 1 of 6" in html
 
 
@@ -220,6 +219,17 @@ def test_feed_parses_with_full_content_and_pages(site):
     ]
     assert len(ids) == len(set(ids)) == 30
     assert get(site.url + "feed/?paged=4")[0] == 404
+
+
+def test_category_and_comments_feeds_parse(site):
+    feed = feedparser.parse(get(site.url + "category/blogs/workforce/feed/")[2])
+    assert not feed.bozo and feed.entries
+    assert all("Workforce" in [t.term for t in e.tags] for e in feed.entries)
+    comments = feedparser.parse(get(site.url + "comments/feed/")[2])
+    assert not comments.bozo and comments.feed.title == f"Comments for {site.name}"
+    req = urllib.request.Request(site.url + "feed/", method="HEAD")
+    with urllib.request.urlopen(req, timeout=5) as resp:
+        assert resp.status == 200 and resp.read() == b"" and int(resp.headers["Content-Length"])
 
 
 def test_summary_feed_and_yoast_footer():
