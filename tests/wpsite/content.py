@@ -187,12 +187,13 @@ def posts_from_records(records: Iterable[Mapping | Sequence], first_id: int = 10
     posts, seen = [], set()
     for n, i in enumerate(order):
         row = rows[i]
-        row.setdefault("date", base + timedelta(days=i))
+        if not row.get("date"):  # undated (an archive capture): one a day from 2015
+            row["date"] = base + timedelta(days=i)
         row.setdefault("id", first_id + 3 * n)
-        base = row.get("slug") or slugify(row["title"]) or str(row["id"])
-        slug, k = base, 2
+        stem = row.get("slug") or slugify(row["title"]) or str(row["id"])
+        slug, k = stem, 2
         while slug in seen:  # wp_unique_post_slug: -2, -3, ...
-            slug, k = f"{base}-{k}", k + 1
+            slug, k = f"{stem}-{k}", k + 1
         seen.add(slug)
         row["slug"] = slug
         row["categories"] = list(row.get("categories") or ["Blogs"])

@@ -145,7 +145,7 @@ def _summary(site, post: Post) -> str:
     return f"""<article id="post-{post.id}" class="post-{post.id} post type-post status-publish format-standard hentry">
 <header class="entry-header"><h2 class="entry-title"><a href="{link}" rel="bookmark">{texturize(post.title)}</a></h2>
 <div class="entry-meta">{_date_block(site, post)}<span class="byline"> by <span class="author vcard"><a class="url fn n" href="{site.url}author/{site.author_slug(post)}/">{escape(post.author)}</a></span></span></div></header>
-<div class="entry-summary"><p>{trimmed_excerpt(post)}</p>
+<div class="entry-summary"><p>{trimmed_excerpt(post, " [&hellip;]")}</p>
 <p><a class="more-link" href="{link}">Read more<span class="screen-reader-text"> &#8220;{texturize(post.title)}&#8221;</span></a></p></div>
 <footer class="entry-footer"><span class="cat-links">Posted in {_cat_links(site, post)}</span></footer>
 </article>
@@ -340,7 +340,7 @@ def feed(
     site,
     posts: list[Post],
     self_link: str,
-    title_suffix: str = "",
+    title: str | None = None,
     link: str | None = None,
     last_build=None,
 ) -> str:
@@ -355,7 +355,7 @@ def feed(
         '\txmlns:sy="http://purl.org/rss/1.0/modules/syndication/"\n'
         '\txmlns:slash="http://purl.org/rss/1.0/modules/slash/"\n'
         "\t>\n\n<channel>\n"
-        f"\t<title>{escape(site.name, quote=False)}{title_suffix}</title>\n"
+        f"\t<title>{title or escape(site.name, quote=False)}</title>\n"
         f'\t<atom:link href="{escape(self_link)}" rel="self" type="application/rss+xml" />\n'
         f"\t<link>{link or site.url.rstrip('/')}</link>\n"
         f"\t<description>{escape(site.description, quote=False)}</description>\n"

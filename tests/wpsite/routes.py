@@ -50,7 +50,8 @@ def route(site, path: str, params: dict[str, list[str]]) -> Response:
     if path == "/feed/" or (path == "/" and params.get("feed") in (["rss2"], ["rss"])):
         return feed(site, site.snapshot(), params, f"{site.url}feed/")
     if path == "/comments/feed/":
-        return feed(site, [], params, f"{site.url}comments/feed/", " Comments")
+        name = escape(site.name, quote=False)
+        return feed(site, [], params, f"{site.url}comments/feed/", f"Comments for {name}")
     if m := re.fullmatch(r"/category/(?:[^/]+/)*([^/]+)/feed/", path):
         term = site.term_by_slug("category", m.group(1))
         if term is None:
@@ -61,7 +62,7 @@ def route(site, path: str, params: dict[str, list[str]]) -> Response:
             posts,
             params,
             f"{site.term_link(term)}feed/",
-            f" &raquo; {escape(term.name)} Category Feed",
+            f"{escape(term.name, quote=False)} &#8211; {escape(site.name, quote=False)}",
         )
     if m := re.fullmatch(r"(?:/page/(\d+))?/", path):
         return listing(site, "", site.url, site.snapshot(), m.group(1), "home blog")
@@ -141,7 +142,7 @@ def listing(site, heading, base, posts, page, body_class) -> Response:
     return html(site, render.listing(site, heading, base, chunk, page_no, total, body_class))
 
 
-def feed(site, posts: list[Post], params, self_link: str, suffix: str = "") -> Response:
+def feed(site, posts: list[Post], params, self_link: str, title: str | None = None) -> Response:
     if not site.feed_enabled:
         return not_found(site)
     paged = params.get("paged", ["1"])[-1]
@@ -151,8 +152,9 @@ def feed(site, posts: list[Post], params, self_link: str, suffix: str = "") -> R
         return not_found(site)
     if page_no > 1:
         self_link += f"?paged={page_no}"
-    last = site.last_modified()
-    text = render.feed(site, chunk, self_link, suffix, last_build=last)
+    last = site.last_modified()  # get_lastpostmodified: the headers, whichever page
+    build = max((p.modified_gmt for p in chunk), default=last)  # get_feed_build_date
+    text = render.feed(site, chunk, self_link, title, last_build=build)
     resp = Response(200, text.encode(), RSS, [])
     resp.last_modified = last
     resp.etag = quoted_md5(http_date(last))  # WP::send_headers: md5 of Last-Modified

@@ -35,6 +35,7 @@ class Exchange:
 
     def write_head(self, status, headers, content_type, length, chunked=False) -> bool:
         h = self.handler
+        self.record.status = status  # before the client can see it, so tests need not wait
         try:
             h.send_response(status)
             h.send_header("Server", "nginx")
@@ -50,7 +51,6 @@ class Exchange:
         except OSError:
             h.close_connection = True
             return False
-        self.record.status = status
         return True
 
     def write_body(self, data: bytes, chunked: bool = False) -> bool:
@@ -59,12 +59,13 @@ class Exchange:
             return True
         if chunked:
             data = f"{len(data):x}\r\n".encode() + data + b"\r\n"
+        self.record.bytes_sent += len(data)  # counted first: the client may read it at once
         try:
             self.handler.wfile.write(data)
         except OSError:
+            self.record.bytes_sent -= len(data)
             self.handler.close_connection = True
             return False
-        self.record.bytes_sent += len(data)
         return True
 
     def abort(self, reset: bool) -> None:

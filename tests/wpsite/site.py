@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlsplit
 
@@ -103,6 +103,12 @@ class WordPressSite:
         self._server.server_close()
         self._thread.join(5)
         self._server = self._thread = None
+
+    @classmethod
+    def serving(cls, *args, **kwargs) -> Iterator[WordPressSite]:
+        """For a pytest fixture: `yield from WordPressSite.serving(posts, ...)`."""
+        with cls(*args, **kwargs) as site:
+            yield site
 
     def __enter__(self) -> WordPressSite:
         return self.start()
