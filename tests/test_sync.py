@@ -65,8 +65,13 @@ def test_site_that_changes_between_syncs(capsys):
         edited = site.posts[3]
         site.edit_post(edited.id, title="A title edited on the site")
         site.add_post(
-            build_post(9001, "A brand new post", ["Fresh text about PCNs and funding."] * 3,
-                       datetime.now(UTC), categories=["Blogs", "Workforce"])
+            build_post(
+                9001,
+                "A brand new post",
+                ["Fresh text about PCNs and funding."] * 3,
+                datetime.now(UTC),
+                categories=["Blogs", "Workforce"],
+            )
         )
         result = add_and_sync(capsys, site)
         assert (result["added"], result["updated"]) == (1, 1)
@@ -136,8 +141,16 @@ def test_bundled_posts_gain_dates_and_keep_their_ids(capsys, corpus):
         }
     )
     with WordPressSite(posts_from_records(records)) as site:
-        cli(capsys, "source", "add", site.url, "--name", "GPB", "--category",
-            "The General Practice Blog")
+        cli(
+            capsys,
+            "source",
+            "add",
+            site.url,
+            "--name",
+            "GPB",
+            "--category",
+            "The General Practice Blog",
+        )
         result = json.loads(cli(capsys, "sync", "GPB", "--pause", "0", "--json")[1])
     assert (result["sources"][0]["added"], result["sources"][0]["updated"]) == (1, 18)
     now = listed(capsys)
