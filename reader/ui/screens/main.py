@@ -11,6 +11,7 @@ from textual import work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -20,6 +21,7 @@ from reader.errors import ReaderError
 from reader.session import READ_AFTER_SECONDS, Entry, Session
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.nav_tree import NavTree
+from reader.ui.widgets.post_list import PostList
 from reader.ui.widgets.related_list import RelatedList
 from reader.ui.widgets.results_list import ResultsList
 from reader.ui.widgets.search_bar import SearchBar
@@ -41,6 +43,10 @@ class SearchFinished(Message):
         super().__init__()
         self.text = text
         self.results = results
+
+
+class IndexWarmed(Message):
+    """The search index is open (or could not be): its notices may be shown."""
 
 
 class RelatedFound(Message):
@@ -69,6 +75,12 @@ class MainScreen(Screen):
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
+
+    # The list beside the post: below NARROW_BELOW columns the two take turns at the full
+    # width (`narrow`); `show_sidebar` says whether the list is shown. The watchers set the
+    # classes the stylesheet lays out by, as Textual's examples/code_browser.py does.
+    narrow = var(False)
+    show_sidebar = var(True)
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -130,7 +142,10 @@ class MainScreen(Screen):
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def _warm_search(self) -> None:
         self.session.search_index()
-        self.app.call_from_thread(self._show_notices)
+        self.post_message(IndexWarmed())
+
+    def on_index_warmed(self, _message: IndexWarmed) -> None:
+        self._show_notices()
 
     def _show_notices(self) -> None:
         for notice in self.session.notices[self._shown_notices :]:
@@ -157,10 +172,28 @@ class MainScreen(Screen):
         self.flush_position()
 
     def on_resize(self, event) -> None:
-        narrow = event.size.width < NARROW_BELOW
-        if narrow != self.has_class("narrow"):
-            self.set_class(narrow, "narrow")
-            self.set_class(narrow, "sidebar-hidden")
+        self.narrow = event.size.width < NARROW_BELOW
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.set_class(narrow, "narrow")
+        self.show_sidebar = not narrow  # narrow: the post first; wide: both
+
+    def watch_show_sidebar(self, show: bool) -> None:
+        self.set_class(not show, "sidebar-hidden")
+
+    @property
+    def list_covers_post(self) -> bool:
+        """Narrow, with the list shown: it takes the whole width, the post is hidden."""
+        return self.narrow and self.show_sidebar
+
+    def _fold_list_if_narrow(self) -> None:
+        if self.narrow:
+            self.show_sidebar = False
+
+    @property
+    def sidebar_list(self) -> PostList:
+        """The list beside the post: the search results while searching, else the tree."""
+        return self.query_one(ResultsList) if self.searching else self.query_one(NavTree)
 
     # -- opening posts -----------------------------------------------------------------
 
@@ -202,8 +235,7 @@ class MainScreen(Screen):
             self._dwell_timer = None
         if dwell:
             self._dwell_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._dwelt(article_id))
-        if self.has_class("narrow"):
-            self.add_class("sidebar-hidden")
+        self._fold_list_if_narrow()
         if focus:
             self.article_view.focus()
 
@@ -229,11 +261,13 @@ class MainScreen(Screen):
             self.query_one(NavTree).refresh_state()
             self._update_byline()
 
-    def on_nav_tree_post_chosen(self, message: NavTree.PostChosen) -> None:
+    def on_post_list_post_chosen(self, message: PostList.PostChosen) -> None:
+        if isinstance(message.control, ResultsList):
+            self.open_article(message.article_id, terms=self._terms_for_results)
+            return
         self.open_article(message.article_id)
-
-    def on_results_list_post_chosen(self, message: ResultsList.PostChosen) -> None:
-        self.open_article(message.article_id, terms=self._terms_for_results)
+        if isinstance(message.control, RelatedList):
+            self.query_one(NavTree).select_data(("post", message.article_id))
 
     def on_article_view_scrolled(self, message: ArticleView.Scrolled) -> None:
         self._pending_position = (message.article_id, message.fraction)
@@ -253,10 +287,6 @@ class MainScreen(Screen):
     def on_related_found(self, message: RelatedFound) -> None:
         if self.current is not None and self.current.id == message.article_id:
             self.article_view.show_related(message.entries)
-
-    def on_related_list_post_chosen(self, message: RelatedList.PostChosen) -> None:
-        self.open_article(message.article_id)
-        self.query_one(NavTree).select_data(("post", message.article_id))
 
     # -- searching -----------------------------------------------------------------------
 
@@ -309,8 +339,7 @@ class MainScreen(Screen):
             line += f"  ({results.notice})"
         status.update(line)
         status.display = True
-        if self.has_class("narrow"):
-            self.remove_class("sidebar-hidden")
+        self.show_sidebar = True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         chosen = self.query_one(ResultsList).chosen_id if self.searching else None
@@ -340,29 +369,24 @@ class MainScreen(Screen):
     # -- actions ---------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
-        if self.has_class("narrow"):
-            self.remove_class("sidebar-hidden")
+        self.show_sidebar = True
         self.query_one(SearchBar).focus()
 
     def action_back(self) -> None:
         if self.searching or self.query_one(SearchBar).value:
             self._leave_search()
-        narrow_list_shown = self.has_class("narrow") and not self.has_class("sidebar-hidden")
-        if narrow_list_shown and self.current is not None:
-            self.add_class("sidebar-hidden")
+        if self.list_covers_post and self.current is not None:
+            self.show_sidebar = False
             self.article_view.focus()
             return
         self.query_one(NavTree).focus()
 
     def action_switch_pane(self) -> None:
-        sidebar = self.query_one(ResultsList) if self.searching else self.query_one(NavTree)
         if self.focused is self.article_view:
-            if self.has_class("narrow"):
-                self.remove_class("sidebar-hidden")
-            sidebar.focus()
+            self.show_sidebar = True
+            self.sidebar_list.focus()
         else:
-            if self.has_class("narrow"):
-                self.add_class("sidebar-hidden")
+            self._fold_list_if_narrow()
             self.article_view.focus()
 
     def action_bookmark(self) -> None:
@@ -378,8 +402,7 @@ class MainScreen(Screen):
 
     def go_to_section(self, key: str) -> None:
         self._leave_search()
-        if self.has_class("narrow"):
-            self.remove_class("sidebar-hidden")
+        self.show_sidebar = True
         tree = self.query_one(NavTree)
         tree.select_section(key)
         tree.focus()
@@ -443,21 +466,16 @@ class MainScreen(Screen):
         """Into the related posts at the end of the post; again, back to the post."""
         if self.current is None:
             return
-        if self.narrow_list_shown:
-            self.add_class("sidebar-hidden")
+        self._fold_list_if_narrow()
         if isinstance(self.focused, RelatedList):
             self.article_view.leave_related()
         else:
             self.article_view.focus_related()
 
-    @property
-    def narrow_list_shown(self) -> bool:
-        return self.has_class("narrow") and not self.has_class("sidebar-hidden")
-
     def action_toggle_sidebar(self) -> None:
-        self.toggle_class("sidebar-hidden")
-        sidebar = self.query_one(ResultsList) if self.searching else self.query_one(NavTree)
-        if not self.has_class("sidebar-hidden"):
+        self.show_sidebar = not self.show_sidebar
+        sidebar = self.sidebar_list
+        if self.show_sidebar:
             sidebar.focus()  # shown to be used: j/k move in it at once
         elif self.focused is sidebar:
             self.article_view.focus()

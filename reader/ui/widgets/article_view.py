@@ -126,6 +126,15 @@ class ArticleView(VerticalScroll, can_focus=True):
             self.fraction = fraction
             self.at_end = at_end
 
+        def can_replace(self, message: Message) -> bool:
+            """A later place in the same post supersedes this one, unless this one reached
+            the end (which marks the post read) and the later one did not."""
+            return (
+                isinstance(message, ArticleView.Scrolled)
+                and message.article_id == self.article_id
+                and (message.at_end or not self.at_end)
+            )
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.article: Article | None = None

@@ -5,32 +5,24 @@ from __future__ import annotations
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from reader.session import Entry, Session
+from reader.ui.widgets.post_list import PostList
 
 # Sections whose list of posts changes as the reader reads and bookmarks.
 DYNAMIC = ("bookmarks", "unread", "recent")
 CHUNK = 200  # posts a tree node lists directly; larger sections list batches of this many
 
 
-class NavTree(Tree[tuple[str, str]]):
+class NavTree(Tree[tuple[str, str]], PostList):
     """Node data is ("section", key) or ("post", id)."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
     ]
-
-    class PostChosen(Message):
-        def __init__(self, article_id: str, section: str | None) -> None:
-            super().__init__()
-            self.article_id = article_id
-            self.section = section
 
     def __init__(self, session: Session, **kwargs) -> None:
         # A section's counts as labelled, by key (render_label runs in Tree's __init__).
@@ -126,9 +118,12 @@ class NavTree(Tree[tuple[str, str]]):
         kind, value = event.node.data
         if kind == "post":
             event.stop()
-            parent = event.node.parent
-            section = parent.data[1] if parent and parent.data else None
-            self.post_message(self.PostChosen(value, section))
+            self.choose(value)
+
+    @property
+    def chosen_id(self) -> str | None:
+        node = self.cursor_node
+        return node.data[1] if node is not None and node.data[0] == "post" else None
 
     def refresh_section(self, key: str) -> None:
         """One top-level section's count and, if it is open, its list (after an open)."""

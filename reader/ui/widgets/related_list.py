@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from reader.session import RELATED_LIMIT, Entry
+from reader.ui.widgets.post_list import PostList
 
 
 def related_prompt(title: str) -> Table:
@@ -21,18 +20,8 @@ def related_prompt(title: str) -> Table:
     return grid
 
 
-class RelatedList(OptionList):
+class RelatedList(OptionList, PostList):
     """Posts `PostChosen` when the reader picks a post (Enter or a click)."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-    ]
-
-    class PostChosen(Message):
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -63,4 +52,11 @@ class RelatedList(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id is not None:
-            self.post_message(self.PostChosen(event.option.id))
+            self.choose(event.option.id)
+
+    @property
+    def chosen_id(self) -> str | None:
+        index = self.highlighted
+        if index is None or index >= len(self.article_ids):
+            return None
+        return self.article_ids[index]

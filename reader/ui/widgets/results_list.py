@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from reader.ui.widgets.post_list import PostList
 
 if TYPE_CHECKING:  # reader.search.index imports whoosh; the app loads it only when searching
     from reader.search.index import SearchHit
@@ -62,18 +63,11 @@ def hit_prompt(hit: SearchHit, snippet_chars: int | None = None) -> Text:
     return prompt
 
 
-class ResultsList(OptionList):
+class ResultsList(OptionList, PostList):
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
         Binding("g", "first", "First", show=False),
         Binding("G", "last", "Last", show=False),
     ]
-
-    class PostChosen(Message):
-        def __init__(self, article_id: str) -> None:
-            super().__init__()
-            self.article_id = article_id
 
     def show_hits(self, hits: tuple[SearchHit, ...]) -> None:
         # Measured on the column the list sits in: the list itself is not shown (and has
@@ -95,4 +89,4 @@ class ResultsList(OptionList):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.post_message(self.PostChosen(event.option.id))
+        self.choose(event.option.id)
