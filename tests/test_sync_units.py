@@ -70,3 +70,12 @@ def test_retry_after_seconds_and_dates():
     assert retry_after("3") == 3.0
     assert retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
     assert retry_after("soon") is None
+
+
+def test_user_agent_names_the_reader_and_no_made_up_address():
+    from reader import __version__
+    from reader.sources.web.http import USER_AGENT
+
+    assert USER_AGENT.startswith(f"gp-reader/{__version__} (+")
+    assert "github.com" not in USER_AGENT and "pypi.org/project/gp-reader/" in USER_AGENT
+    assert USER_AGENT.isascii()  # a header value: no curly quotes

@@ -35,6 +35,7 @@ def list_fields(article: Article) -> dict:
         "date": article.date,
         "words": article.words,
         "source": article.source,
+        "url": article.url or None,
     }
 
 
@@ -67,7 +68,7 @@ def article_markdown(article: Article) -> str:
 def run_show(args: argparse.Namespace) -> int:
     article = load_corpus().get(args.id)
     if args.json:
-        data = list_fields(article) | {"url": article.url or None, "body": article.body}
+        data = list_fields(article) | {"body": article.body}
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
     elif sys.stdout.isatty():

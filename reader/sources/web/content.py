@@ -45,7 +45,7 @@ _CHROME_CLASSES = (
     "screen-reader-text",
 )
 _CHROME_TAGS = ("script", "style", "form", "nav", "aside", "footer", "noscript", "iframe")
-_CHROME_SELECTOR = ", ".join([*_CHROME_TAGS, *(f".{name}" for name in _CHROME_CLASSES)])
+CHROME_SELECTOR = ", ".join([*_CHROME_TAGS, *(f".{name}" for name in _CHROME_CLASSES)])
 _APPEARED_FIRST = re.compile(r"^\s*The post .{1,300} appeared first on .{1,200}\.?\s*$", re.S)
 
 
@@ -55,7 +55,7 @@ def clean_title(rendered: str) -> str:
     return clean_text(" ".join(html_lib.unescape(text).split()))
 
 
-def _remove_outermost(nodes: list) -> None:
+def remove_outermost(nodes: list) -> None:
     """Decompose each node not inside another one of them (a nested node goes with its
     ancestor; decomposing it after would touch freed memory)."""
     ids = {node.mem_id for node in nodes}
@@ -77,7 +77,7 @@ def post_markdown(fragment: str, base_url: str) -> str:
     body = tree.body
     if body is None:
         return ""
-    _remove_outermost(body.css(_CHROME_SELECTOR))
+    remove_outermost(body.css(CHROME_SELECTOR))
     for node in body.css("p"):
         if _APPEARED_FIRST.match(node.text(deep=True)):
             node.decompose()

@@ -9,7 +9,7 @@ that category only (its id from the page's rel="alternate" JSON link, or by its 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
@@ -57,7 +57,7 @@ class Route:
         )
 
 
-def discover(client: PoliteClient, url: str) -> Route:
+def discover(client: PoliteClient, url: str, *, behind_feed: bool = False) -> Route:
     response = client.get(url, accept="text/html,application/xhtml+xml,application/xml;q=0.9")
     if not response.ok:
         raise FetchError(url, f"the site answered {response.status}")
@@ -66,7 +66,18 @@ def discover(client: PoliteClient, url: str) -> Route:
 
         parsed = feedparser.parse(response.body)
         name = clean_title(parsed.feed.get("title", "")) if parsed.feed else ""
-        return Route("feed", response.url, feed=response.url, site_name=name)
+        feed_route = Route("feed", response.url, feed=response.url, site_name=name)
+        page = None if behind_feed else page_behind_feed(response.url, parsed.feed.get("link"))
+        if page:
+            # A WordPress feed given directly: the REST API behind it is richer (every
+            # post, full text, edits), so take it when the page the feed is for has it.
+            try:
+                found = discover(client, page, behind_feed=True)
+            except FetchError:
+                return feed_route
+            if found.kind == "rest":
+                return replace(found, feed=response.url, site_name=found.site_name or name)
+        return feed_route
     tree = HTMLParser(response.text)
     api = None
     for node in tree.css('link[rel="https://api.w.org/"]'):
@@ -96,6 +107,24 @@ def discover(client: PoliteClient, url: str) -> Route:
     if feed:
         return Route("feed", response.url, feed=feed, site_name=name)
     return Route("pages", response.url, site_name=name)
+
+
+def page_behind_feed(feed_url: str, channel_link: str | None) -> str | None:
+    """The page a feed is the feed of, on the feed's own site: a WordPress feed's address
+    less its /feed/ (a category feed's category page), else the channel's link (which
+    WordPress sets to the home page for every feed, so it comes second)."""
+    parts = urlsplit(feed_url)
+    path = parts.path
+    for tail in ("/feed/", "/feed", "/rss/", "/atom/"):
+        if path.endswith(tail):
+            return parts._replace(path=path[: -len(tail)] + "/", query="", fragment="").geturl()
+    if "feed=" in parts.query:
+        return parts._replace(query="", fragment="").geturl()
+    if channel_link:
+        link = urljoin(feed_url, channel_link)
+        if urlsplit(link).netloc == parts.netloc and urlsplit(link).scheme in ("http", "https"):
+            return link
+    return None
 
 
 def _is_term_page(url: str) -> bool:

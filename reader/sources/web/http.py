@@ -4,7 +4,7 @@
   drips a byte a second cannot hold a sync for ever);
 - one request at a time per host, with a pause between them (default 1 s; a robots.txt
   Crawl-delay, up to a minute, lengthens it);
-- a User-Agent naming gp-reader, its version and where it comes from;
+- a User-Agent naming gp-reader, its version, what it is and its package page;
 - robots.txt honoured (a 4xx robots.txt allows everything; 5xx after retries: site down);
 - 429 and 503 wait for Retry-After (a wait over MAX_RETRY_AFTER is reported, not waited);
   other 5xx and connection errors are retried with exponential backoff and jitter, then
@@ -31,8 +31,13 @@ import httpx
 
 from reader import __version__
 
-PROJECT_URL = "https://github.com/gp-reader/gp-reader"
-USER_AGENT = f"gp-reader/{__version__} (+{PROJECT_URL}; offline blog reader)"
+# The project has no public home page of its own: the User-Agent says what gp-reader is
+# and points at its package page, where a site's owner can read what it does.
+PACKAGE_URL = "https://pypi.org/project/gp-reader/"
+USER_AGENT = (
+    f"gp-reader/{__version__} (+offline reader of Ben Gowland's general practice blogs; "
+    f"{PACKAGE_URL})"
+)
 DEFAULT_PAUSE = 1.0
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 5

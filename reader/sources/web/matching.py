@@ -107,6 +107,10 @@ class Matcher:
         if item.date and (item.title_is_derived or not item.url):
             self._by_date.setdefault(item.date, []).append(item)
 
+    def holds_url(self, url: str) -> bool:
+        """Whether a post at this address (any spelling of it) is held."""
+        return url_key(url) in self._by_url
+
     def match(self, post: WebPost) -> Held | None:
         site = site_key(post.url)
         if post.wp_id is not None and (found := self._by_wp.get((site, post.wp_id))):

@@ -21,6 +21,7 @@ from reader.sources.web.discover import Route, discover
 from reader.sources.web.feed import feed_batches
 from reader.sources.web.http import FetchError, PoliteClient
 from reader.sources.web.matching import Held, Matcher
+from reader.sources.web.pages import page_batches
 from reader.sources.web.records import GENERIC_CATEGORIES, Batch, WebPost
 from reader.sources.web.wordpress import rest_batches
 from reader.store.posts import PostRow, PostStore
@@ -143,9 +144,7 @@ class Syncer:
         elif route.kind == "feed" and route.feed:
             yield from feed_batches(self.client, route.feed, state, self._known, step)
         else:
-            raise FetchError(
-                route.home, "the site offers neither the WordPress REST API nor a feed"
-            )
+            yield from page_batches(self.client, route.home, state, self.matcher.holds_url, step)
 
     def _known(self, post: WebPost) -> bool:
         held = self.matcher.match(post)
