@@ -211,7 +211,6 @@ def run_sync(args: argparse.Namespace) -> int:
         if not subs:
             print("No sources to sync (see `gp-reader source add --help`).")
             return 0
-        corpus = load_corpus()
         results = []
         show = sys.stderr.isatty() and not args.json
         try:
@@ -219,7 +218,7 @@ def run_sync(args: argparse.Namespace) -> int:
                 PoliteClient(pause=pause) as client,
                 _progress(show) as progress,
             ):
-                syncer = Syncer(store, corpus, client, dry_run=args.dry_run, progress=progress)
+                syncer = Syncer(store, load_corpus, client, dry_run=args.dry_run, progress=progress)
                 for sub in subs:
                     result = syncer.sync(sub)
                     results.append(result)

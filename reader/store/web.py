@@ -100,6 +100,13 @@ class WebStore:
 
         return self._write(work)  # type: ignore[attr-defined]
 
+    def count_from(self, name: str) -> int:
+        """How many posts the source named `name` brought."""
+        (count,) = self._read(  # type: ignore[attr-defined]
+            lambda c: c.execute("SELECT COUNT(*) FROM posts WHERE feed = ?", (name,)).fetchone()
+        )
+        return count
+
     def web_keys(self) -> list[WebKey]:
         from reader.store.posts import WEB_COLUMNS, WebKey
 

@@ -16,8 +16,6 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import feedparser
-
 from reader.sanitise import clean_text
 from reader.sources.web.content import clean_title, post_markdown
 from reader.sources.web.http import FetchError, PoliteClient
@@ -75,6 +73,8 @@ def feed_batches(
                 "etag": response.headers.get("etag"),
                 "last_modified": response.headers.get("last-modified"),
             }
+        import feedparser  # a tenth of a second to import: only when a feed is read
+
         parsed = feedparser.parse(response.body)
         if parsed.bozo and not parsed.entries:
             raise FetchError(url, "this is not a feed gp-reader can read")

@@ -75,7 +75,7 @@ class Syncer:
     def __init__(
         self,
         store: PostStore,
-        corpus: Corpus,
+        corpus: Corpus | Callable[[], Corpus],
         client: PoliteClient,
         *,
         dry_run: bool = False,
@@ -83,15 +83,49 @@ class Syncer:
         taxonomy: Taxonomy | None = None,
     ) -> None:
         self.store = store
-        self.corpus = corpus
         self.client = client
         self.dry_run = dry_run
         self.progress = progress
-        self.taxonomy = taxonomy or load_taxonomy(paths.corpus_dir() / TAXONOMY)
         self.run = uuid.uuid4().hex
-        self._rows = {row.id: row for row in store.rows()}
-        self._taken = set(self._rows) | {a.id for a in corpus}
-        self.matcher = Matcher(self._held())
+        self._rows_by_id: dict[str, PostRow] | None = None
+        # The corpus, the matcher over it and the taxonomy are made when a site first
+        # sends a post: a sync with nothing new never loads them.
+        self._corpus = corpus if isinstance(corpus, Corpus) else None
+        self._load_corpus = corpus if not isinstance(corpus, Corpus) else None
+        self._taxonomy = taxonomy
+        self._matcher: Matcher | None = None
+        self._taken_ids: set[str] | None = None
+
+    @property
+    def _rows(self) -> dict[str, PostRow]:
+        if self._rows_by_id is None:
+            self._rows_by_id = {row.id: row for row in self.store.rows()}
+        return self._rows_by_id
+
+    @property
+    def corpus(self) -> Corpus:
+        if self._corpus is None:
+            assert self._load_corpus is not None
+            self._corpus = self._load_corpus()
+        return self._corpus
+
+    @property
+    def taxonomy(self) -> Taxonomy:
+        if self._taxonomy is None:
+            self._taxonomy = load_taxonomy(paths.corpus_dir() / TAXONOMY)
+        return self._taxonomy
+
+    @property
+    def matcher(self) -> Matcher:
+        if self._matcher is None:
+            self._matcher = Matcher(self._held())
+        return self._matcher
+
+    @property
+    def _taken(self) -> set[str]:
+        if self._taken_ids is None:
+            self._taken_ids = set(self._rows) | {a.id for a in self.corpus}
+        return self._taken_ids
 
     def _held(self) -> list[Held]:
         held = []
@@ -130,7 +164,7 @@ class Syncer:
             result.unreachable = exc.unreachable and not (result.added or result.updated)
         # Posts of this source the site did not send (nothing changed since the last sync)
         # are unchanged too.
-        held = sum(1 for row in self._rows.values() if row.feed == sub.name)
+        held = self.store.count_from(sub.name)
         result.unchanged = max(result.unchanged, held - result.added - result.updated)
         return result
 
