@@ -45,6 +45,7 @@ class Entry:
     id: str
     title: str
     article: Article | None
+    note: str | None = None  # a bookmark's note, in the Bookmarks section
 
     @property
     def missing(self) -> bool:
@@ -69,8 +70,9 @@ class Session:
         self._counts_lock = threading.Lock()
         self._version = store.data_version()
         self._read = store.read_ids()
-        self._bookmarked = store.bookmarked_ids()
+        self._bookmarks = self._bookmark_notes()  # id -> note (None: no note)
         self._recent = self._recent_ids()
+        self._positions: dict[str, int] | None = None
         self._by_year: dict[str, dict[str, list[Article]]] = {}
         self._undated: list[Article] = []
         # The ids each fixed section holds (the corpus does not change while the app runs):
@@ -114,17 +116,20 @@ class Session:
 
     def sync(self) -> bool:
         """Take in what another gp-reader (or the CLI) changed in the reading state: True
-        when a read mark, a bookmark or the recently read list differs (positions alone
-        do not count: the other reader saves them as it scrolls)."""
+        when a read mark, a bookmark or its note, or the recently opened list differs
+        (positions alone do not count: the other reader saves them as it scrolls)."""
         version = self.store.data_version()
         if version == self._version:
             return False
         self._version = version
-        state = (self.store.read_ids(), self.store.bookmarked_ids(), self._recent_ids())
-        if state == (self._read, self._bookmarked, self._recent):
+        state = (self.store.read_ids(), self._bookmark_notes(), self._recent_ids())
+        if state == (self._read, self._bookmarks, self._recent):
             return False
-        self._read, self._bookmarked, self._recent = state
+        self._read, self._bookmarks, self._recent = state
         return True
+
+    def _bookmark_notes(self) -> dict[str, str | None]:
+        return {b.article_id: b.note for b in self.store.bookmarks()}
 
     def _recent_ids(self) -> list[str]:
         return [h.article_id for h in self.store.recent(RECENT_LIMIT)]
@@ -133,23 +138,20 @@ class Session:
         return article_id in self._read
 
     def is_bookmarked(self, article_id: str) -> bool:
-        return article_id in self._bookmarked
+        return article_id in self._bookmarks
 
     def bookmark_note(self, article_id: str) -> str | None:
-        """The note kept with a post's bookmark (`gp-reader bookmark add ID --note`)."""
-        if article_id not in self._bookmarked:
-            return None
-        bookmark = self.store.bookmark(article_id)
-        return bookmark.note if bookmark else None
+        """The note kept with a post's bookmark (`gp-reader bookmark add ID --note`), as
+        the store held it at the last `sync`."""
+        return self._bookmarks.get(article_id)
 
     def toggle_bookmark(self, article: Article) -> bool:
         """Bookmark the post, or remove its bookmark; True when it is now bookmarked."""
-        if article.id in self._bookmarked:
+        if article.id in self._bookmarks:
             self.store.remove_bookmark(article.id)
-            self._bookmarked.discard(article.id)
+            del self._bookmarks[article.id]
             return False
-        self.store.add_bookmark(article.id, article.title)
-        self._bookmarked.add(article.id)
+        self._bookmarks[article.id] = self.store.add_bookmark(article.id, article.title).note
         return True
 
     def set_read(self, article_id: str, read: bool) -> None:
@@ -224,14 +226,14 @@ class Session:
             "undated": "Date unknown",
             "bookmarks": "Bookmarks",
             "unread": "Unread",
-            "recent": "Recently read",
+            "recent": "Recently opened",
         }[key]
 
     def entries(self, key: str) -> list[Entry]:
         """The posts a section lists, in the order it lists them."""
         if key == "bookmarks":
             return [
-                Entry(b.article_id, b.title, self.corpus.find(b.article_id))
+                Entry(b.article_id, b.title, self.corpus.find(b.article_id), b.note)
                 for b in self.store.bookmarks()
             ]
         if key == "recent":
@@ -284,19 +286,31 @@ class Session:
             return self._ids.get(key, set())
         return {e.id for e in self.entries(key) if not e.missing}
 
-    def next_unread(self, current_id: str | None, step: int = 1) -> Article | None:
-        """The next (step 1) or previous (step -1) unread post after the current one."""
-        articles = list(self.corpus)
-        if not articles:
+    def next_unread(self, current_id: str | None, step: int = 1) -> tuple[Article | None, bool]:
+        """The next (step 1) or previous (step -1) unread post after the current one, in
+        the order of All posts, going round past the end (or the start); and whether it
+        went round. (None, False) when no other post is unread."""
+        articles = self.corpus.articles
+        n = len(articles)
+        start = self.corpus_position(current_id)
+        if start is None:
+            start = -1 if step > 0 else n
+        for k in range(1, n + 1):
+            i = start + step * k
+            article = articles[i % n]
+            if article.id == current_id:
+                break
+            if article.id not in self._read:
+                return article, not 0 <= i < n
+        return None, False
+
+    def corpus_position(self, article_id: str | None) -> int | None:
+        """Where a post stands in All posts (0 first), if it is there."""
+        if article_id is None:
             return None
-        ids = [a.id for a in articles]
-        start = ids.index(current_id) if current_id in ids else (-1 if step > 0 else len(ids))
-        i = start + step
-        while 0 <= i < len(ids):
-            if ids[i] not in self._read:
-                return articles[i]
-            i += step
-        return None
+        if self._positions is None:
+            self._positions = {a.id: n for n, a in enumerate(self.corpus.articles)}
+        return self._positions.get(article_id)
 
     # -- glossary and related reading --------------------------------------------------
 

@@ -322,7 +322,8 @@ def load_corpus(
 
 
 def merge_imported(bundled: list[Article], manifest: Manifest, fingerprint: str, store) -> Corpus:
-    """Bundled posts plus imported ones: newest first within each category.
+    """Bundled posts plus imported ones: undated posts first (as their sources list them),
+    then dated ones newest first.
 
     An imported fuller text of a bundled post replaces its body (and gives it a date if the
     bundled one has none); the bundled id, title and category stay.
@@ -384,12 +385,15 @@ def merge_imported(bundled: list[Article], manifest: Manifest, fingerprint: str,
     order = {name: n for n, name in enumerate(c.name for c in manifest.categories)}
     for article in merged:
         order.setdefault(article.category, len(order))
-    # Within a category: dated posts newest first, then undated ones in the order they came.
+    # Every list newest first by date, whatever file a post came from. A post with no date
+    # cannot be placed among dated ones: undated posts come first, by category and in the
+    # order their source lists them (the blog's own pages: newest first, and newer than
+    # any dated bundled post), then every dated post, newest first.
     position = {a.id: n for n, a in enumerate(merged)}
     merged.sort(
         key=lambda a: (
-            order[a.category],
-            a.date is None,
+            a.date is not None,
+            order[a.category] if a.date is None else 0,
             _newest_first(a.date),
             position[a.id],
         )

@@ -113,7 +113,8 @@ def run_library_list(args: argparse.Namespace) -> int:
         print("You have imported nothing yet (see `gp-reader import --help`).")
         return 0
     for info in infos:
-        print(f"{info.imported[:10]}  {info.kind:8}  {info.posts:5} posts  {info.source}")
+        posts = f"{info.posts:5} post" + ("" if info.posts == 1 else "s")
+        print(f"{info.imported[:10]}  {info.kind:8}  {posts:11}  {info.source}")
     return 0
 
 

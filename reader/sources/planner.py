@@ -132,6 +132,25 @@ def plan_import(
     return report, plan
 
 
+def _category(post: ImportedPost, corpus, options: ReadOptions) -> str:
+    """Where an imported post is listed, so that a file's posts stay together under a
+    name the reader knows: the category given with --category; else a category the
+    library has already that the post names (a feed's first fitting <category>, a page's
+    category link); else the post's own category unless it is a topic's name (a topic
+    is listed under Topics, not beside it); else its source's name (the feed's or the
+    site's title); else Imported."""
+    if options.category:
+        return options.category
+    known = {name.casefold(): name for name in corpus.categories}
+    for name in (post.category, *post.tags):
+        if name and name.casefold() in known:
+            return known[name.casefold()]
+    topics = {topic.casefold() for topic in corpus.topics}
+    if post.category and post.category.casefold() not in topics:
+        return post.category
+    return post.site or DEFAULT_CATEGORY
+
+
 def _plan_post(post, words, topics, source, corpus, store, planned, report, options) -> None:
     base = _base_id(post)
     candidate = base
@@ -145,7 +164,7 @@ def _plan_post(post, words, topics, source, corpus, store, planned, report, opti
             id=candidate,
             title=post.title,
             title_is_derived=post.title_is_derived,
-            category=post.category or options.category or DEFAULT_CATEGORY,
+            category=_category(post, corpus, options),
             site=post.site or "",
             author=post.author or "",
             date=post.date,
@@ -166,9 +185,7 @@ def _plan_post(post, words, topics, source, corpus, store, planned, report, opti
             id=candidate,
             title=row.title if row else title,
             title_is_derived=row.title_is_derived if row else post.title_is_derived,
-            category=row.category
-            if row
-            else (post.category or options.category or DEFAULT_CATEGORY),
+            category=row.category if row else _category(post, corpus, options),
             site=row.site if row else (post.site or ""),
             author=row.author if row else (post.author or ""),
             date=(row.date if row else None) or post.date,

@@ -30,7 +30,7 @@ class ReaderCommands(Provider):
             ("Glossary: every acronym and how many posts use it", screen.action_glossary, "A"),
             ("Related reading for the open post", screen.action_related, "r"),
             ("Go to unread posts", partial(screen.go_to_section, "unread"), ""),
-            ("Go to recently read", partial(screen.go_to_section, "recent"), ""),
+            ("Go to recently opened", partial(screen.go_to_section, "recent"), ""),
             ("Keys (help)", screen.action_help, "?"),
             ("Theme: light", partial(setattr, app, "theme", "gp-light"), ""),
             ("Theme: dark", partial(setattr, app, "theme", "gp-dark"), ""),

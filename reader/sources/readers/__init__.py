@@ -199,7 +199,9 @@ def read_feed(text: str, source: str) -> list[ImportedPost]:
                 body=body,
                 source=source,
                 date=_feed_date(entry),
-                category=tags[0] if tags else None,
+                # A feed's <category> elements are tags: the planner lists the post under
+                # one only if the library has a category of that name (else the feed's).
+                category=None,
                 author=entry.get("author"),
                 site=site,
                 tags=tags,
@@ -207,8 +209,22 @@ def read_feed(text: str, source: str) -> list[ImportedPost]:
             )
         )
     if not posts:
+        broken = _xml_error(feed)
+        if broken:  # a file cut short: its entries lost their text with the XML
+            raise UnreadableFile(broken)
         raise UnreadableFile("none of the feed's entries has any text")
     return posts
+
+
+def _xml_error(feed) -> str | None:
+    """Where the feed's XML breaks ('the XML is broken at line 41, column 0: no element
+    found'), if feedparser met broken XML (it then reads on as best it can)."""
+    exc = feed.get("bozo_exception") if feed.get("bozo") else None
+    line = getattr(exc, "getLineNumber", None)
+    if exc is None or line is None:
+        return None
+    reason = getattr(exc, "getMessage", lambda: str(exc))()
+    return f"the feed's XML is broken at line {line()}, column {exc.getColumnNumber()}: {reason}"
 
 
 def _plain_markdown(text: str) -> str:
@@ -315,6 +331,17 @@ def normalise_markdown(text: str) -> str:
     return "\n\n".join(blocks) + ("\n" if blocks else "")
 
 
+def _yaml_where(exc: Exception) -> str:
+    """' at line 3, column 7: mapping values are not allowed here', in the file's own line
+    numbers (python-frontmatter hands YAML the text from the opening ---'s line end, so
+    YAML's line 0 is the file's line 1)."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    if mark is None:
+        return f": {problem}"
+    return f" at line {mark.line + 1}, column {mark.column + 1}: {problem}"
+
+
 def read_markdown(text: str, source: str) -> list[ImportedPost]:
     import frontmatter
     import yaml
@@ -322,8 +349,7 @@ def read_markdown(text: str, source: str) -> list[ImportedPost]:
     try:
         post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
-        reason = str(exc).splitlines()[0]
-        raise UnreadableFile(f"its front matter is not valid YAML: {reason}") from exc
+        raise UnreadableFile(f"its front matter is not valid YAML{_yaml_where(exc)}") from exc
     meta = post.metadata
     body = normalise_markdown(post.content)
     if not body.strip():

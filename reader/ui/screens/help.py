@@ -11,29 +11,35 @@ from textual.widgets import Static
 KEYS = [
     ("Reading", ""),
     ("j / k, ↓ / ↑", "move in the list; scroll the post"),
-    ("Enter", "open the post under the cursor"),
-    ("Space / PgDn, PgUp", "scroll the post a page"),
-    ("g / G", "top / bottom"),
+    ("Enter", "in the list: open the post under the cursor (the keys stay in the list)"),
+    ("→ or l, ← or h", "from the list to the post, and back"),
     ("Tab", "switch between the list and the post"),
+    ("Space / PgDn, PgUp", "scroll the post a page (Space in the list pages the open post)"),
+    ("g / G", "top / bottom"),
     ("b", "bookmark the open post (again to remove)"),
-    ("B", "show bookmarks"),
+    ("B", "show bookmarks (with their notes)"),
     (
         "m",
         "mark the open post read / unread (read anyway at its end, or 5 s after you open it)",
     ),
     (
         "n / N",
-        "next / previous match in the post while searching; else next / previous unread post",
+        "next / previous unread post, round past the end; while searching, next / previous"
+        " match in the open post only",
     ),
+    ("Layout", ""),
     ("t", "show or hide the list (it folds away on narrow terminals)"),
+    ("< / >", "the list narrower / wider (or drag the line beside it); kept"),
+    ("- / +", "the text's lines shorter / longer, 60 to 120 columns; kept"),
     ("Glossary & related", ""),
     ("a", "the open post's acronyms (underlined), explained"),
     ("A", "glossary: every acronym and how many posts use it"),
     ("r", "related reading at the end of the post (r again: back)"),
     ("Searching", ""),
     ("/", "search all posts; results update as you type"),
+    ("↓", "from the search bar into the results"),
     ("Enter", "open the highlighted (or first) result; with none, take 'Did you mean'"),
-    ("Esc", "leave the search, back to the list as it was"),
+    ("Esc", "leave the search (and its marks in the post), back to the list as it was"),
     ("General", ""),
     (
         "Ctrl+P",
@@ -43,6 +49,13 @@ KEYS = [
     ("?", "this help"),
     ("q", "quit (Esc goes back)"),
 ]
+
+# The tree: "16/18" is unread of all; "18" alone when every post in it is read. Before a
+# post's title, "●" unread and "★" bookmarked.
+LEGEND = (
+    "The list: 16/18 after a section is its unread posts of all (18 alone: all read); "
+    "before a title, ● is unread and ★ bookmarked."
+)
 
 QUERY_HELP = (
     'Search: plain words must all match · "exact phrase" · OR · NOT word or -word · '
@@ -83,5 +96,6 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-box"):
             yield Static("Keys", id="help-title")
             yield Static(keys_table(), id="help-keys")
+            yield Static(LEGEND, id="help-legend")
             yield Static(QUERY_HELP, id="help-query")
             yield Static("Esc, q or ? closes this.", id="help-close")

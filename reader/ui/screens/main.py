@@ -11,15 +11,17 @@ from textual import work
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from reader import settings
 from reader.articles.model import Article, byline
 from reader.errors import ReaderError
 from reader.session import READ_AFTER_SECONDS, Entry, Session
+from reader.ui.screens.layout import COMPACT_FOOTER_BELOW, MEASURE, PALETTE_KEY_FROM, PaneLayout
 from reader.ui.widgets.article_view import ArticleView
+from reader.ui.widgets.divider import Divider
 from reader.ui.widgets.nav_tree import NavTree
 from reader.ui.widgets.post_list import PostList
 from reader.ui.widgets.related_list import RelatedList
@@ -28,7 +30,6 @@ from reader.ui.widgets.search_bar import SearchBar
 
 SEARCH_DEBOUNCE_SECONDS = 0.12
 SEARCH_LIMIT = 50
-NARROW_BELOW = 60  # columns: below this the list folds away
 POSITION_SAVE_SECONDS = 1.0
 # How often the app looks for reading state changed by another gp-reader or the CLI (a
 # query of one number: PRAGMA data_version).
@@ -56,18 +57,23 @@ class RelatedFound(Message):
         self.entries = entries
 
 
-class MainScreen(Screen):
+class MainScreen(PaneLayout, Screen):
     AUTO_FOCUS = "#nav"  # straight to the list: no focus hopping (and footer rebuilds) at start
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
         Binding("escape", "back", "Back", show=False),
-        Binding("tab", "switch_pane", "Pane"),
+        # Not in the footer, where the pane's own keys say where to go (→ Post, ← List).
+        Binding("tab", "switch_pane", "Pane", show=False),
         Binding("b", "bookmark", "Bookmark"),
         Binding("B", "show_bookmarks", "Bookmarks", show=False),
         Binding("m", "toggle_read", "Read"),
         Binding("n", "next", "Next"),
         Binding("N", "previous", "Previous", show=False),
         Binding("t", "toggle_sidebar", "List", show=False),
+        Binding("less_than_sign", "list_width(-1)", "Narrower list", show=False),
+        Binding("greater_than_sign", "list_width(1)", "Wider list", show=False),
+        Binding("minus", "measure(-1)", "Narrower text", show=False),
+        Binding("plus,equals_sign", "measure(1)", "Wider text", show=False),
         # Not in the footer, which has no room at 80 columns: see ? and the palette.
         Binding("a", "acronyms", "Acronyms", show=False),
         Binding("A", "glossary", "Glossary", show=False),
@@ -75,12 +81,6 @@ class MainScreen(Screen):
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
-
-    # The list beside the post: below NARROW_BELOW columns the two take turns at the full
-    # width (`narrow`); `show_sidebar` says whether the list is shown. The watchers set the
-    # classes the stylesheet lays out by, as Textual's examples/code_browser.py does.
-    narrow = var(False)
-    show_sidebar = var(True)
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -104,6 +104,7 @@ class MainScreen(Screen):
                 with ContentSwitcher(initial="nav", id="lists"):
                     yield NavTree(self.session, id="nav")
                     yield ResultsList(id="results")
+            yield Divider(id="divider")
             yield ArticleView(id="article")
         # The footer's keys are drawn after the first frame in any case (Textual fills the
         # footer once the bindings are known); the Footer itself, about 10 ms of the
@@ -115,11 +116,13 @@ class MainScreen(Screen):
     def on_mount(self) -> None:
         if self.app.is_headless:
             self.query_one(SearchBar).cursor_blink = False  # steady screens for snapshots
+        self.list_width = settings.load_width("list_width", settings.LIST_WIDTHS)
+        self.measure = settings.load_width("measure", settings.MEASURES) or MEASURE
         article, position = self.session.start()
         if article is not None:
             # Shown, not chosen: it counts as read when the reader reaches its end, not by
             # staying on the first screen for a while.
-            self.open_article(article.id, position=position, focus=False, dwell=False)
+            self.open_article(article.id, position=position, focus=False, chosen=False)
             # Related posts need the search index (whoosh, a worker thread): not before the
             # first frame, which at 10,000 posts it would otherwise delay.
             self._related_timer.pause()
@@ -132,7 +135,9 @@ class MainScreen(Screen):
     async def _first_frame_drawn(self) -> None:
         bar = self.query_one("#footer-bar")
         if bar.is_attached:  # not when the app is already closing
-            await bar.mount(Footer())
+            footer = Footer(compact=self.size.width < COMPACT_FOOTER_BELOW)
+            footer.show_command_palette = self.size.width >= PALETTE_KEY_FROM
+            await bar.mount(footer)
             self.refresh_bindings()  # the Footer lists the keys when told they are known
         self.app.first_frame_drawn()
         # Open (or build) the search index in the background once the first frame is up,
@@ -171,30 +176,6 @@ class MainScreen(Screen):
     def on_unmount(self) -> None:
         self.flush_position()
 
-    def on_resize(self, event) -> None:
-        self.narrow = event.size.width < NARROW_BELOW
-
-    def watch_narrow(self, narrow: bool) -> None:
-        self.set_class(narrow, "narrow")
-        self.show_sidebar = not narrow  # narrow: the post first; wide: both
-
-    def watch_show_sidebar(self, show: bool) -> None:
-        self.set_class(not show, "sidebar-hidden")
-
-    @property
-    def list_covers_post(self) -> bool:
-        """Narrow, with the list shown: it takes the whole width, the post is hidden."""
-        return self.narrow and self.show_sidebar
-
-    def _fold_list_if_narrow(self) -> None:
-        if self.narrow:
-            self.show_sidebar = False
-
-    @property
-    def sidebar_list(self) -> PostList:
-        """The list beside the post: the search results while searching, else the tree."""
-        return self.query_one(ResultsList) if self.searching else self.query_one(NavTree)
-
     # -- opening posts -----------------------------------------------------------------
 
     @property
@@ -211,8 +192,10 @@ class MainScreen(Screen):
         terms=(),
         position: float | None = None,
         focus: bool = True,
-        dwell: bool = True,
+        chosen: bool = True,
     ) -> None:
+        """Show a post. `chosen`: the reader chose it (not the post shown at start), so it
+        joins Recently opened and is marked read after READ_AFTER_SECONDS."""
         article = self.session.corpus.find(article_id)
         if article is None:
             self.notify("That post is no longer in the session.", severity="warning")
@@ -228,12 +211,13 @@ class MainScreen(Screen):
         self._related_timer = self.set_timer(
             RELATED_DELAY_SECONDS, lambda: self._find_related(article_id)
         )
-        self.session.opened(article_id)
-        self.query_one(NavTree).refresh_section("recent")
+        if chosen:
+            self.session.opened(article_id)
+            self.query_one(NavTree).refresh_section("recent")
         if self._dwell_timer is not None:
             self._dwell_timer.stop()
             self._dwell_timer = None
-        if dwell:
+        if chosen:
             self._dwell_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._dwelt(article_id))
         self._fold_list_if_narrow()
         if focus:
@@ -262,12 +246,14 @@ class MainScreen(Screen):
             self._update_byline()
 
     def on_post_list_post_chosen(self, message: PostList.PostChosen) -> None:
-        if isinstance(message.control, ResultsList):
-            self.open_article(message.article_id, terms=self._terms_for_results)
-            return
-        self.open_article(message.article_id)
-        if isinstance(message.control, RelatedList):
-            self.query_one(NavTree).select_data(("post", message.article_id))
+        """Chosen in the tree or the results, the post opens and the keys stay in the list
+        (j Enter j Enter skims), unless the list covers the post; chosen in related
+        reading, at the post's end, the keys go to the new post."""
+        in_post = isinstance(message.control, RelatedList)
+        terms = self._terms_for_results if isinstance(message.control, ResultsList) else ()
+        self.open_article(message.article_id, terms=terms, focus=in_post or self.narrow)
+        if in_post:
+            self.query_one(NavTree).reveal_post(message.article_id)
 
     def on_article_view_scrolled(self, message: ArticleView.Scrolled) -> None:
         self._pending_position = (message.article_id, message.fraction)
@@ -349,7 +335,10 @@ class MainScreen(Screen):
         if chosen is None:
             self.notify("No results to open.", timeout=3)
             return
-        self.open_article(chosen, terms=self._terms_for_results)
+        # Out of the search bar, where n and N would be typed: into the results.
+        self.open_article(chosen, terms=self._terms_for_results, focus=self.narrow)
+        if not self.narrow:
+            self.query_one(ResultsList).focus()
 
     def on_search_bar_to_results(self, message: SearchBar.ToResults) -> None:
         if self.searching:
@@ -365,6 +354,9 @@ class MainScreen(Screen):
         self.query_one("#status").display = False
         if clear:
             self.query_one(SearchBar).value = ""
+        if self._terms:  # the search is over: so are its marks in the post
+            self._terms = ()
+            self.article_view.mark_terms(())
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -425,19 +417,28 @@ class MainScreen(Screen):
         self._step(-1)
 
     def _step(self, step: int) -> None:
+        """While a search is on, n/N move between its matches in the open post, and only
+        there; else to the next/previous unread post, going round at the end."""
         view = self.article_view
-        if self.searching and self._terms and view.match_count:
+        self.app.clear_notifications()  # one note at a time ("Match 2 of 5"), not a stack
+        if self.searching:
+            if self.current is None or not view.match_count:
+                self.notify("No match in this post. Esc ends the search.", timeout=3)
+                return
             number = view.jump_to_match(step)
-            self.app.clear_notifications()  # one "Match k of n" at a time, not a stack
             self.notify(f"Match {number} of {view.match_count}", timeout=1.5)
             return
         current = self.current.id if self.current else None
-        article = self.session.next_unread(current, step)
+        article, wrapped = self.session.next_unread(current, step)
         if article is None:
-            self.notify("No more unread posts that way.", timeout=2)
+            self.notify("No other unread posts.", timeout=2)
             return
-        self.open_article(article.id)
-        self.query_one(NavTree).select_data(("post", article.id))
+        if wrapped:
+            where = "first" if step > 0 else "last"
+            self.notify(f"Past the end of All posts: back to the {where} unread post.", timeout=3)
+        focus_post = self.focused is self.article_view or self.narrow
+        self.open_article(article.id, focus=focus_post)
+        self.query_one(NavTree).reveal_post(article.id)
 
     def search_for(self, text: str | None) -> None:
         """Search every post for `text` in the search bar, as if the reader typed it."""
@@ -471,14 +472,6 @@ class MainScreen(Screen):
             self.article_view.leave_related()
         else:
             self.article_view.focus_related()
-
-    def action_toggle_sidebar(self) -> None:
-        self.show_sidebar = not self.show_sidebar
-        sidebar = self.sidebar_list
-        if self.show_sidebar:
-            sidebar.focus()  # shown to be used: j/k move in it at once
-        elif self.focused is sidebar:
-            self.article_view.focus()
 
     def action_help(self) -> None:
         from reader.ui.screens.help import HelpScreen

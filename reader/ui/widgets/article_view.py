@@ -114,9 +114,12 @@ class ArticleView(VerticalScroll, can_focus=True):
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),
-        Binding("space", "page_down", "Page down", show=False),
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
+        # In the footer while the post has the keys: how to page it and how to go back.
+        Binding("space", "page_down", "Page", key_display="Space"),
+        Binding("h", "screen.to_list", "List", key_display="←"),  # after Page, as 'l'
+        Binding("left", "screen.to_list", "List", show=False),
     ]
 
     class Scrolled(Message):
@@ -218,6 +221,18 @@ class ArticleView(VerticalScroll, can_focus=True):
         for start, end in spans:
             rich_text.stylize(MATCH_STYLE, start, end)
         return rich_text, bool(spans)
+
+    def mark_terms(self, terms: tuple[str, ...]) -> None:
+        """Mark other search terms in the open post (none: no marks), where it is."""
+        if tuple(terms) != self._terms:
+            self._terms = tuple(terms)
+            self._current = -1
+            self._render_body()
+
+    def set_measure(self, columns: int) -> None:
+        """The longest line of the post's text, in columns."""
+        for widget in self.query("#page, #article-body"):
+            widget.styles.max_width = columns
 
     @property
     def related_list(self) -> RelatedList:

@@ -9,17 +9,26 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from reader.session import Entry, Session
-from reader.ui.widgets.post_list import PostList
+from reader.ui.widgets.post_list import SIDEBAR_BINDINGS, PostList
 
 # Sections whose list of posts changes as the reader reads and bookmarks.
 DYNAMIC = ("bookmarks", "unread", "recent")
 CHUNK = 200  # posts a tree node lists directly; larger sections list batches of this many
+MIN_NAME = 12  # a section label cut shorter than this (with its ▶) drops its counts instead
+
+
+def section_counts(total: int, unread: int) -> str:
+    """A section's counts as the tree shows them: '  16/18' (unread of all), '  18' when
+    every post in it is read."""
+    return f"  {unread}/{total}" if unread else f"  {total}"
 
 
 class NavTree(Tree[tuple[str, str]], PostList):
     """Node data is ("section", key) or ("post", id)."""
 
     BINDINGS = [
+        Binding("enter", "select_cursor", "Open"),
+        *SIDEBAR_BINDINGS,
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
     ]
@@ -43,41 +52,48 @@ class NavTree(Tree[tuple[str, str]], PostList):
         return parent.add(self._section_label(key), data=("section", key), allow_expand=True)
 
     def _section_label(self, key: str) -> Text:
-        total, unread = self.session.counts(key)
         label = Text(self.session.label(key), style="bold")
-        counts = f"  {total}" + (f" · {unread} unread" if unread else "")
+        counts = section_counts(*self.session.counts(key))
         label.append(counts, style="dim")
         self._counts[key] = counts
         return label
 
     def render_label(self, node: TreeNode, base_style: Style, style: Style) -> Text:
-        """A section's name is cut to fit ('The General Practi…  18 · 18 unread'), never
-        its counts: cut at the edge, '10 · 10 unread' showed as '10 · 1'."""
+        """Labels cut to the list's width with '…'. A section keeps its counts while its
+        name has room to be read ('Archive by d…  23/28'); narrower, the name wins and
+        the counts go."""
         text = super().render_label(node, base_style, style)
-        if not node.data or node.data[0] != "section":
-            return text
         depth, parent = 0, node.parent
         while parent is not None:
             depth, parent = depth + 1, parent.parent
         room = self.scrollable_content_region.width - self.guide_depth * (depth - 1)
-        counts = self._counts.get(node.data[1], "")
-        if room <= 0 or text.cell_len <= room or not counts:
+        if room <= 0 or text.cell_len <= room:
             return text
-        name_end = len(text.plain) - len(counts)
-        keep = room - len(counts) - 1  # and '…'
-        if keep < 4:  # too narrow for a name worth reading: cut at the edge after all
-            return text
-        head = text[:keep]
-        head.rstrip()
-        return Text.assemble(head, ("…", "bold"), text[name_end:])
+        counts = self._counts.get(node.data[1], "") if node.data[0] == "section" else ""
+        if counts:
+            name_end = len(text.plain) - len(counts)
+            keep = room - len(counts) - 1  # and '…'
+            if keep >= MIN_NAME:
+                head = text[:keep]
+                head.rstrip()
+                return Text.assemble(head, ("…", "bold"), text[name_end:])
+            text = text[:name_end]
+            if text.cell_len <= room:
+                return text
+        text.truncate(room, overflow="ellipsis")
+        return text
 
     def _post_label(self, entry: Entry) -> Text:
+        """'●' for unread and '★' for bookmarked, each in its own column: a bookmark
+        never hides whether the post is read. In Bookmarks, the note follows the title."""
         if entry.missing:
-            return Text(f"  {entry.title} (no longer in the session)", style="dim strike")
+            return Text(f"   {entry.title} (no longer in the session)", style="dim strike")
         read = self.session.is_read(entry.id)
-        mark = "★" if self.session.is_bookmarked(entry.id) else ("●" if not read else " ")
-        label = Text(f"{mark} ", style="bold" if not read else "dim")
+        label = Text(" " if read else "●", style="bold")
+        label.append("★ " if self.session.is_bookmarked(entry.id) else "  ", style="bold")
         label.append(entry.title, style="" if not read else "dim")
+        if entry.note:
+            label.append(f"  — {entry.note}", style="dim italic")
         return label
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
@@ -141,11 +157,9 @@ class NavTree(Tree[tuple[str, str]], PostList):
         for child in list(node.children):
             kind, value = child.data
             if kind == "post":
-                entry = Entry(value, "", self.session.corpus.find(value))
-                if entry.article is not None:
-                    child.set_label(
-                        self._post_label(Entry(value, entry.article.title, entry.article))
-                    )
+                article = self.session.corpus.find(value)
+                if article is not None:
+                    child.set_label(self._post_label(Entry(value, article.title, article)))
                 continue
             if kind == "chunk":
                 self._relabel(child)
@@ -199,6 +213,33 @@ class NavTree(Tree[tuple[str, str]], PostList):
         node = self._find(self.root, data)
         if node is not None:
             self.move_cursor(node)
+
+    def reveal_post(self, article_id: str) -> None:
+        """Put the cursor on a post: in the section the cursor is in, if it lists the post,
+        else in All posts (opened to it), which lists every post."""
+        data = ("post", article_id)
+        section = self.cursor_node
+        while section is not None and section.data[0] == "post":
+            section = section.parent
+        node = self._find(section, data) if section is not None else None
+        if node is None:
+            everything = self._find(self.root, ("section", "all"))
+            if everything is None:
+                return
+            everything.expand()
+            self._load(everything)
+            node = self._find(everything, data)
+            if node is None:  # a large list: the post is in one of its batches
+                position = self.session.corpus_position(article_id) or 0
+                start = position // CHUNK * CHUNK
+                chunk = self._find(everything, ("chunk", f"{start}:all"))
+                if chunk is None:
+                    return
+                chunk.expand()
+                self._load(chunk)
+                node = self._find(chunk, data)
+        if node is not None:
+            self.call_after_refresh(self._cursor_to, node)
 
     def _find(self, node: TreeNode, data: tuple[str, str]) -> TreeNode | None:
         for child in node.children:

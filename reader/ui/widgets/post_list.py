@@ -11,6 +11,17 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
+# The keys of the list beside the post (the tree, the search results): Enter opens a post
+# and the keys stay in the list, so skimming is j Enter j Enter (each list binds its Enter,
+# 'Open' in the footer); → or l goes to the post, and Space pages the open post from here.
+SIDEBAR_BINDINGS = [
+    # Shown as 'l' (drawn '→'): Textual's scrolling bindings already hold 'right', which
+    # would put 'Post' before 'Open' in the footer.
+    Binding("l", "screen.to_post", "Post", key_display="→"),
+    Binding("right", "screen.to_post", "Post", show=False),
+    Binding("space", "screen.page_post", "Page", show=False),
+]
+
 
 class PostList(Widget):
     """A base for lists of posts, named after the Textual widget that draws the list

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from reader.ui.widgets.post_list import PostList
+from reader.ui.widgets.post_list import SIDEBAR_BINDINGS, PostList
 
 if TYPE_CHECKING:  # reader.search.index imports whoosh; the app loads it only when searching
     from reader.search.index import SearchHit
@@ -56,7 +56,9 @@ def trim_snippet(snippet: str, chars: int) -> str:
 def hit_prompt(hit: SearchHit, snippet_chars: int | None = None) -> Text:
     prompt = Text()
     prompt.append(hit.title, style="bold")
-    prompt.append(f"\n{hit.category} · {hit.date or 'date unknown'}\n", style="dim")
+    # Where and when; an unknown date is left out, not spelt out on every result.
+    where = f"{hit.category} · {hit.date}" if hit.date else hit.category
+    prompt.append(f"\n{where}\n", style="dim")
     snippet = hit.snippet if snippet_chars is None else trim_snippet(hit.snippet, snippet_chars)
     prompt.append_text(snippet_text(snippet))
     prompt.append("\n")  # a blank line between results
@@ -65,6 +67,8 @@ def hit_prompt(hit: SearchHit, snippet_chars: int | None = None) -> Text:
 
 class ResultsList(OptionList, PostList):
     BINDINGS = [
+        Binding("enter", "select", "Open"),
+        *SIDEBAR_BINDINGS,
         Binding("g", "first", "First", show=False),
         Binding("G", "last", "Last", show=False),
     ]
