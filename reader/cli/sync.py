@@ -11,6 +11,7 @@ from pathlib import Path
 
 from reader.errors import ReaderError
 
+# As reader.sources.web.http names it (not imported here: httpx is slow to load).
 PAUSE_ENV = "GP_READER_SYNC_PAUSE"
 
 

@@ -16,12 +16,18 @@ def make_session() -> Session:
     corpus = load_corpus()
     store, notices = open_store_or_fallback()
 
-    def open_index():
+    def index_for(for_corpus):
         from reader.search.index import SearchIndex
 
-        return SearchIndex.open(corpus.articles, corpus.fingerprint)
+        return SearchIndex.open(for_corpus.articles, for_corpus.fingerprint)
 
-    return Session(corpus, store, index_opener=open_index, notices=notices)
+    return Session(
+        corpus,
+        store,
+        index_opener=lambda: index_for(corpus),
+        notices=notices,
+        index_for=index_for,
+    )
 
 
 def run_app(theme: str | None = None, **run_options) -> int:

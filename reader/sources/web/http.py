@@ -20,6 +20,7 @@ Every failure is a FetchError with one line a user can read.
 from __future__ import annotations
 
 import email.utils
+import os
 import random
 import threading
 import time
@@ -39,6 +40,7 @@ USER_AGENT = (
     f"{PACKAGE_URL})"
 )
 DEFAULT_PAUSE = 1.0
+PAUSE_ENV = "GP_READER_SYNC_PAUSE"
 MAX_BYTES = 20 * 1024 * 1024
 MAX_REDIRECTS = 5
 RETRIES = 3
@@ -49,6 +51,17 @@ READ_TIMEOUT = 30.0
 RESPONSE_DEADLINE = 120.0
 _REDIRECTS = {301, 302, 303, 307, 308}
 _RETRY_AFTER = {429, 503}
+
+
+def pause_from_env() -> float:
+    """The pause between requests to a site: $GP_READER_SYNC_PAUSE when it is a number of
+    seconds (not negative), else the default."""
+    raw = os.environ.get(PAUSE_ENV, "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEFAULT_PAUSE
+    return value if value >= 0 else DEFAULT_PAUSE
 
 
 class FetchError(Exception):

@@ -30,6 +30,28 @@ from reader.ui.widgets.related_list import RelatedList
 MATCH_STYLE = "reverse"
 ACRONYM_STYLE = Style(underline=True)  # subtle: the words stay as they are, only underlined
 BLOCK_GAP = 1  # blank lines between blocks
+# A Markdown link as reader.sources.html_markdown writes it: [text](address).
+_LINK = re.compile(r"\[([^\]\n]*)\]\((\S+?)\)")
+
+
+def split_links(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """A block's text with each [text](address) as its text alone, and where each link's
+    text now stands: (start, end, address)."""
+    plain: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    at = 0
+    length = 0
+    for match in _LINK.finditer(text):
+        before = text[at : match.start()]
+        plain.append(before)
+        length += len(before)
+        label = match.group(1) or match.group(2)
+        plain.append(label)
+        spans.append((length, length + len(label), match.group(2)))
+        length += len(label)
+        at = match.end()
+    plain.append(text[at:])
+    return "".join(plain), spans
 
 
 def body_blocks(markdown: str) -> list[tuple[str, str, str]]:
@@ -148,6 +170,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._current = -1
         self._restoring = False
         self._before_related: float | None = None  # where r left the post, to go back
+        self.links: list[tuple[str, str]] = []  # the open post's links: (text, address)
 
     def compose(self):
         with Vertical(id="page"):
@@ -191,8 +214,16 @@ class ArticleView(VerticalScroll, can_focus=True):
         heading = Style(bold=True, color=theme.secondary or None)
         renderables = []
         self._match_blocks = []
+        self.links = []
+        link_style = Style(underline=True, color=theme.primary or None)
         for n, (kind, marker, text) in enumerate(body_blocks(self.article.body)):
+            text, spans = split_links(text)
             marked, has_match = self._marked(text)
+            for start, end, url in spans:
+                # A click follows it (MainScreen.action_follow_link); L lists them all.
+                click = Style.from_meta({"@click": f"screen.follow_link({len(self.links)})"})
+                marked.stylize(link_style + click, start, end)
+                self.links.append((text[start:end], url))
             if has_match:
                 self._match_blocks.append(n)
             if kind == "heading":
