@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from urllib.parse import urlsplit
 
 from reader import paths
 from reader.articles.bundled import TAXONOMY, Corpus
@@ -356,7 +357,9 @@ def _same(before: PostRow, after: PostRow, store: PostStore) -> bool:
 
 def _error_line(exc: FetchError) -> str:
     if exc.unreachable:
-        return f"cannot reach {exc.url}: {exc.reason}"
+        # The site, not the address that failed first (robots.txt, as a rule).
+        parts = urlsplit(exc.url)
+        return f"cannot reach {parts.scheme}://{parts.netloc}/: {exc.reason}"
     return str(exc)
 
 

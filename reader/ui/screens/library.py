@@ -74,6 +74,7 @@ class LibrarySync:
         summary: list[str] = []
         failed = False
         added = 0
+        changed = False
         try:
             with PostStore.open() as store:
                 store.seed_subscriptions(default_subscriptions())
@@ -93,6 +94,7 @@ class LibrarySync:
                         summary.append(result.summary())
                         failed = failed or bool(result.errors)
                         added += result.added
+                        changed = changed or bool(result.added or result.updated)
         except Cancelled:
             return  # the app is closing; what was committed is kept
         except ReaderError as exc:
@@ -100,10 +102,26 @@ class LibrarySync:
             failed = True
         if get_current_worker().is_cancelled:
             return
+        if not changed:  # nothing new anywhere: the corpus and the index stay as they are
+            self.post_message(LibraryLoaded(None, None, summary, failed, 0))
+            return
         self.post_message(SyncProgress("Updating the search index…"))
         corpus = load_corpus()
         index = self.session.index_for(corpus)
         self.post_message(LibraryLoaded(corpus, index, summary, failed, added))
+
+    def on_worker_state_changed(self, event) -> None:
+        """A sync or reload that failed in an unforeseen way: said, and not left running."""
+        from textual.worker import WorkerState
+
+        if event.state == WorkerState.ERROR and event.worker.group in ("sync", "reload"):
+            was_sync = event.worker.group == "sync"
+            self._syncing = self._syncing and not was_sync
+            self._reloading = self._reloading and was_sync
+            if not self.searching:
+                self.query_one("#status").display = False
+            what = "Sync" if was_sync else "Loading the library again"
+            self.notify(f"{what} failed: {event.worker.error}", severity="error", timeout=10)
 
     def on_sync_progress(self, message: SyncProgress) -> None:
         self._show_progress(message.line)
@@ -142,8 +160,9 @@ class LibrarySync:
         before = len(self.session.corpus)
         ran_sync = self._syncing
         self._syncing = self._reloading = False
-        self.session.replace_corpus(message.corpus, message.index)
-        self.query_one(NavTree).rebuild()
+        if message.corpus is not None:
+            self.session.replace_corpus(message.corpus, message.index)
+            self.query_one(NavTree).rebuild()
         if not self.searching:
             self.query_one("#status").display = False
         if ran_sync:
@@ -157,7 +176,7 @@ class LibrarySync:
                 severity="warning" if message.failed else "information",
                 timeout=8,
             )
-        elif len(message.corpus) != before:
+        elif message.corpus is not None and len(message.corpus) != before:
             added = len(message.corpus) - before
             self.notify(
                 f"The library changed elsewhere: {added:+d} post{'s' if abs(added) != 1 else ''}.",
