@@ -79,3 +79,19 @@ def test_user_agent_names_the_reader_and_no_made_up_address():
     assert USER_AGENT.startswith(f"gp-reader/{__version__} (+")
     assert "github.com" not in USER_AGENT and "pypi.org/project/gp-reader/" in USER_AGENT
     assert USER_AGENT.isascii()  # a header value: no curly quotes
+
+
+def test_a_connection_that_cannot_be_made_is_tried_twice_then_reported():
+    import socket
+
+    import pytest
+
+    from reader.sources.web.http import FetchError, PoliteClient
+
+    with socket.socket() as probe:  # a port with nothing listening on it
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with PoliteClient(pause=0, backoff=0.01) as client, pytest.raises(FetchError) as failed:
+        client.get(f"http://127.0.0.1:{port}/")
+    assert failed.value.unreachable and "cannot connect" in str(failed.value)
+    assert client.stats.requests == 2  # robots.txt: the first try and one retry

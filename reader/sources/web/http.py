@@ -7,8 +7,8 @@
 - a User-Agent naming gp-reader, its version, what it is and its package page;
 - robots.txt honoured (a 4xx robots.txt allows everything; 5xx after retries: site down);
 - 429 and 503 wait for Retry-After (a wait over MAX_RETRY_AFTER is reported, not waited);
-  other 5xx and connection errors are retried with exponential backoff and jitter, then
-  reported;
+  other 5xx and dropped connections are retried with exponential backoff and jitter, then
+  reported (a connection that cannot be made at all is tried twice, not four times);
 - redirects followed by hand up to a limit, each hop checked (http and https only, robots,
   loops);
 - bodies over a cap refused, counted after decompression so a gzip bomb stops at the cap;
@@ -272,16 +272,20 @@ class PoliteClient:
                 raise Cancelled()
             with host.lock:
                 self._sleep(host.last + max(self.pause, host.delay) - time.monotonic())
+                refused = False
                 try:
                     response = self._once(url, headers)
                     failure = None
                 except httpx.TransportError as exc:
                     response, failure = None, _describe(exc)
+                    refused = isinstance(exc, httpx.ConnectError)
                 finally:
                     host.last = time.monotonic()
             if response is not None and response.status < 500 and response.status != 429:
                 return response
-            if attempt >= self.retries:
+            # No connection at all (offline, no such host, nothing listening) is asked
+            # once more, not three times: offline, every source would wait seconds for it.
+            if attempt >= (min(1, self.retries) if refused else self.retries):
                 if response is not None:
                     raise FetchError(url, _status_reason(response), unreachable=True)
                 raise FetchError(url, failure or "no response", unreachable=True)
