@@ -33,12 +33,15 @@ class ReaderCommands(Provider):
             ("Open the post on the web (browser)", screen.action_open_web, "o"),
             ("Links in the open post", screen.action_links, "L"),
             ("Go to unread posts", partial(screen.go_to_section, "unread"), ""),
-            ("Go to new posts (the last sync's)", partial(screen.go_to_section, "new"), ""),
             ("Go to recently opened", partial(screen.go_to_section, "recent"), ""),
             ("Keys (help)", screen.action_help, "?"),
             ("Theme: light", partial(setattr, app, "theme", "gp-light"), ""),
             ("Theme: dark", partial(setattr, app, "theme", "gp-dark"), ""),
         ]
+        if session.corpus.new_ids:
+            commands.append(
+                ("Go to New: what the last sync added", partial(screen.go_to_section, "new"), "")
+            )
         for category in session.corpus.categories:
             commands.append(
                 (
