@@ -50,7 +50,7 @@ def config_dir() -> Path:
 
 
 def settings_file() -> Path:
-    """Preferences kept between runs: the theme chosen in the app."""
+    """Preferences kept between runs: the theme and the widths chosen in the app."""
     return config_dir() / "settings.json"
 
 

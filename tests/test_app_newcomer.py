@@ -54,7 +54,7 @@ async def test_a_bookmark_note_changed_elsewhere_shows_in_the_byline_and_bookmar
     async with app.run_test(size=SIZE) as pilot:
         screen, tree, _ = parts(app)
         with StateStore.open(paths.state_db()) as other:  # `bookmark add ID --note ...`
-            other.add_bookmark(NEWEST, "a title", note="first note")
+            other.add_bookmark(NEWEST, corpus().find(NEWEST).title, note="first note")
         await wait_until(pilot, lambda: "★ bookmarked: first note" in byline(screen))
         screen.go_to_section("bookmarks")
         await pilot.pause()
@@ -64,6 +64,9 @@ async def test_a_bookmark_note_changed_elsewhere_shows_in_the_byline_and_bookmar
         bookmarks = tree.cursor_node
         await wait_until(pilot, lambda: bookmarks.children)
         assert "— second note" in str(bookmarks.children[0].label)
+        # Drawn: the long title is cut so that the note shows.
+        drawn = tree.render_label(bookmarks.children[0], Style(), Style()).plain
+        assert drawn.endswith("…  — second note") and "What A" in drawn
 
 
 # 5. Names first, compact counts, titles cut with '…'; the list's width is the reader's.
@@ -99,7 +102,10 @@ async def test_the_lists_width_changes_with_keys_and_the_mouse_and_is_kept():
         screen, _, _ = parts(app)
         sidebar = screen.query_one("#sidebar")
         start = sidebar.size.width
-        await pilot.press("greater_than_sign", "greater_than_sign")
+        await pilot.press("greater_than_sign", "greater_than_sign", "greater_than_sign")
+        await pilot.pause()
+        assert sidebar.size.width == start + 12
+        await pilot.press("less_than_sign")
         await pilot.pause()
         assert sidebar.size.width == start + 8
         await pilot.press("less_than_sign")

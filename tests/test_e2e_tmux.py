@@ -94,3 +94,37 @@ def test_start_search_open_bookmark_quit_then_the_cli_sees_the_bookmark(tmp_path
     )
     assert listed.returncode == 0, listed.stderr
     assert [b["id"] for b in json.loads(listed.stdout)] == [MAGGOTS]
+
+
+def test_at_80x24_names_come_first_enter_keeps_the_list_and_the_width_is_kept(tmp_path):
+    """The newcomer's 80x24 (issue #18): whole names before counts, j Enter j Enter skims
+    with the keys staying in the list, and > widens the list for the next start too."""
+    dirs = {name: tmp_path / name.lower() for name in ("DATA", "CACHE", "CONFIG")}
+    env = " ".join(f"XDG_{name}_HOME={path}" for name, path in dirs.items())
+    session = "gp-reader-e2e-" + uuid.uuid4().hex[:8]
+    done = tmp_path / "exit-code"
+    command = f"cd {tmp_path} && env {env} {GP_READER}; echo $? > {done}"
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", command, check=True)
+    tmux("resize-window", "-t", session, "-x", "80", "-y", "24", capture_output=True)
+    try:
+        wait_for(session, "Bookmark")
+        wait_for(session, "▶ The General Practi")
+        assert "…  18/18" in screen(session)  # the name is cut, the counts are whole
+        keys(session, "j", "Enter")
+        wait_for(session, "├─ ●  What A")  # the section is open
+        keys(session, "j", "j", "Enter")
+        shown = wait_for(session, "Why Engage with Neighbourhoods?\n")  # the post's title
+        assert "⏎ Open" in shown  # the list still has the keys
+        keys(session, "j", "Enter")
+        wait_for(session, "How Can PCNs Prepare for Neighbourhoods?")
+        keys(session, ">", ">", ">")
+        wait_for(session, "The General Practice Blog  1")  # wider: the whole name
+        keys(session, "q")
+        deadline = time.monotonic() + 20
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert done.read_text().strip() == "0"
+    finally:
+        tmux("kill-server", capture_output=True)
+    settings = json.loads((dirs["CONFIG"] / "gp-reader" / "settings.json").read_text())
+    assert settings["list_width"] == 44

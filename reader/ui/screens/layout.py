@@ -106,7 +106,9 @@ class PaneLayout:
         """< and >: the list narrower or wider, kept for the next start."""
         if self.narrow:
             return
-        current = self.query_one("#sidebar").size.width
+        # The width asked for last, not the one drawn: keys pressed faster than the
+        # screen is laid out each count.
+        current = self.list_width or self.query_one("#sidebar").size.width
         widest = max(settings.LIST_WIDTHS.start, self.size.width - POST_MIN_WIDTH)
         self._set_list_width(current + step * LIST_WIDTH_STEP, widest)
         self._keep("list_width", self.list_width)

@@ -36,6 +36,7 @@ class NavTree(Tree[tuple[str, str]], PostList):
     def __init__(self, session: Session, **kwargs) -> None:
         # A section's counts as labelled, by key (render_label runs in Tree's __init__).
         self._counts: dict[str, str] = {}
+        self._notes: dict[str, str] = {}  # a bookmarked post's note as its label ends
         super().__init__("gp-reader", data=("section", "root"), **kwargs)
         self.session = session
         self.show_root = False
@@ -59,9 +60,9 @@ class NavTree(Tree[tuple[str, str]], PostList):
         return label
 
     def render_label(self, node: TreeNode, base_style: Style, style: Style) -> Text:
-        """Labels cut to the list's width with '…'. A section keeps its counts while its
-        name has room to be read ('Archive by d…  23/28'); narrower, the name wins and
-        the counts go."""
+        """Labels cut to the list's width with '…'. A section keeps its counts, and a
+        bookmark its note, while the name has room to be read ('Archive by d…  23/28',
+        'What A Neighbou…  — for the board'); narrower, the name wins."""
         text = super().render_label(node, base_style, style)
         depth, parent = 0, node.parent
         while parent is not None:
@@ -69,8 +70,10 @@ class NavTree(Tree[tuple[str, str]], PostList):
         room = self.scrollable_content_region.width - self.guide_depth * (depth - 1)
         if room <= 0 or text.cell_len <= room:
             return text
-        counts = self._counts.get(node.data[1], "") if node.data[0] == "section" else ""
-        if counts:
+        kind, key = node.data
+        # What the cut keeps whole at the end: a section's counts; a bookmark's note.
+        counts = self._counts.get(key, "") if kind == "section" else self._notes.get(key, "")
+        if counts and text.plain.endswith(counts):  # a post shows its note in Bookmarks only
             name_end = len(text.plain) - len(counts)
             keep = room - len(counts) - 1  # and '…'
             if keep >= MIN_NAME:
@@ -93,7 +96,9 @@ class NavTree(Tree[tuple[str, str]], PostList):
         label.append("★ " if self.session.is_bookmarked(entry.id) else "  ", style="bold")
         label.append(entry.title, style="" if not read else "dim")
         if entry.note:
-            label.append(f"  — {entry.note}", style="dim italic")
+            note = f"  — {entry.note}"
+            label.append(note, style="dim italic")
+            self._notes[entry.id] = note
         return label
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
