@@ -8,8 +8,10 @@ A body is blocks separated by one blank line, each one of:
     - A bullet
     A paragraph
 
-Inline, only emphasis: ``**bold**`` and ``*italic*`` (reader.articles.inline); no links,
-no other inline markup. A paragraph or quotation
+Inline, only emphasis: ``**bold**`` and ``*italic*`` (reader.articles.inline), and in
+posts `gp-reader sync` brought from the web, links ``[text](https://...)``
+(reader.sources.html_markdown with links=True; the app draws and follows them); no other
+inline markup. A paragraph or quotation
 whose own text starts like a block marker (``36. `` from a flattened list, ``- `` or
 ``# `` in a feed) has that start escaped with a backslash (``36\\. ``, ``\\- ``,
 ``\\# ``), as CommonMark escapes it; so the body stays valid Markdown for

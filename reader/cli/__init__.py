@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "reader.cli.imports",
     "reader.cli.related",
     "reader.cli.state",
+    "reader.cli.sync",
 )
 
 

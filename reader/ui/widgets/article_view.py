@@ -8,6 +8,7 @@ widgets does not.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -31,6 +32,46 @@ from reader.ui.widgets.related_list import RelatedList
 MATCH_STYLE = "reverse"
 ACRONYM_STYLE = Style(underline=True)  # subtle: the words stay as they are, only underlined
 BLOCK_GAP = 1  # blank lines between blocks
+# A Markdown link as reader.sources.html_markdown writes it: [text](address).
+_LINK = re.compile(r"\[([^\]\n]*)\]\((\S+?)\)")
+
+
+def split_links(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """A block's text with each [text](address) as its text alone, and where each link's
+    text now stands: (start, end, address)."""
+    plain, spans, _where = _split_links_mapped(text)
+    return plain, spans
+
+
+def _split_links_mapped(text: str) -> tuple[str, list[tuple[int, int, str]], list[int]]:
+    """split_links, and where each offset of `text` (0 to len(text)) stands in the plain
+    text (an offset inside a link's address: the end of its label), so spans found in
+    `text` (emphasis) can be moved to the plain text."""
+    plain: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    where: list[int] = []
+    at = 0
+    length = 0
+    for match in _LINK.finditer(text):
+        before = text[at : match.start()]
+        plain.append(before)
+        where.extend(range(length, length + len(before)))
+        length += len(before)
+        label = match.group(1) or match.group(2)
+        plain.append(label)
+        spans.append((length, length + len(label), match.group(2)))
+        # '[' stands where the label starts, the label's characters one to one, the rest
+        # ('](address)') where the label ends.
+        where.append(length)
+        if match.group(1):
+            where.extend(range(length, length + len(label)))
+        length += len(label)
+        where.extend([length] * (match.end() - match.start() - 1 - len(match.group(1))))
+        at = match.end()
+    rest = text[at:]
+    plain.append(rest)
+    where.extend(range(length, length + len(rest) + 1))
+    return "".join(plain), spans, where
 
 
 class Indented:
@@ -122,6 +163,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self._current = -1
         self._restoring = False
         self._before_related: float | None = None  # where r left the post, to go back
+        self.links: list[tuple[str, str]] = []  # the open post's links: (text, address)
 
     def compose(self):
         with Vertical(id="page"):
@@ -165,8 +207,18 @@ class ArticleView(VerticalScroll, can_focus=True):
         heading = Style(bold=True, color=theme.secondary or None)
         renderables: list[RenderableType] = []
         self._match_blocks = []
+        self.links = []
+        link_style = Style(underline=True, color=theme.primary or None)
         for n, (kind, marker, text) in enumerate(split_blocks(self.article.body)):
-            marked, has_match = self._marked(text)
+            text, emphasis = split_emphasis(text)
+            text, spans, where = _split_links_mapped(text)
+            emphasis = [(where[start], where[end], style) for start, end, style in emphasis]
+            marked, has_match = self._marked(text, emphasis)
+            for start, end, url in spans:
+                # A click follows it (MainScreen.action_follow_link); L lists them all.
+                click = Style.from_meta({"@click": f"screen.follow_link({len(self.links)})"})
+                marked.stylize(link_style + click, start, end)
+                self.links.append((text[start:end], url))
             if has_match:
                 self._match_blocks.append(n)
             if kind == "heading":
@@ -185,9 +237,9 @@ class ArticleView(VerticalScroll, can_focus=True):
         body = WrappedOnce(Group(*_spaced(renderables)))
         self.query_one("#article-body", Static).update(body)
 
-    def _marked(self, text: str) -> tuple[Text, bool]:
-        """The block's text with acronyms and search matches styled; whether it has a match."""
-        text, emphasis = split_emphasis(text)
+    def _marked(self, text: str, emphasis: list[tuple[int, int, str]]) -> tuple[Text, bool]:
+        """The block's text (marks removed) with its emphasis, acronyms and search matches
+        styled; whether it has a match."""
         rich_text = Text(text)
         for start, end, style in emphasis:
             rich_text.stylize(style, start, end)
