@@ -66,8 +66,11 @@ class Session(NotesMixin):
         store: StateStore,
         index_opener: Callable[[], SearchIndex] | None = None,
         notices: list[str] | None = None,
+        index_for: Callable[[Corpus], object] | None = None,
     ) -> None:
         self.corpus = corpus
+        self._index_for = index_for
+        self._retired: list = []  # indexes replaced after the library changed
         self.store = store
         self.notices: list[str] = list(notices or []) + list(store.notices)
         self._index_opener = index_opener
@@ -81,10 +84,17 @@ class Session(NotesMixin):
         self._read = store.read_ids()
         self._bookmarks = self._bookmark_notes()  # id -> note (None: no note)
         self._recent = self._recent_ids()
+        self._library = None  # the PostStore, opened when first looked at
+        self._library_version = _library_part(corpus.fingerprint)
+        self._gather_sections()
+
+    def _gather_sections(self) -> None:
+        corpus = self.corpus
         self._positions: dict[str, int] | None = None
+        self._by_url: dict[str, str] | None = None
         self._by_year: dict[str, dict[str, list[Article]]] = {}
         self._undated: list[Article] = []
-        # The ids each fixed section holds (the corpus does not change while the app runs):
+        # The ids each section holds (gathered again only when the library changes):
         # counting a section is then set arithmetic, not a walk over every post.
         everything: set[str] = set()
         self._ids: dict[str, frozenset[str] | set[str]] = {"all": everything}
@@ -120,6 +130,55 @@ class Session(NotesMixin):
             self._ids[f"category:{category}"] = ids
         for topic, ids in by_topic.items():
             self._ids[f"topic:{topic}"] = ids
+
+    # -- the library changing under the app (a sync, an import) ------------------------
+
+    def library_changed(self) -> bool:
+        """Whether the library's posts changed since this corpus was loaded (a sync or an
+        import, here or in another gp-reader): one query of the store's version."""
+        from reader.store.posts import PostStore
+
+        if self._library is None:
+            self._library = PostStore.open_existing()
+            if self._library is None:
+                return False
+        return self._library.version() != self._library_version
+
+    def index_for(self, corpus: Corpus):
+        """A search index brought up to date with `corpus` (a thread: it may write), or
+        None when this session cannot make one."""
+        if self._index_for is None:
+            return None
+        with self._index_lock:
+            index = self._index_for(corpus)
+            # From now on the index this session opens is this corpus's: a warm-up still
+            # to run must not take the index back to the corpus being replaced.
+            self._index_opener = lambda: self._index_for(corpus)
+            return index
+
+    def replace_corpus(self, corpus: Corpus, index=None) -> None:
+        """Show `corpus` from now on (loaded again after the library changed), searching
+        `index`, which was brought up to date with it."""
+        with self._index_lock:
+            old, self._index = self._index, index
+            self.corpus = corpus
+            self._library_version = _library_part(corpus.fingerprint)
+            # A search may still be running on the old index in a worker: it is closed
+            # with the session, not under that search's feet.
+            if old is not None and old is not index:
+                self._retired.append(old)
+        with self._counts_lock:
+            self._term_counts = None
+        self._gather_sections()
+
+    def find_by_url(self, url: str) -> Article | None:
+        """The post held at this address (any spelling of it), if there is one."""
+        from reader.sources.web.matching import url_key
+
+        if self._by_url is None:
+            self._by_url = {url_key(a.url): a.id for a in self.corpus if a.url}
+        found = self._by_url.get(url_key(url))
+        return self.corpus.find(found) if found else None
 
     # -- state -----------------------------------------------------------------------
 
@@ -234,6 +293,7 @@ class Session(NotesMixin):
 
     def root_sections(self) -> list[str]:
         return [
+            *(["new"] if self.corpus.new_ids else []),
             "all",
             *(f"category:{c}" for c in self.corpus.categories),
             "topics",
@@ -269,6 +329,7 @@ class Session(NotesMixin):
             return name
         return {
             "all": "All posts",
+            "new": "New",
             "topics": "Topics",
             "archive": "Archive by date",
             "undated": "Date unknown",
@@ -300,6 +361,8 @@ class Session(NotesMixin):
         kind, _, name = key.partition(":")
         if key == "all":
             return list(self.corpus)
+        if key == "new":
+            return [a for a in self.corpus if a.id in self.corpus.new_ids]
         if key == "unread":
             return [a for a in self.corpus if a.id not in self._read]
         if kind == "category":
@@ -326,6 +389,8 @@ class Session(NotesMixin):
     def _section_ids(self, key: str) -> set[str] | frozenset[str]:
         if key in ("all", "archive"):
             return self._ids["all"]
+        if key == "new":
+            return self.corpus.new_ids
         if key == "unread":
             return self._ids["all"] - self._read
         if key == "topics":
@@ -424,7 +489,18 @@ class Session(NotesMixin):
             if self._index is not None:
                 self._index.close()
                 self._index = None
+            for old in self._retired:
+                old.close()
+            self._retired.clear()
+        if self._library is not None:
+            self._library.close()
+            self._library = None
         self.store.close()
+
+
+def _library_part(fingerprint: str) -> str | None:
+    """The library store's version a corpus was loaded at (None: there was no store)."""
+    return fingerprint.partition("+")[2] or None
 
 
 def open_store_or_fallback() -> tuple[StateStore, list[str]]:

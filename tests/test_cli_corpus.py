@@ -35,6 +35,7 @@ def test_list_json_has_every_post_with_its_fields():
         "date",
         "words",
         "source",
+        "url",
     }
     dated = [p for p in posts if p["date"]]
     assert len(dated) == 10 and all(len(p["date"]) == 10 for p in dated)

@@ -124,7 +124,9 @@ def test_a_store_written_by_something_else_is_cleaned_on_output(cli, tmp_path):
         store.write([], [])
         store._write(
             lambda c: c.execute(
-                "INSERT INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO posts (id, title, title_is_derived, category, site, author, date,"
+                " topics, body, words, sources, overrides, seq)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     "raw-post",
                     f"Raw {OSC52}title",

@@ -122,3 +122,36 @@ def test_two_build_processes_index_what_one_does(articles, tmp_path):
     assert index_contents(two) == index_contents(one)
     one.close()
     two.close()
+
+
+def test_a_large_sync_into_an_index_appends_one_segment(articles, tmp_path):
+    """sync_index writes a big batch into an existing index with the fast writer, as a
+    segment of its own: the held segment is not rewritten, and the index holds the posts
+    a build of everything holds (a changed post included)."""
+    from dataclasses import replace
+
+    from reader.search.storage import APPEND_FAST_AT, sync_index
+
+    first, rest = articles[:28], articles[28:]
+    assert len(rest) >= APPEND_FAST_AT
+    changed = replace(first[0], body=first[0].body + "\n\nA sentence about quinoa.")
+    directory = tmp_path / "synced"
+    directory.mkdir()
+    ix = whoosh_index.create_in(str(directory), make_schema())
+    known = sync_index(ix, first, None, None)
+    held = set(segment_files(directory))
+    everything = [changed, *first[1:], *rest]
+    sync_index(ix, everything, None, known)
+    assert held <= set(segment_files(directory))  # the first segment is still there, as it was
+    assert len(ix._segments()) == 2 and ix.doc_count() == len(everything)
+    whole = build(tmp_path / "whole", [(everything, False)], fast_writer)
+    other = whoosh_index.open_dir(str(whole))
+    # The same posts stored (term statistics still count the replaced post's old copy,
+    # as whoosh's own writer leaves them until a merge).
+    assert index_contents(ix)[1] == index_contents(other)[1]
+    with ix.searcher() as searcher:
+        from whoosh.query import Term
+
+        assert [f["id"] for f in searcher.search(Term("body", "quinoa"))] == [changed.id]
+    ix.close()
+    other.close()

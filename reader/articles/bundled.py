@@ -243,6 +243,8 @@ class Corpus:
         # One-line messages for the user: the store of imported posts was damaged and
         # moved aside, or could only be read, or not at all (then the bundled posts show).
         self.notices: list[str] = []
+        # What the last sync that added posts added (the app's "New" section).
+        self.new_ids: frozenset[str] = frozenset()
 
     def __len__(self) -> int:
         return len(self.articles)
@@ -370,28 +372,38 @@ def merge_imported(
     merged = list(bundled)
     index = {a.id: n for n, a in enumerate(merged)}
     body = store.body
+    new_ids: dict[str, str] = {}  # post id -> the sync run that added it
     for post in store.listing():
         load = functools.partial(body, post.id)
         if post.overrides and post.id in by_id:
             base = by_id[post.id]
-            # A derived title gives way to a real one an import found for the post.
-            real_title = base.title_is_derived and not post.title_is_derived
+            # A post synced from the web takes the site's title (an edit there, or the real
+            # title of a post the bundled pages left untitled) and the site's date; an
+            # imported one keeps the bundled title unless that was derived and the import
+            # found a real one.
+            from_web = bool(post.url)
+            real_title = from_web or (base.title_is_derived and not post.title_is_derived)
             merged[index[post.id]] = StoredArticle.lazy(
                 load,
                 id=base.id,
                 title=post.title if real_title else base.title,
-                title_is_derived=base.title_is_derived and not real_title,
+                title_is_derived=post.title_is_derived if real_title else base.title_is_derived,
                 category=base.category,
                 site=base.site,
                 author=base.author,
-                date=base.date or post.date,
+                date=(post.date or base.date) if from_web else (base.date or post.date),
                 topics=post.topics or base.topics,
                 source=", ".join([base.source, *post.sources]),
                 words=post.words,
+                url=post.url,
             )
+            if post.synced:
+                new_ids[post.id] = post.synced
             continue
         if post.id in index:
             continue  # cannot happen through `gp-reader import`; never show a post twice
+        if post.synced:
+            new_ids[post.id] = post.synced
         index[post.id] = len(merged)
         merged.append(
             StoredArticle.lazy(
@@ -406,6 +418,7 @@ def merge_imported(
                 topics=post.topics,
                 source=", ".join(post.sources),
                 words=post.words,
+                url=post.url,
             )
         )
     order = {name: n for n, name in enumerate(c.name for c in manifest.categories)}
@@ -424,7 +437,10 @@ def merge_imported(
             position[a.id],
         )
     )
-    return Corpus(merged, manifest, f"{fingerprint}+{store.version()}", frozenset(by_id))
+    corpus = Corpus(merged, manifest, f"{fingerprint}+{store.version()}", frozenset(by_id))
+    last_run = store.last_added_run()
+    corpus.new_ids = frozenset(i for i, run in new_ids.items() if last_run and run == last_run)
+    return corpus
 
 
 def _newest_first(iso_date: str | None) -> int:

@@ -8,8 +8,10 @@ A body is blocks separated by one blank line, each one of:
     - A bullet
     A paragraph
 
-Inline, only emphasis: ``**bold**`` and ``*italic*`` (reader.articles.inline); no links,
-no other inline markup. A paragraph or quotation
+Inline, only emphasis: ``**bold**`` and ``*italic*`` (reader.articles.inline), and in
+posts `gp-reader sync` brought from the web, links ``[text](https://...)``
+(reader.sources.html_markdown with links=True; the app draws and follows them); no other
+inline markup. A paragraph or quotation
 whose own text starts like a block marker (``36. `` from a flattened list, ``- `` or
 ``# `` in a feed) has that start escaped with a backslash (``36\\. ``, ``\\- ``,
 ``\\# ``), as CommonMark escapes it; so the body stays valid Markdown for
@@ -86,12 +88,56 @@ def split_blocks(markdown: str) -> list[Block]:
     return blocks
 
 
+# A Markdown link as reader.sources.html_markdown writes it: [text](address).
+_LINK = re.compile(r"\[([^\]\n]*)\]\((\S+?)\)")
+
+
+def split_links(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """A block's text with each [text](address) as its text alone, and where each link's
+    text now stands: (start, end, address)."""
+    plain, spans, _where = split_links_mapped(text)
+    return plain, spans
+
+
+def split_links_mapped(text: str) -> tuple[str, list[tuple[int, int, str]], list[int]]:
+    """split_links, and where each offset of `text` (0 to len(text)) stands in the plain
+    text (an offset inside a link's address: the end of its label), so spans found in
+    `text` (emphasis) can be moved to the plain text."""
+    plain: list[str] = []
+    spans: list[tuple[int, int, str]] = []
+    where: list[int] = []
+    at = 0
+    length = 0
+    for match in _LINK.finditer(text):
+        before = text[at : match.start()]
+        plain.append(before)
+        where.extend(range(length, length + len(before)))
+        length += len(before)
+        label = match.group(1) or match.group(2)
+        plain.append(label)
+        spans.append((length, length + len(label), match.group(2)))
+        # '[' stands where the label starts, the label's characters one to one, the rest
+        # ('](address)') where the label ends.
+        where.append(length)
+        if match.group(1):
+            where.extend(range(length, length + len(label)))
+        length += len(label)
+        where.extend([length] * (match.end() - match.start() - 1 - len(match.group(1))))
+        at = match.end()
+    rest = text[at:]
+    plain.append(rest)
+    where.extend(range(length, length + len(rest) + 1))
+    return "".join(plain), spans, where
+
+
 def plain_text(markdown: str) -> str:
     """A body as plain text: blocks' text, blank-line separated; items keep their number
     and bullets a '•'; no Markdown syntax (emphasis marks included) and no escapes."""
     from reader.articles.inline import split_emphasis
 
-    texts = (split_emphasis(block.text)[0] for block in split_blocks(markdown))
+    # As the app draws a block: emphasis marks off, then links as their text alone (the
+    # offsets highlights keep count in this text).
+    texts = (split_links(split_emphasis(block.text)[0])[0] for block in split_blocks(markdown))
     return "\n\n".join(
         f"{block.marker} {text}" if block.marker else text
         for block, text in zip(split_blocks(markdown), texts, strict=True)

@@ -22,6 +22,7 @@ class Article:
     body: str  # Markdown
     source: str  # the page file(s) it was read from, comma separated
     words: int
+    url: str = ""  # where the post lives on the web ("" for a post only a file had)
 
     def to_json(self, with_body: bool = False) -> dict[str, Any]:
         # Field by field: a body still on disk (StoredArticle) is read only when wanted.

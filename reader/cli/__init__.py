@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "reader.cli.state",
     "reader.cli.highlights",
     "reader.cli.export",
+    "reader.cli.sync",
 )
 
 

@@ -36,6 +36,7 @@ def list_fields(article: Article) -> dict[str, object]:
         "date": article.date,
         "words": article.words,
         "source": article.source,
+        "url": article.url or None,
     }
 
 

@@ -30,6 +30,7 @@ from reader.store.sqlite import (
     connect_for_reading,
     is_damage,
 )
+from reader.store.web import WebStore
 
 # MIGRATIONS[n] takes the store from schema version n to n + 1; append only. The first
 # uses IF NOT EXISTS so that a store made before versions were kept is adopted as it is.
@@ -62,6 +63,34 @@ CREATE INDEX IF NOT EXISTS posts_listing ON posts (
     overrides
 );
 """
+# Posts synced from the web: where each came from (url, feed GUID, WordPress id, the
+# site's last modification), its WordPress tags and categories, the subscription that
+# brought it and the sync run that first added it (the app's "New" section). The listing
+# index is rebuilt to cover url and synced, so start-up still reads no bodies.
+_WEB = """
+ALTER TABLE posts ADD COLUMN url TEXT NOT NULL DEFAULT '';
+ALTER TABLE posts ADD COLUMN guid TEXT;
+ALTER TABLE posts ADD COLUMN wp_id INTEGER;
+ALTER TABLE posts ADD COLUMN modified TEXT;
+ALTER TABLE posts ADD COLUMN feed TEXT;
+ALTER TABLE posts ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE posts ADD COLUMN web_categories TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE posts ADD COLUMN synced TEXT;
+DROP INDEX IF EXISTS posts_listing;
+CREATE INDEX posts_listing_v2 ON posts (
+    seq, id, title, title_is_derived, category, site, author, date, topics, words, sources,
+    overrides, url, synced
+);
+CREATE INDEX posts_by_url ON posts (url);
+CREATE TABLE subscriptions (
+    name TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    category TEXT,
+    added TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    state TEXT NOT NULL DEFAULT '{}'
+);
+"""
 # Posts held only as a feed's summary (cut with '[…]'): the page to fetch the full text
 # from. A fuller text of the post, imported or fetched, takes its row out.
 _SUMMARIES = """
@@ -71,12 +100,13 @@ KIND = StoreKind(
     label="store of imported posts",
     holds="imported posts",
     still_works="the bundled posts can still be read",
-    migrations=(_FIRST, _SUMMARIES),
+    migrations=(_FIRST, _WEB, _SUMMARIES),
 )
 META_COLUMNS = (
     "id, title, title_is_derived, category, site, author, date, topics, words, sources, "
-    "overrides, seq"
+    "overrides, seq, url, synced"
 )
+WEB_COLUMNS = "id, url, guid, wp_id, modified, feed, title, date, words"
 
 
 @dataclass(frozen=True)
@@ -94,6 +124,14 @@ class PostRow:
     overrides: bool
     seq: int = 0
     body: str | None = None  # None when loaded without bodies
+    url: str = ""
+    synced: str | None = None  # the sync run that added it (None: imported from a file)
+    guid: str | None = None
+    wp_id: int | None = None
+    modified: str | None = None
+    feed: str | None = None  # the subscription's name
+    tags: tuple[str, ...] = ()
+    web_categories: tuple[str, ...] = ()
     summary_url: str | None = None  # a summary only: where its full text is ('' unknown)
 
 
@@ -114,6 +152,23 @@ class ListedPost(NamedTuple):
     words: int
     sources: tuple[str, ...]
     overrides: bool
+    url: str = ""
+    synced: str | None = None
+
+
+@dataclass(frozen=True)
+class WebKey:
+    """What identifies a post held from the web (or a file), for matching a fetched one."""
+
+    id: str
+    url: str
+    guid: str | None
+    wp_id: int | None
+    modified: str | None
+    feed: str | None
+    title: str
+    date: str | None
+    words: int
 
 
 @dataclass(frozen=True)
@@ -148,7 +203,7 @@ def _topics(text: str) -> tuple[str, ...]:
 
 def _row(values: tuple[Any, ...], body: str | None = None) -> PostRow:
     (id_, title, derived, category, site, author, date, topics, words, sources, overrides, seq) = (
-        values
+        values[:12]
     )
     return PostRow(
         id=id_,
@@ -164,10 +219,28 @@ def _row(values: tuple[Any, ...], body: str | None = None) -> PostRow:
         overrides=bool(overrides),
         seq=seq,
         body=body,
+        url=values[12] or "",
+        synced=values[13],
     )
 
 
-class PostStore(SQLiteStore):
+_MORE_COLUMNS = "guid, wp_id, modified, feed, tags, web_categories"
+
+
+def _full_row(values: tuple[Any, ...], body: str | None = None) -> PostRow:
+    guid, wp_id, modified, feed, tags, web_categories = values[14:20]
+    return replace(
+        _row(values, body),
+        guid=guid,
+        wp_id=wp_id,
+        modified=modified,
+        feed=feed,
+        tags=tuple(json.loads(tags or "[]")),
+        web_categories=tuple(json.loads(web_categories or "[]")),
+    )
+
+
+class PostStore(WebStore, SQLiteStore):
     """Imported and synced posts, on the footing of reader.store.sqlite."""
 
     KIND = KIND
@@ -239,12 +312,14 @@ class PostStore(SQLiteStore):
         return row[0] if row else "empty"
 
     def rows(self) -> list[PostRow]:
-        """Every post, without bodies, in import order."""
+        """Every post, without bodies, in import order (with all it knows of the web)."""
         found = self._read(
-            lambda c: c.execute(f"SELECT {META_COLUMNS} FROM posts ORDER BY seq").fetchall()
+            lambda c: c.execute(
+                f"SELECT {META_COLUMNS}, {_MORE_COLUMNS} FROM posts ORDER BY seq"
+            ).fetchall()
         )
         summaries = self.summaries()
-        rows = [_row(values) for values in found]
+        rows = [_full_row(values) for values in found]
         if summaries:
             rows = [
                 replace(row, summary_url=summaries[row.id]) if row.id in summaries else row
@@ -259,7 +334,7 @@ class PostStore(SQLiteStore):
         )
         for values in found:
             id_, title, derived, category, site, author, date, topics = values[:8]
-            words, sources, overrides = values[8:11]
+            words, sources, overrides, _seq, url, synced = values[8:14]
             yield ListedPost(
                 id_,
                 title,
@@ -272,6 +347,8 @@ class PostStore(SQLiteStore):
                 words,
                 _json_list(sources),
                 bool(overrides),
+                url,
+                synced,
             )
 
     def summaries(self) -> dict[str, str]:
@@ -322,25 +399,7 @@ class PostStore(SQLiteStore):
             (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM posts").fetchone()
             for post in posts:
                 seq += 1
-                conn.execute(
-                    "INSERT OR REPLACE INTO posts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        clean_text(post.id),
-                        clean_text(post.title),
-                        int(post.title_is_derived),
-                        clean_text(post.category),
-                        clean_text(post.site),
-                        clean_text(post.author),
-                        post.date,
-                        json.dumps([clean_text(t) for t in post.topics]),
-                        clean_text(post.body) if post.body is not None else post.body,
-                        post.words,
-                        json.dumps([clean_text(s) for s in post.sources]),
-                        int(post.overrides),
-                        post.seq or seq,
-                    ),
-                )
-                _mark_summary(conn, post)
+                insert_post(conn, post, post.seq or seq)
             for source, kind in sources:
                 conn.execute(
                     "INSERT OR REPLACE INTO sources VALUES (?, ?, ?)",
@@ -375,6 +434,49 @@ class PostStore(SQLiteStore):
 
         self._write(work)
         return removed, kept
+
+
+_INSERT = (
+    "INSERT OR REPLACE INTO posts (id, title, title_is_derived, category, site, author, date, "
+    "topics, body, words, sources, overrides, seq, url, guid, wp_id, modified, feed, tags, "
+    "web_categories, synced) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+)
+
+
+def insert_post(conn: sqlite3.Connection, post: PostRow, seq: int) -> None:
+    """Add or replace one post (in the caller's transaction)."""
+    conn.execute(
+        _INSERT,
+        (  # content is stored clean: it comes from files and sites anyone wrote
+            clean_text(post.id),
+            clean_text(post.title),
+            int(post.title_is_derived),
+            clean_text(post.category),
+            clean_text(post.site),
+            clean_text(post.author),
+            post.date,
+            json.dumps([clean_text(t) for t in post.topics]),
+            clean_text(post.body) if post.body is not None else post.body,
+            post.words,
+            json.dumps([clean_text(s) for s in post.sources]),
+            int(post.overrides),
+            seq,
+            clean_text(post.url) if post.url else post.url,
+            clean_text(post.guid) if post.guid else post.guid,
+            post.wp_id,
+            post.modified,
+            clean_text(post.feed) if post.feed else post.feed,
+            json.dumps([clean_text(t) for t in post.tags]),
+            json.dumps([clean_text(c) for c in post.web_categories]),
+            post.synced,
+        ),
+    )
+    _mark_summary(conn, post)
+
+
+def bump_version(conn: sqlite3.Connection) -> None:
+    """Mark the library changed (in the caller's transaction)."""
+    _bump_version(conn)
 
 
 def _mark_summary(conn: sqlite3.Connection, post: PostRow) -> None:

@@ -36,12 +36,19 @@ class ReaderCommands(Provider):
             ("Note on the open post's bookmark", screen.edit_bookmark_note, "e"),
             ("Save the current search", screen.action_save_search, "Ctrl+S"),
             ("Go to saved searches", partial(screen.go_to_section, "saved"), ""),
+            ("Sync now: fetch new posts from the sites", screen.action_sync_now, "S"),
+            ("Open the post on the web (browser)", screen.action_open_web, "o"),
+            ("Links in the open post", screen.action_links, "L"),
             ("Go to unread posts", partial(screen.go_to_section, "unread"), ""),
             ("Go to recently opened", partial(screen.go_to_section, "recent"), ""),
             ("Keys (help)", screen.action_help, "?"),
             ("Theme: light", partial(setattr, app, "theme", "gp-light"), ""),
             ("Theme: dark", partial(setattr, app, "theme", "gp-dark"), ""),
         ]
+        if session.corpus.new_ids:
+            commands.append(
+                ("Go to New: what the last sync added", partial(screen.go_to_section, "new"), "")
+            )
         for category in session.corpus.categories:
             commands.append(
                 (

@@ -6,6 +6,8 @@ import gc
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from reader.articles.bundled import Corpus
+    from reader.search import SearchIndex
     from reader.session import Session
 
 
@@ -16,12 +18,18 @@ def make_session() -> Session:
     corpus = load_corpus()
     store, notices = open_store_or_fallback()
 
-    def open_index():
-        from reader.search import SearchIndex
+    def index_for(for_corpus: Corpus) -> SearchIndex:
+        from reader.search import SearchIndex as Index
 
-        return SearchIndex.open(corpus.articles, corpus.fingerprint)
+        return Index.open(for_corpus.articles, for_corpus.fingerprint)
 
-    return Session(corpus, store, index_opener=open_index, notices=corpus.notices + notices)
+    return Session(
+        corpus,
+        store,
+        index_opener=lambda: index_for(corpus),
+        notices=corpus.notices + notices,
+        index_for=index_for,
+    )
 
 
 def run_app(theme: str | None = None, **run_options) -> int:

@@ -25,6 +25,7 @@ from reader.errors import ReaderError
 from reader.sanitise import for_terminal
 from reader.session import READ_AFTER_SECONDS, Entry, Session
 from reader.ui.screens.layout import COMPACT_FOOTER_BELOW, MEASURE, PALETTE_KEY_FROM, PaneLayout
+from reader.ui.screens.library import LibrarySync
 from reader.ui.screens.reading_notes import ReadingNotes
 from reader.ui.widgets.article_view import ArticleView
 from reader.ui.widgets.divider import Divider
@@ -66,7 +67,7 @@ class RelatedFound(Message):
         self.entries = entries
 
 
-class MainScreen(ReadingNotes, PaneLayout, Screen):
+class MainScreen(ReadingNotes, LibrarySync, PaneLayout, Screen):
     AUTO_FOCUS = "#nav"  # straight to the list: no focus hopping (and footer rebuilds) at start
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),
@@ -89,6 +90,9 @@ class MainScreen(ReadingNotes, PaneLayout, Screen):
         Binding("r", "related", "Related", show=False),
         Binding("f,ctrl+f", "find", "Find in post", show=False),  # reading_notes.py
         Binding("H", "show_highlights", "Highlights", show=False),
+        Binding("S", "sync_now", "Sync now", show=False),
+        Binding("o", "open_web", "Open on the web", show=False),
+        Binding("L", "links", "Links", show=False),
         Binding("question_mark", "help", "Help"),
         Binding("q", "quit", "Quit"),
     ]
@@ -193,8 +197,10 @@ class MainScreen(ReadingNotes, PaneLayout, Screen):
         if changed:
             self.query_one(NavTree).refresh_state()
             self._update_byline()
+        self.check_library()  # posts another gp-reader synced or imported
 
     def on_unmount(self) -> None:
+        self.cancel_sync()
         self.flush_position()
 
     # -- opening posts -----------------------------------------------------------------
@@ -219,7 +225,8 @@ class MainScreen(ReadingNotes, PaneLayout, Screen):
         joins Recently opened and is marked read after READ_AFTER_SECONDS."""
         article = self.session.corpus.find(article_id)
         if article is None:
-            self.notify("That post is no longer in the session.", severity="warning")
+            if not self.open_when_loaded(article_id):
+                self.notify("That post is no longer in the session.", severity="warning")
             return
         self.flush_position()
         if position is None:

@@ -23,7 +23,7 @@ from textual.widgets import Static
 
 from reader.articles.glossary import find_acronym_matches
 from reader.articles.inline import split_emphasis
-from reader.articles.markdown import split_blocks
+from reader.articles.markdown import split_blocks, split_links_mapped
 from reader.articles.model import Article
 from reader.errors import ReaderError
 from reader.sanitise import for_terminal
@@ -145,6 +145,7 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
         self._restoring = False
         self._before_related: float | None = None  # where r left the post, to go back
         self._reset_annotations("")
+        self.links: list[tuple[str, str]] = []  # the open post's links: (text, address)
 
     def compose(self):
         with Vertical(id="page"):
@@ -204,8 +205,18 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
             body = self.article.body
         except ReaderError as exc:  # its store was damaged or went away since the start
             body = f"This post cannot be read now: {exc}"
+        self.links = []
+        link_style = Style(underline=True, color=theme.primary or None)
         for n, (kind, marker, text) in enumerate(split_blocks(body)):
-            marked, has_match = self._marked(text)
+            text, emphasis = split_emphasis(for_terminal(text))
+            text, spans, where = split_links_mapped(text)
+            emphasis = [(where[start], where[end], style) for start, end, style in emphasis]
+            marked, has_match = self._marked(text, emphasis)
+            for start, end, url in spans:
+                # A click follows it (MainScreen.action_follow_link); L lists them all.
+                click = Style.from_meta({"@click": f"screen.follow_link({len(self.links)})"})
+                marked.stylize(link_style + click, start, end)
+                self.links.append((text[start:end], url))
             self._annotate_text(n, marked)
             if has_match:
                 self._match_blocks.append(n)
@@ -227,9 +238,9 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
         body = WrappedOnce(Group(*_spaced(renderables + ([detached] if detached else []))))
         self.query_one("#article-body", Static).update(body)
 
-    def _marked(self, text: str) -> tuple[Text, bool]:
-        """The block's text with acronyms and search matches styled; whether it has a match."""
-        text, emphasis = split_emphasis(for_terminal(text))
+    def _marked(self, text: str, emphasis: list[tuple[int, int, str]]) -> tuple[Text, bool]:
+        """The block's text (marks removed) with its emphasis, acronyms and search matches
+        styled; whether it has a match."""
         rich_text = Text(text)
         for start, end, style in emphasis:
             rich_text.stylize(style, start, end)

@@ -210,6 +210,36 @@ class NavTree(Tree[NodeData], PostList):
         if selected is not None and self.cursor_node is None:
             self.select_data(selected)
 
+    def rebuild(self) -> None:
+        """Every section again, after the library changed (a sync, an import): the open
+        sections stay open and the cursor stays on what it was on, where that still is."""
+        selected = self.cursor_node.data if self.cursor_node else None
+        opened = [
+            node.data
+            for node in self._walk(self.root)
+            if node.is_expanded and node.data[0] == "section"
+        ]
+        self.clear()
+        self._loaded.clear()
+        self._counts.clear()
+        for key in self.session.root_sections():
+            self._add_section(self.root, key)
+        self.root.expand()
+        for data in opened:  # outermost first: a year is found once its archive is loaded
+            node = self._find(self.root, data)
+            if node is not None:
+                node.expand()
+                self._load(node)
+        if selected is not None:
+            node = self._find(self.root, selected)
+            if node is not None:
+                self.call_after_refresh(self._cursor_to, node)
+
+    def _walk(self, node: TreeNode):
+        for child in node.children:
+            yield child
+            yield from self._walk(child)
+
     def select_section(self, key: str) -> None:
         """Move the cursor to a section, opening its ancestors."""
         node = self._find(self.root, ("section", key))

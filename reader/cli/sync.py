@@ -1,0 +1,296 @@
+"""`gp-reader source ...`, `gp-reader sync` and `gp-reader open`: the reader and the web."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+from pathlib import Path
+
+from reader.errors import ReaderError
+
+# As reader.sources.web.http names it (not imported here: httpx is slow to load).
+PAUSE_ENV = "GP_READER_SYNC_PAUSE"
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    group = commands.add_parser("source", help="the sites gp-reader syncs")
+    actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    p = actions.add_parser("add", help="follow a site (its home page, a feed or a category page)")
+    p.add_argument("url", metavar="URL")
+    p.add_argument("--name", metavar="NAME", help="what to call it (default: the site's host)")
+    p.add_argument("--category", metavar="NAME", help="put its posts in this category")
+    p.set_defaults(func=run_source_add)
+    p = actions.add_parser("list", help="the sites gp-reader syncs")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    p.set_defaults(func=run_source_list)
+    p = actions.add_parser("remove", help="stop syncing a site (its posts stay)")
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--delete-posts", action="store_true", help="remove the posts it brought too")
+    p.set_defaults(func=run_source_remove)
+    p = actions.add_parser("import", help="follow the feeds of an OPML file")
+    p.add_argument("file", metavar="FILE.opml")
+    p.set_defaults(func=run_source_import)
+    p = actions.add_parser("export", help="print the sources as OPML")
+    p.set_defaults(func=run_source_export)
+
+    p = commands.add_parser(
+        "sync",
+        help="fetch new and changed posts from the sites",
+        description="Fetch new and changed posts from each source (or the named ones): the "
+        "WordPress REST API where the site has it, else its feed. One request at a time per "
+        "site, a pause between requests, robots.txt honoured. Ctrl+C stops; what was synced "
+        "so far is kept.",
+    )
+    p.add_argument("names", nargs="*", metavar="NAME", help="sources to sync (default: all)")
+    p.add_argument("--json", action="store_true", help="print the results as JSON")
+    p.add_argument("--dry-run", action="store_true", help="fetch and report, change nothing")
+    p.add_argument(
+        "--pause",
+        type=float,
+        metavar="SECONDS",
+        help=f"pause between requests to a site (default 1; or ${PAUSE_ENV})",
+    )
+    p.set_defaults(func=run_sync)
+
+    p = commands.add_parser("open", help="open a post's page on the web in the browser")
+    p.add_argument("id", metavar="ID")
+    p.set_defaults(func=run_open)
+
+
+def open_store():
+    """The library store with the default sources in it (added once)."""
+    from reader.sources.web.subscriptions import default_subscriptions
+    from reader.store.posts import PostStore
+
+    store = PostStore.open()
+    for notice in store.notices:
+        print(f"gp-reader: {notice}", file=sys.stderr)
+    store.seed_subscriptions(default_subscriptions())
+    return store
+
+
+def _find(store, name: str):
+    subs = store.subscriptions()
+    for sub in subs:
+        if sub.name == name:
+            return sub
+    folded = [s for s in subs if s.name.casefold() == name.casefold()]
+    if len(folded) == 1:
+        return folded[0]
+    names = ", ".join(repr(s.name) for s in subs) or "none (see `gp-reader source add`)"
+    raise ReaderError(f"no source named {name!r}; the sources are: {names}", exit_code=2)
+
+
+def run_source_add(args: argparse.Namespace) -> int:
+    from reader.sanitise import clean_text
+    from reader.sources.web.subscriptions import check_url, name_for, same_site
+    from reader.store.web import Subscription
+
+    url = check_url(args.url)
+    name = clean_text(args.name or name_for(url)).strip()
+    if not name:
+        raise ReaderError("a source's name cannot be empty", exit_code=2)
+    with open_store() as store:
+        for sub in store.subscriptions():
+            if same_site(sub.url, url):
+                raise ReaderError(f"{url} is already a source, named {sub.name!r}", exit_code=2)
+        store.add_subscription(Subscription(name, url, args.category))
+    where = f" (posts go in {args.category!r})" if args.category else ""
+    print(f"added source {name!r}: {url}{where}; `gp-reader sync` fetches its posts")
+    return 0
+
+
+def run_source_list(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        subs = store.subscriptions()
+        counts: dict[str, int] = {}
+        for row in store.rows():
+            if row.feed:
+                counts[row.feed] = counts.get(row.feed, 0) + 1
+    if args.json:
+        data = [
+            {
+                "name": s.name,
+                "url": s.url,
+                "category": s.category,
+                "route": s.state.get("route"),
+                "last_sync": s.state.get("last_sync"),
+                "posts": counts.get(s.name, 0),
+            }
+            for s in subs
+        ]
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    if not subs:
+        print("No sources (see `gp-reader source add --help`).")
+    for s in subs:
+        last = (s.state.get("last_sync") or "never synced")[:16].replace("T", " ")
+        category = f"  [{s.category}]" if s.category else ""
+        print(f"{s.name}  {s.url}{category}  {counts.get(s.name, 0)} posts, {last}")
+    return 0
+
+
+def run_source_remove(args: argparse.Namespace) -> int:
+    with open_store() as store:
+        sub = _find(store, args.name)
+        gone = store.remove_subscription(sub.name, args.delete_posts)
+    if args.delete_posts:
+        print(f"removed source {sub.name!r} and {gone} post{'s' if gone != 1 else ''}")
+        from reader.cli.imports import _update_index
+
+        _update_index()
+    else:
+        print(f"removed source {sub.name!r}; its posts, bookmarks and reading state stay")
+    return 0
+
+
+def run_source_import(args: argparse.Namespace) -> int:
+    from reader.sources.web.subscriptions import check_url, read_opml, same_site
+
+    found = read_opml(Path(args.file).expanduser())
+    added, skipped = 0, []
+    with open_store() as store:
+        held = store.subscriptions()
+        names = {s.name for s in held}
+        for sub in found:
+            try:
+                check_url(sub.url)
+            except ReaderError as exc:
+                skipped.append(f"{sub.name}: {exc}")
+                continue
+            if any(same_site(h.url, sub.url) for h in held):
+                skipped.append(f"{sub.name}: already a source")
+                continue
+            name, n = sub.name, 2
+            while name in names:
+                name, n = f"{sub.name} ({n})", n + 1
+            held.append(store.add_subscription(type(sub)(name, sub.url, sub.category)))
+            names.add(name)
+            added += 1
+    for line in skipped:
+        print(f"  skipped {line}")
+    print(f"added {added} source{'s' if added != 1 else ''} from {args.file}")
+    return 0
+
+
+def run_source_export(args: argparse.Namespace) -> int:
+    from reader.sources.web.subscriptions import write_opml
+
+    with open_store() as store:
+        sys.stdout.write(write_opml(store.subscriptions()))
+    return 0
+
+
+def _pause(args: argparse.Namespace) -> float:
+    if args.pause is not None:
+        value = args.pause
+    else:
+        raw = os.environ.get(PAUSE_ENV)
+        try:
+            value = float(raw) if raw else 1.0
+        except ValueError:
+            raise ReaderError(f"${PAUSE_ENV} is {raw!r}, not a number of seconds", 2) from None
+    if value < 0:
+        raise ReaderError("--pause cannot be negative", exit_code=2)
+    return value
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    from reader.articles.bundled import load_corpus
+    from reader.sources.web.http import PoliteClient
+    from reader.sources.web.sync import Syncer
+
+    pause = _pause(args)
+    with open_store() as store:
+        subs = store.subscriptions()
+        if args.names:
+            subs = [_find(store, name) for name in dict.fromkeys(args.names)]
+        if not subs:
+            print("No sources to sync (see `gp-reader source add --help`).")
+            return 0
+        results = []
+        show = sys.stderr.isatty() and not args.json
+        try:
+            with (
+                PoliteClient(pause=pause) as client,
+                _progress(show) as progress,
+            ):
+                syncer = Syncer(store, load_corpus, client, dry_run=args.dry_run, progress=progress)
+                for sub in subs:
+                    result = syncer.sync(sub)
+                    results.append(result)
+                    if not args.json:
+                        print(result.summary(args.dry_run), flush=True)
+                        for error in result.errors[:10]:
+                            if not result.unreachable:
+                                print(f"  failed: {error}")
+        except KeyboardInterrupt:
+            print(
+                "gp-reader: sync stopped; what was synced so far is kept "
+                "(the next sync carries on)",
+                file=sys.stderr,
+            )
+            _reindex(results, args.dry_run)
+            return 130
+    if args.json:
+        json.dump(
+            {"sources": [r.to_json() for r in results]}, sys.stdout, ensure_ascii=False, indent=2
+        )
+        print()
+    _reindex(results, args.dry_run)
+    return 1 if any(r.errors for r in results) else 0
+
+
+def _reindex(results, dry_run: bool) -> None:
+    if dry_run or not any(r.added or r.updated for r in results):
+        return
+    from reader.cli.imports import _update_index
+
+    _update_index()
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool):
+    """A rich progress bar per source on a terminal (stderr), else nothing."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("pages"),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    tasks: dict[str, int] = {}
+
+    def update(name: str, done: int, total: int) -> None:
+        if name not in tasks:
+            tasks[name] = bar.add_task(name, total=None)
+        bar.update(tasks[name], completed=done, total=total or None)
+
+    with bar:
+        yield update
+
+
+def run_open(args: argparse.Namespace) -> int:
+    import webbrowser
+
+    from reader.articles.bundled import load_corpus
+
+    article = load_corpus().get(args.id)
+    if not article.url:
+        raise ReaderError(
+            f"{args.id!r} has no address on the web yet (`gp-reader sync` finds it)", exit_code=2
+        )
+    if not webbrowser.open(article.url):
+        print(article.url)
+    return 0

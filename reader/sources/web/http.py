@@ -1,0 +1,379 @@
+"""A polite HTTP client for syncing: the manners of newsboat and Miniflux.
+
+- httpx with connect and read timeouts, and a deadline for a whole response (a server that
+  drips a byte a second cannot hold a sync for ever);
+- one request at a time per host, with a pause between them (default 1 s; a robots.txt
+  Crawl-delay, up to a minute, lengthens it);
+- a User-Agent naming gp-reader, its version, what it is and its package page;
+- robots.txt honoured (a 4xx robots.txt allows everything; 5xx after retries: site down);
+- 429 and 503 wait for Retry-After (a wait over MAX_RETRY_AFTER is reported, not waited);
+  other 5xx and dropped connections are retried with exponential backoff and jitter, then
+  reported (a connection that cannot be made at all is tried twice, not four times);
+- redirects followed by hand up to a limit, each hop checked (http and https only, robots,
+  loops);
+- bodies over a cap refused, counted after decompression so a gzip bomb stops at the cap;
+- conditional GET (If-None-Match, If-Modified-Since).
+
+Every failure is a FetchError with one line a user can read.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import os
+import random
+import threading
+import time
+import urllib.robotparser
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from reader import __version__
+
+# The project has no public home page of its own: the User-Agent says what gp-reader is
+# and points at its package page, where a site's owner can read what it does.
+PACKAGE_URL = "https://pypi.org/project/gp-reader/"
+USER_AGENT = (
+    f"gp-reader/{__version__} (+offline reader of Ben Gowland's general practice blogs; "
+    f"{PACKAGE_URL})"
+)
+DEFAULT_PAUSE = 1.0
+PAUSE_ENV = "GP_READER_SYNC_PAUSE"
+MAX_BYTES = 20 * 1024 * 1024
+MAX_REDIRECTS = 5
+RETRIES = 3
+MAX_RETRY_AFTER = 120.0
+MAX_CRAWL_DELAY = 60.0
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 30.0
+RESPONSE_DEADLINE = 120.0
+_REDIRECTS = {301, 302, 303, 307, 308}
+_RETRY_AFTER = {429, 503}
+
+
+def pause_from_env() -> float:
+    """The pause between requests to a site: $GP_READER_SYNC_PAUSE when it is a number of
+    seconds (not negative), else the default."""
+    raw = os.environ.get(PAUSE_ENV, "")
+    try:
+        value = float(raw)
+    except ValueError:
+        return DEFAULT_PAUSE
+    return value if value >= 0 else DEFAULT_PAUSE
+
+
+class FetchError(Exception):
+    """A request that failed for good; str() is one line naming the address and why."""
+
+    def __init__(self, url: str, reason: str, *, unreachable: bool = False) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.unreachable = unreachable  # offline, or the site is down
+
+
+class Cancelled(Exception):
+    """The sync was asked to stop (Ctrl+C in the app, or the app closing)."""
+
+
+@dataclass(frozen=True)
+class Response:
+    url: str  # after redirects
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def text(self) -> str:
+        charset = "utf-8"
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            key, _, value = part.strip().partition("=")
+            if key.lower() == "charset" and value:
+                charset = value.strip("\"' ")
+        try:
+            return self.body.decode(charset, errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Stats:
+    requests: int = 0
+    bytes: int = 0  # on the wire (compressed as sent)
+    waited: float = 0.0  # seconds spent in pauses and back-offs
+
+
+@dataclass
+class _Host:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    last: float = float("-inf")
+    robots: urllib.robotparser.RobotFileParser | None = None
+    delay: float = 0.0
+
+
+class PoliteClient:
+    """GET with manners; use as a context manager. Thread-safe per host."""
+
+    def __init__(
+        self,
+        *,
+        pause: float = DEFAULT_PAUSE,
+        max_bytes: int = MAX_BYTES,
+        max_redirects: int = MAX_REDIRECTS,
+        retries: int = RETRIES,
+        backoff: float = 0.5,
+        connect_timeout: float = CONNECT_TIMEOUT,
+        read_timeout: float = READ_TIMEOUT,
+        deadline: float = RESPONSE_DEADLINE,
+        max_retry_after: float = MAX_RETRY_AFTER,
+        user_agent: str = USER_AGENT,
+        cancel: threading.Event | None = None,
+    ) -> None:
+        self.pause = max(0.0, pause)
+        self.max_bytes = max_bytes
+        self.max_redirects = max_redirects
+        self.retries = retries
+        self.backoff = backoff
+        self.deadline = deadline
+        self.max_retry_after = max_retry_after
+        self.user_agent = user_agent
+        self.cancel = cancel or threading.Event()
+        self.stats = Stats()
+        self._hosts: dict[str, _Host] = {}
+        self._hosts_lock = threading.Lock()
+        self._timeout = httpx.Timeout(read_timeout, connect=connect_timeout)
+        self._clients: dict[str, httpx.Client] = {}
+
+    def _client(self, url: str) -> httpx.Client:
+        """One connection pool per scheme, made on first use: the https one loads the
+        certificate store (a sixth of a second), which a site on http:// never needs."""
+        scheme = "https" if url.lower().startswith("https:") else "http"
+        client = self._clients.get(scheme)
+        if client is None:
+            client = self._clients[scheme] = httpx.Client(
+                timeout=self._timeout,
+                follow_redirects=False,
+                headers={"User-Agent": self.user_agent},
+                trust_env=False,  # no proxies: every request goes to its own host
+                # Only http:// addresses go through this client (each redirect hop picks
+                # its client by its own scheme), so no TLS happens on it to verify.
+                verify=scheme == "https",
+            )
+        return client
+
+    def close(self) -> None:
+        for client in self._clients.values():
+            client.close()
+        self._clients.clear()
+
+    def __enter__(self) -> PoliteClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the one public request --------------------------------------------------------------
+
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str | None = None,
+    ) -> Response:
+        """The response to a GET of `url` (after redirects): any status below 500 but 429,
+        a 304 when the validators still hold. FetchError for what cannot be had."""
+        seen: set[str] = set()
+        for _hop in range(self.max_redirects + 1):
+            _check_scheme(url)
+            if url in seen:
+                raise FetchError(url, "redirect loop")
+            seen.add(url)
+            if not self.allowed(url):
+                raise FetchError(url, "robots.txt asks gp-reader not to fetch this")
+            headers = {}
+            if accept:
+                headers["Accept"] = accept
+            if etag:
+                headers["If-None-Match"] = etag
+            if last_modified:
+                headers["If-Modified-Since"] = last_modified
+            response = self._with_retries(url, headers)
+            if response.status in _REDIRECTS and "location" in response.headers:
+                url = urljoin(url, response.headers["location"].strip())
+                continue
+            return response
+        raise FetchError(url, f"more than {self.max_redirects} redirects")
+
+    # -- robots.txt --------------------------------------------------------------------------
+
+    def allowed(self, url: str) -> bool:
+        host = self._host(url)
+        if host.robots is None:
+            host.robots = self._read_robots(url, host)
+        return host.robots.can_fetch(self.user_agent, url)
+
+    def _read_robots(self, url: str, host: _Host) -> urllib.robotparser.RobotFileParser:
+        parts = urlsplit(url)
+        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+        parser = urllib.robotparser.RobotFileParser(robots_url)
+        response = robots_url
+        for _hop in range(self.max_redirects + 1):
+            got = self._with_retries(response, {})
+            if got.status in _REDIRECTS and "location" in got.headers:
+                response = urljoin(response, got.headers["location"].strip())
+                if urlsplit(response).scheme not in ("http", "https"):
+                    break
+                continue
+            if got.ok:
+                parser.parse(got.text.splitlines())
+                delay = parser.crawl_delay(self.user_agent)
+                if delay:
+                    host.delay = min(float(delay), MAX_CRAWL_DELAY)
+                return parser
+            break
+        parser.parse([])  # no robots.txt (or a 4xx one): everything is allowed
+        return parser
+
+    # -- pacing, retries, reading ----------------------------------------------------------
+
+    def _host(self, url: str) -> _Host:
+        key = urlsplit(url).netloc.lower()
+        with self._hosts_lock:
+            return self._hosts.setdefault(key, _Host())
+
+    def _sleep(self, seconds: float) -> None:
+        if seconds <= 0:
+            return
+        self.stats.waited += seconds
+        if self.cancel.wait(seconds):
+            raise Cancelled()
+
+    def _with_retries(self, url: str, headers: dict[str, str]) -> Response:
+        host = self._host(url)
+        attempt = 0
+        while True:
+            if self.cancel.is_set():
+                raise Cancelled()
+            with host.lock:
+                self._sleep(host.last + max(self.pause, host.delay) - time.monotonic())
+                refused = False
+                try:
+                    response = self._once(url, headers)
+                    failure = None
+                except httpx.TransportError as exc:
+                    response, failure = None, _describe(exc)
+                    refused = isinstance(exc, httpx.ConnectError)
+                finally:
+                    host.last = time.monotonic()
+            if response is not None and response.status < 500 and response.status != 429:
+                return response
+            # No connection at all (offline, no such host, nothing listening) is asked
+            # once more, not three times: offline, every source would wait seconds for it.
+            if attempt >= (min(1, self.retries) if refused else self.retries):
+                if response is not None:
+                    raise FetchError(url, _status_reason(response), unreachable=True)
+                raise FetchError(url, failure or "no response", unreachable=True)
+            wait = self.backoff * (2**attempt) * (1 + random.random())
+            if response is not None and response.status in _RETRY_AFTER:
+                asked = retry_after(response.headers.get("retry-after"))
+                if asked is not None:
+                    if asked > self.max_retry_after:
+                        raise FetchError(
+                            url,
+                            f"{_status_reason(response)}; it asks to wait {asked:.0f} s",
+                            unreachable=True,
+                        )
+                    wait = max(asked, 0.0)
+            attempt += 1
+            self._sleep(wait)
+
+    def _once(self, url: str, headers: dict[str, str]) -> Response:
+        started = time.monotonic()
+        self.stats.requests += 1
+        with self._client(url).stream("GET", url, headers=headers) as stream:
+            try:
+                declared = int(stream.headers.get("content-length", "-1"))
+            except ValueError:
+                declared = -1
+            if declared > self.max_bytes and "content-encoding" not in stream.headers:
+                self.stats.bytes += stream.num_bytes_downloaded
+                raise FetchError(url, f"the response is over {_megabytes(self.max_bytes)}")
+            chunks: list[bytes] = []
+            size = 0
+            try:
+                for chunk in stream.iter_bytes():
+                    size += len(chunk)
+                    if size > self.max_bytes:
+                        raise FetchError(url, f"the response is over {_megabytes(self.max_bytes)}")
+                    if time.monotonic() - started > self.deadline:
+                        raise FetchError(url, f"the response took over {self.deadline:.0f} s")
+                    if self.cancel.is_set():
+                        raise Cancelled()
+                    chunks.append(chunk)
+            except httpx.DecodingError as exc:
+                raise FetchError(url, f"the response cannot be decompressed ({exc})") from None
+            finally:
+                self.stats.bytes += stream.num_bytes_downloaded
+            return Response(str(stream.url), stream.status_code, stream.headers, b"".join(chunks))
+
+
+def _check_scheme(url: str) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchError(url, "only http and https addresses are fetched")
+
+
+def retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _status_reason(response: Response) -> str:
+    try:
+        phrase = httpx.codes.get_reason_phrase(response.status)
+    except ValueError:
+        phrase = ""
+    return f"the site answered {response.status} {phrase}".rstrip()
+
+
+def _describe(exc: httpx.TransportError) -> str:
+    if isinstance(exc, httpx.ConnectTimeout):
+        return "the connection timed out"
+    if isinstance(exc, httpx.ConnectError):
+        return "cannot connect (offline, or the site is down)"
+    if isinstance(exc, httpx.TimeoutException):
+        return "the site stopped answering (timed out)"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return "the connection was closed mid-response"
+    return f"network error ({type(exc).__name__})"
+
+
+def _megabytes(n: int) -> str:
+    return f"{n / (1024 * 1024):g} MB"

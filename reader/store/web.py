@@ -1,0 +1,177 @@
+"""The web side of the PostStore: subscriptions (sites to sync) and what sync commits.
+
+A subscription's `state` is a JSON object of what the last sync learnt about the site:
+the route it took (rest, feed or pages), the API root or feed address, the validators
+(ETag, Last-Modified) and the newest modification seen, so a later sync asks only for
+what changed. A sync of one source is committed in one transaction: its posts, its
+state and the library's version together, or none of them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from reader.errors import ReaderError
+from reader.store.sqlite import now
+
+if TYPE_CHECKING:
+    from reader.store.posts import PostRow, WebKey
+
+_DEFAULTS_SEEDED = "web_defaults_seeded"
+_LAST_ADDED_RUN = "web_last_added_run"
+
+
+@dataclass(frozen=True)
+class Subscription:
+    name: str
+    url: str
+    category: str | None
+    added: str = ""
+    position: int = 0
+    state: dict = field(default_factory=dict)
+
+
+def _subscription(values: tuple) -> Subscription:
+    name, url, category, added, position, state = values
+    try:
+        parsed = json.loads(state or "{}")
+    except ValueError:
+        parsed = {}  # damaged state only costs a full sync
+    return Subscription(
+        name, url, category, added, position, parsed if isinstance(parsed, dict) else {}
+    )
+
+
+class WebStore:
+    """Mixed into PostStore (which gives _read, _write)."""
+
+    def subscriptions(self) -> list[Subscription]:
+        found = self._read(  # type: ignore[attr-defined]
+            lambda c: c.execute(
+                "SELECT name, url, category, added, position, state FROM subscriptions "
+                "ORDER BY position, name"
+            ).fetchall()
+        )
+        return [_subscription(v) for v in found]
+
+    def seed_subscriptions(self, defaults: Iterable[Subscription]) -> bool:
+        """Add the sources gp-reader comes with, once: a source the reader removed stays
+        removed. True when they were added now."""
+        defaults = list(defaults)
+
+        def work(conn: sqlite3.Connection) -> bool:
+            seeded = conn.execute(
+                "SELECT value FROM meta WHERE key = ?", (_DEFAULTS_SEEDED,)
+            ).fetchone()
+            if seeded:
+                return False
+            for sub in defaults:
+                _insert_subscription(conn, sub)
+            conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_DEFAULTS_SEEDED, now()))
+            return True
+
+        return self._write(work)  # type: ignore[attr-defined]
+
+    def add_subscription(self, sub: Subscription) -> Subscription:
+        def work(conn: sqlite3.Connection) -> Subscription:
+            if conn.execute("SELECT 1 FROM subscriptions WHERE name = ?", (sub.name,)).fetchone():
+                raise ReaderError(f"there is already a source named {sub.name!r}", exit_code=2)
+            return _insert_subscription(conn, sub)
+
+        return self._write(work)  # type: ignore[attr-defined]
+
+    def remove_subscription(self, name: str, delete_posts: bool) -> int:
+        """Forget a source; with delete_posts, the posts only it brought too (their count)."""
+        from reader.store.posts import _bump_version
+
+        def work(conn: sqlite3.Connection) -> int:
+            conn.execute("DELETE FROM subscriptions WHERE name = ?", (name,))
+            if not delete_posts:
+                return 0
+            # A bundled post that sync gave a fuller text (overrides) goes back to its
+            # bundled text; a post only the web brought goes.
+            gone = conn.execute("DELETE FROM posts WHERE feed = ?", (name,)).rowcount
+            _bump_version(conn)
+            return gone
+
+        return self._write(work)  # type: ignore[attr-defined]
+
+    def count_from(self, name: str) -> int:
+        """How many posts the source named `name` brought."""
+        (count,) = self._read(  # type: ignore[attr-defined]
+            lambda c: c.execute("SELECT COUNT(*) FROM posts WHERE feed = ?", (name,)).fetchone()
+        )
+        return count
+
+    def web_keys(self) -> list[WebKey]:
+        from reader.store.posts import WEB_COLUMNS, WebKey
+
+        found = self._read(  # type: ignore[attr-defined]
+            lambda c: c.execute(f"SELECT {WEB_COLUMNS} FROM posts").fetchall()
+        )
+        return [WebKey(*values) for values in found]
+
+    def row(self, post_id: str) -> PostRow | None:
+        """One post with its body, or None."""
+        from reader.store.posts import _MORE_COLUMNS, META_COLUMNS, _full_row
+
+        found = self._read(  # type: ignore[attr-defined]
+            lambda c: c.execute(
+                f"SELECT {META_COLUMNS}, {_MORE_COLUMNS}, body FROM posts WHERE id = ?",
+                (post_id,),
+            ).fetchone()
+        )
+        return _full_row(found[:-1], found[-1]) if found else None
+
+    def commit_sync(
+        self, name: str, rows: Iterable[PostRow], state: dict, run: str, added: int
+    ) -> None:
+        """One source's sync, whole or not at all: its posts, its state, the version."""
+        from reader.store.posts import _bump_version, insert_post
+
+        rows = list(rows)
+
+        def work(conn: sqlite3.Connection) -> None:
+            (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM posts").fetchone()
+            held = dict(conn.execute("SELECT id, seq FROM posts"))
+            for row in rows:
+                if row.id in held:
+                    insert_post(conn, row, held[row.id])
+                else:
+                    seq += 1
+                    insert_post(conn, row, seq)
+            conn.execute(
+                "UPDATE subscriptions SET state = ? WHERE name = ?",
+                (json.dumps(state, sort_keys=True), name),
+            )
+            if added:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_LAST_ADDED_RUN, run))
+            if rows:
+                _bump_version(conn)
+
+        self._write(work)  # type: ignore[attr-defined]
+
+    def last_added_run(self) -> str | None:
+        """The sync run that last added posts (the app's "New" section), or None."""
+        found = self._read(  # type: ignore[attr-defined]
+            lambda c: c.execute(
+                "SELECT value FROM meta WHERE key = ?", (_LAST_ADDED_RUN,)
+            ).fetchone()
+        )
+        return found[0] if found else None
+
+
+def _insert_subscription(conn: sqlite3.Connection, sub: Subscription) -> Subscription:
+    (position,) = conn.execute(
+        "SELECT COALESCE(MAX(position), 0) + 1 FROM subscriptions"
+    ).fetchone()
+    made = Subscription(sub.name, sub.url, sub.category, sub.added or now(), position, sub.state)
+    conn.execute(
+        "INSERT INTO subscriptions VALUES (?, ?, ?, ?, ?, ?)",
+        (made.name, made.url, made.category, made.added, made.position, json.dumps(made.state)),
+    )
+    return made
