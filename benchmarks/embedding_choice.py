@@ -144,7 +144,7 @@ def load_tfidf() -> Embed:
     add by meaning from what they add by not requiring every word."""
     import numpy as np
 
-    from reader.corpus import load_corpus
+    from reader.articles.bundled import load_corpus
 
     def words(text: str) -> list[str]:
         return re.findall(r"[a-z0-9£]+", text.lower())
@@ -264,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
 
     questions = sq.load_questions()
     bm25, close = sq.engine_rankings(questions)
-    from reader.corpus import load_corpus
+    from reader.articles.bundled import load_corpus
 
     articles = load_corpus(use_cache=False, with_library=False).articles
     close()

@@ -107,8 +107,8 @@ def print_table(title: str, figures: dict[str, dict[str, float]], file=sys.stdou
 
 def open_bundled_index(directory: Path):
     """The current engine over the bundled posts, indexed in `directory`."""
-    from reader.corpus import load_corpus
-    from reader.search import SearchIndex
+    from reader.articles.bundled import load_corpus
+    from reader.search.index import SearchIndex
 
     corpus = load_corpus(use_cache=False, with_library=False)
     index = SearchIndex.open(corpus.articles, corpus.fingerprint, directory)

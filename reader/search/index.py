@@ -21,7 +21,7 @@ from whoosh.support.levenshtein import damerau_levenshtein as edit_distance
 from reader import paths
 from reader.articles.glossary import Glossary, load_glossary
 from reader.articles.model import Article
-from reader.search import storage
+from reader.search import continuation, storage
 from reader.search.evaluate import Evaluator
 from reader.search.highlight import match_regex
 from reader.search.query import (
@@ -44,8 +44,15 @@ from reader.search.snippets import make_snippet
 class SearchIndex:
     """The whoosh index of a corpus, kept in step with it."""
 
-    def __init__(self, ix, articles: Sequence[Article], glossary: Glossary | None = None):
+    def __init__(
+        self,
+        ix,
+        articles: Sequence[Article],
+        glossary: Glossary | None = None,
+        meaning=None,
+    ):
         self._ix = ix
+        self._meaning = meaning  # reader.search.meaning.engine.Meaning, or None: words alone
         self._articles = {a.id: a for a in articles}
         self.notices: list[str] = []
         self._glossary = glossary if glossary is not None else load_glossary()
@@ -91,7 +98,11 @@ class SearchIndex:
                         ix, articles, progress, meta.get("hashes") if current else None
                     )
                     storage.write_meta(directory, fingerprint, hashes, ix.latest_generation())
+                # After the index's writers (which may fork): tokenizers turns its threads
+                # off in a process forked after it used them.
+                meaning = _open_meaning(directory, articles, progress, notices, writable=True)
             else:
+                meaning = _open_meaning(directory, articles, None, notices, writable=False)
                 ix = storage.open_existing(directory)
                 if ix is not None:
                     notices.append(
@@ -103,7 +114,7 @@ class SearchIndex:
                     )
                     ix = RamStorage().create_index(make_schema())
                     storage.sync_index(ix, articles, progress, None)
-        result = cls(ix, articles, glossary)
+        result = cls(ix, articles, glossary, meaning)
         result.notices.extend(notices)
         return result
 
@@ -189,8 +200,14 @@ class SearchIndex:
             best = self._evaluator.top(scores, limit)
             terms = query_terms(q)
             pattern = match_regex(terms) if snippets else None
+            question = None
+            found: list[tuple[int, float, str]] = [(d, s, "all") for d, s in best]
+            if continuation.goes_on(text, total):
+                found, total, question = self._go_on(searcher, text, found, total, as_you_type)
+                terms = terms or self._words_terms(text)
+                pattern = match_regex(terms) if snippets else None
             hits = []
-            for docnum, score in best:
+            for docnum, score, matched in found[:limit]:
                 stored = searcher.stored_fields(docnum)
                 date = stored.get("date")
                 hits.append(
@@ -200,14 +217,64 @@ class SearchIndex:
                         category=stored["category"],
                         date=date.date().isoformat() if date else None,
                         score=score,
-                        snippet=make_snippet(stored["body"], pattern) if snippets else "",
+                        snippet=self._snippet(stored, pattern, question) if snippets else "",
                         terms=terms,
+                        matched=matched,
                     )
                 )
             # While typing, the last word is unfinished; when nothing matches, it counts.
         suggestion = self._suggest(searcher, text, as_you_type and total > 0)
         took = (time.perf_counter() - started) * 1000
         return SearchResults(text, took, total, tuple(hits), suggestion, notice)
+
+    # -- going on past the strict results (reader.search.continuation) -------------------
+
+    def _word_query(self, word: str) -> query.Query:
+        q = self._expander.expand(self._parser.parse(word))
+        return faster_matchers(exact_phrases_as_boosts(q.normalize()))
+
+    def _words_terms(self, text: str) -> tuple[str, ...]:
+        words = continuation.content_words(text)
+        return tuple(sorted({t for w in words for t in query_terms(self._word_query(w))}))
+
+    def _go_on(self, searcher, text, found, total, as_you_type):
+        """The strict hits, then the posts with some of the words or close in meaning."""
+        question = None
+        if self._meaning is not None:
+            # As the reader types, a model not yet loaded starts loading instead.
+            question = self._meaning.query_vector(text, wait=not as_you_type)
+            self._take_meaning_notices()
+        continued, more = continuation.continue_results(
+            text,
+            {docnum for docnum, _, _ in found},
+            lambda word: self._evaluator.scores(self._word_query(word)),
+            lambda docnum: searcher.stored_fields(docnum)["id"],
+            self._meaning,
+            question,
+            lambda post_id: post_id in self._articles,
+        )
+        for hit in continued:
+            docnum = hit.docnum
+            if docnum is None:
+                docnum = searcher.document_number(id=hit.article_id)
+            if docnum is not None:
+                found.append((docnum, hit.score, hit.matched))
+        return found, total + more, question
+
+    def _snippet(self, stored: dict, pattern, question) -> str:
+        """The passage with the most of the words; for a question, the paragraph that
+        answers it best (by meaning), its words marked."""
+        body = stored["body"]
+        if question is not None:
+            span = self._meaning.best_paragraph(stored["id"], question)
+            if span is not None:
+                body = body[span[0] : span[1]]
+        return make_snippet(body, pattern)
+
+    def _take_meaning_notices(self) -> None:
+        if self._meaning is not None and self._meaning.notices:
+            self.notices.extend(self._meaning.notices)
+            self._meaning.notices.clear()
 
     def _suggest(self, searcher, text: str, skip_last: bool = False) -> str | None:
         """'Did you mean': replace words the corpus never uses with its closest words."""
@@ -272,6 +339,24 @@ class SearchIndex:
     @property
     def doc_count(self) -> int:
         return self._ix.doc_count()
+
+
+def vectors_path(directory: Path) -> Path:
+    """The search-by-meaning vectors of the index in `directory`: beside it."""
+    return directory.with_name(directory.name + "-vectors.bin")
+
+
+def _open_meaning(directory: Path, articles, progress, notices: list[str], writable: bool):
+    """The posts' vectors, brought in step when `writable`; None if meaning is unavailable."""
+    try:
+        from reader.search.meaning.engine import Meaning
+    except ImportError as exc:  # numpy missing: words alone
+        notices.append(f"search by meaning is unavailable ({exc.name} is not installed)")
+        return None
+    meaning = Meaning.sync(vectors_path(directory), articles, progress, writable)
+    notices.extend(meaning.notices)
+    meaning.notices.clear()
+    return meaning if meaning.available else None
 
 
 def open_corpus_index(

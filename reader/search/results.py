@@ -14,6 +14,9 @@ class SearchHit:
     score: float
     snippet: str  # matched words marked **like this**
     terms: tuple[str, ...]  # the query's terms; find_match_spans() places them in a post
+    # How it matched: "all" the words (or the query's syntax), "some" of the words, or
+    # only by "meaning" (reader.search.continuation).
+    matched: str = "all"
 
     def to_json(self) -> dict:
         return {
@@ -23,6 +26,7 @@ class SearchHit:
             "date": self.date,
             "score": round(self.score, 4),
             "snippet": self.snippet,
+            "matched": self.matched,
         }
 
 
