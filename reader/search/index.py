@@ -202,6 +202,7 @@ class SearchIndex:
             pattern = match_regex(terms) if snippets else None
             question = None
             found: list[tuple[int, float, str]] = [(d, s, "all") for d, s in best]
+            strict_total = total
             if continuation.goes_on(text, total):
                 found, total, question = self._go_on(searcher, text, found, total, as_you_type)
                 terms = terms or self._words_terms(text)
@@ -223,7 +224,7 @@ class SearchIndex:
                     )
                 )
             # While typing, the last word is unfinished; when nothing matches, it counts.
-        suggestion = self._suggest(searcher, text, as_you_type and total > 0)
+        suggestion = self._suggest(searcher, text, as_you_type and strict_total > 0)
         took = (time.perf_counter() - started) * 1000
         return SearchResults(text, took, total, tuple(hits), suggestion, notice)
 
@@ -271,6 +272,17 @@ class SearchIndex:
                 body = body[span[0] : span[1]]
         return make_snippet(body, pattern)
 
+    def warm(self) -> list[str]:
+        """Load the embedding model now (about 0.3-0.7 s, once a process), so that the
+        first question typed is searched by meaning too. The app calls it in the
+        background after the first frame. Returns what went wrong, as notices."""
+        if self._meaning is None:
+            return []
+        before = len(self.notices)
+        self._meaning.query_vector("", wait=True)
+        self._take_meaning_notices()
+        return self.notices[before:]
+
     def _take_meaning_notices(self) -> None:
         if self._meaning is not None and self._meaning.notices:
             self.notices.extend(self._meaning.notices)
@@ -311,6 +323,24 @@ class SearchIndex:
         return out if changed else None
 
     def related(self, article_id: str, limit: int = 5) -> list[tuple[str, str, float]]:
+        """Posts most like this one, never itself: closest in meaning (the cosine of the
+        two posts' vectors, reader.search.meaning) where the vectors are there, else
+        whoosh's more-like-this on the body.
+
+        Over the bundled corpus, the related posts by meaning share a topic with the post
+        more often than whoosh's: 0.74 of them, against 0.60 (docs/search-quality.md).
+        """
+        by_meaning = self._meaning.related(article_id, limit * 2) if self._meaning else None
+        if by_meaning is not None:
+            out = []
+            for post_id, score in by_meaning:
+                article = self._articles.get(post_id)
+                if article is not None:
+                    out.append((post_id, article.title, score))
+            return out[:limit]
+        return self._related_by_words(article_id, limit)
+
+    def _related_by_words(self, article_id: str, limit: int) -> list[tuple[str, str, float]]:
         """Posts most like this one (whoosh more-like-this on the body), never itself.
 
         Key terms are chosen by KL divergence (how much more often the post uses a word

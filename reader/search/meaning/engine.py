@@ -23,6 +23,7 @@ from reader.search.meaning.vectors import Vectors
 # paragraphs would take 20 ms, and a post far down on its whole text does not climb
 # to the top on one paragraph.
 PARAGRAPH_CANDIDATES = 200
+PARAGRAPH_WEIGHT = 0.5  # the mean of the two cosines
 UNAVAILABLE = "search by meaning is unavailable ({why}); searching by words alone"
 
 
@@ -120,9 +121,24 @@ class Meaning:
         scored = []
         for row in candidates:
             paragraphs = vec.paragraphs[vec.paragraph_rows(row)].astype(np.float32) @ question
-            scored.append((vec.ids[row], float(whole[row] + paragraphs.max()) / 2))
+            best = float(paragraphs.max())
+            score = (1 - PARAGRAPH_WEIGHT) * float(whole[row]) + PARAGRAPH_WEIGHT * best
+            scored.append((vec.ids[row], score))
         scored.sort(key=lambda pair: -pair[1])
         return scored[:limit]
+
+    def related(self, article_id: str, limit: int) -> list[tuple[str, float]] | None:
+        """The posts whose whole text is closest in meaning to this one's, never itself;
+        None when the post has no vector."""
+        vec = self._vectors
+        if vec is None or article_id not in vec.row_of:
+            return None
+        matrix = vec.post_matrix()
+        row = vec.row_of[article_id]
+        scores = matrix @ matrix[row]
+        scores[row] = -np.inf
+        order = np.argsort(-scores, kind="stable")[:limit]
+        return [(vec.ids[n], float(scores[n])) for n in order]
 
     def best_paragraph(self, article_id: str, question: np.ndarray) -> tuple[int, int] | None:
         """(start, end) in the post's body of the paragraph closest to the question."""

@@ -42,7 +42,7 @@ def paragraph_spans(body: str) -> list[tuple[int, int]]:
     """A post's paragraphs: (start, end) of the blocks between blank lines, headings and
     list items included, very short ones (a lone heading word) left out."""
     spans = []
-    for match in re.finditer(r"\S(?:.*?\S)?(?=\n[ \t]*\n|\s*\Z)", body, re.DOTALL):
+    for match in re.finditer(r"\S(?:.*?\S)?(?=[ \t]*\n[ \t]*\n|\s*\Z)", body, re.DOTALL):
         if match.end() - match.start() >= MIN_PARAGRAPH_CHARS:
             spans.append(match.span())
     return spans or [(0, len(body))]

@@ -52,10 +52,20 @@ def trim_snippet(snippet: str, chars: int) -> str:
     return head + " ".join(words[start:end]) + tail
 
 
+# How a hit matched (SearchHit.matched), said after where and when: posts after the
+# strict results hold only some of the words, or none and are close in meaning.
+MATCHED_LABELS = {"some": "some of your words", "meaning": "close in meaning"}
+
+
 def hit_prompt(hit: SearchHit, snippet_chars: int | None = None) -> Text:
     prompt = Text()
     prompt.append(hit.title, style="bold")
-    prompt.append(f"\n{hit.category} · {hit.date or 'date unknown'}\n", style="dim")
+    prompt.append(f"\n{hit.category} · {hit.date or 'date unknown'}", style="dim")
+    label = MATCHED_LABELS.get(getattr(hit, "matched", "all"))
+    if label:
+        prompt.append(" · ", style="dim")
+        prompt.append(label, style="italic")
+    prompt.append("\n")
     snippet = hit.snippet if snippet_chars is None else trim_snippet(hit.snippet, snippet_chars)
     prompt.append_text(snippet_text(snippet))
     prompt.append("\n")  # a blank line between results
