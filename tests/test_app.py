@@ -541,11 +541,13 @@ async def test_the_pane_the_keys_go_to_has_a_bar_in_the_primary_colour():
 def test_a_passage_cut_for_a_narrow_list_keeps_its_first_marked_word():
     from reader.ui.widgets.results_list import trim_snippet
 
-    snippet = "…one two three four five six seven **care** eight nine ten eleven twelve…"
-    cut = trim_snippet(snippet, 40)
-    assert "**care**" in cut and cut.startswith("…") and cut.endswith("…")
-    assert len(cut.replace("**", "")) <= 42  # the room, and its two '…'
-    assert trim_snippet("short **one**", 40) == "short **one**"
+    snippet = "…one two three four five six seven care eight nine ten eleven twelve thirteen…"
+    care = snippet.index("care")
+    cut, spans = trim_snippet(snippet, ((care, care + 4), (len(snippet) - 9, len(snippet) - 1)), 40)
+    assert [cut[a:b] for a, b in spans] == ["care"]  # the one past the cut is gone
+    assert cut.startswith("…") and cut.endswith("…") and len(cut) <= 42  # the room, two '…'
+    assert not cut[1:].startswith(" ") and " " not in (cut[1], cut[-2])  # whole words
+    assert trim_snippet("short one", ((6, 9),), 40) == ("short one", ((6, 9),))
 
 
 async def test_results_in_a_narrow_list_show_a_shorter_passage():

@@ -8,6 +8,7 @@ an index of several segments with deleted posts.
 from __future__ import annotations
 
 import pickle
+from itertools import accumulate
 
 import pytest
 from whoosh import query
@@ -15,10 +16,10 @@ from whoosh.collectors import TopCollector
 from whoosh.filedb.filestore import FileStorage
 from whoosh.formats import Positions
 
-from reader.search import evaluate
 from reader.search.evaluate import Evaluator
 from reader.search.index import SearchIndex
 from reader.search.schema import article_fields, make_schema
+from reader.search.whoosh_internals import blocks
 
 QUERIES = [
     "practice",
@@ -153,7 +154,7 @@ def test_block_reading_without_values_reads_the_same_ids_and_weights(index):
     checked = 0
     for fieldname in ("title", "body", "title_exact", "body_exact", "category"):
         for term in list(reader.lexicon(fieldname))[:60]:
-            ours = list(evaluate._blocks(reader.postings(fieldname, term)))  # values as bytes
+            ours = list(blocks.read_blocks(reader.postings(fieldname, term)))  # values as bytes
             theirs = reader.postings(fieldname, term)
             expected = []
             while theirs.is_active():
@@ -180,8 +181,8 @@ def test_positions_read_from_blocks_are_whoosh_positions(index):
             expected.append((theirs.id(), theirs.value_as("positions")))
             theirs.next()
         got = [
-            (docnum, list(evaluate.accumulate(evaluate.value_deltas(value))))
-            for ids, _, read in evaluate._blocks(reader.postings("body", term), fmt)
+            (docnum, list(accumulate(blocks.value_deltas(value))))
+            for ids, _, read in blocks.read_blocks(reader.postings("body", term), fmt)
             for docnum, value in zip(ids, read(), strict=True)
         ]
         assert got == expected, term
@@ -204,11 +205,11 @@ def test_positions_of_every_shape_are_decoded_as_whoosh_decodes_them():
     values.append(values[1][:4] + pickle.dumps([1, 1, 898], 4))  # a newer protocol
     lists.append([1, 2, 900])
     raw = pickle.dumps((tuple(range(len(values))), None, tuple(values)), 2)
-    texts = pickle.loads(raw.replace(evaluate._VALUES_START, evaluate._TEXT_KEPT, 1))[2]
+    texts = pickle.loads(raw.replace(blocks.VALUES_START, blocks.TEXT_KEPT, 1))[2]
     for text, expected in zip(texts, lists, strict=True):
-        deltas = evaluate.value_deltas(text.start)
-        assert list(evaluate.accumulate(deltas)) == expected
-    assert evaluate.value_deltas([1, 2]) == [1, 2]  # already deltas
+        deltas = blocks.value_deltas(text.start)
+        assert list(accumulate(deltas)) == expected
+    assert blocks.value_deltas([1, 2]) == [1, 2]  # already deltas
 
 
 def test_field_lengths_read_at_once_are_whoosh_lengths(segmented):
@@ -216,9 +217,9 @@ def test_field_lengths_read_at_once_are_whoosh_lengths(segmented):
     for sub, _ in segmented._searcher_now().leaf_searchers():
         reader = sub.reader()
         for fieldname in ("title", "body", "title_exact", "body_exact", "category", "topic"):
-            stored = evaluate._length_bytes(reader, fieldname)
+            stored = blocks.length_bytes(reader, fieldname)
             assert stored is not None and len(stored) == reader.doc_count_all()
-            decoded = [evaluate.byte_to_length(b) if b else None for b in stored]
-            assert decoded == evaluate._field_lengths(reader, fieldname), fieldname
+            decoded = [blocks.length_of_byte(b) if b else None for b in stored]
+            assert decoded == blocks.field_lengths(reader, fieldname), fieldname
             checked += 1
     assert checked == 18

@@ -1,4 +1,5 @@
-"""reader.search.segment_writer's writers write what whoosh's own writer writes, byte for byte."""
+"""The fast segment writers (reader.search.whoosh_internals.segment_writer) write what
+whoosh's own writer writes, byte for byte."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from reader.articles.bundled import load_corpus
 from reader.search.schema import article_fields, make_schema
-from reader.search.segment_writer import FastMpWriter, FastSegmentWriter
+from reader.search.whoosh_internals.segment_writer import FastMpWriter, FastSegmentWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synthetic  # noqa: E402
@@ -86,7 +87,9 @@ def test_segments_name_whooshs_codec(articles, tmp_path):
     directory = build(tmp_path / "fast", [(articles[:20], False)], fast_writer)
     ix = whoosh_index.open_dir(str(directory))
     (segment,) = ix._segments()
-    assert type(segment.codec()) is W3Codec  # opening never needs reader.search.segment_writer
+    assert (
+        type(segment.codec()) is W3Codec
+    )  # opening never needs reader.search.whoosh_internals.segment_writer
     ix.close()
 
 

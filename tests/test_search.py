@@ -8,9 +8,8 @@ import sys
 
 import pytest
 
+from reader.search import MatchTerm, SearchIndex, find_match_spans, marked
 from reader.search import storage as search_mod
-from reader.search.highlight import find_match_spans
-from reader.search.index import SearchIndex
 
 
 def ids(index, text, **kwargs):
@@ -212,8 +211,9 @@ def test_hits_carry_what_the_app_and_json_need(index, corpus):
     assert results.took_ms > 0
     hit = results.hits[0]
     assert hit.category == "The General Practice Blog" and hit.date is None and hit.score > 0
-    assert "**integrator**" in hit.snippet.lower()
-    spans = find_match_spans(corpus.get(hit.id).body, hit.terms)
+    assert "**integrator**" in hit.marked_snippet().lower()
+    assert [hit.snippet[a:b].lower() for a, b in hit.highlights] == ["integrator"]
+    spans = find_match_spans(corpus.get(hit.id).body, results.terms)
     body = corpus.get(hit.id).body
     assert spans and all(body[a:b].lower().startswith("integr") for a, b in spans)
     data = results.to_json()
@@ -230,11 +230,11 @@ def test_hits_carry_what_the_app_and_json_need(index, corpus):
 
 
 def test_acronym_highlights_mark_the_expansion_too(index, corpus):
-    hit = index.search("PCN", limit=30).hits
-    bodies = {h.id: corpus.get(h.id).body for h in hit}
-    spelled = [h for h in hit if "PCN" not in bodies[h.id]]
+    results = index.search("PCN", limit=30)
+    bodies = {h.id: corpus.get(h.id).body for h in results.hits}
+    spelled = [h for h in results.hits if "PCN" not in bodies[h.id]]
     for h in spelled:
-        spans = find_match_spans(bodies[h.id], h.terms)
+        spans = find_match_spans(bodies[h.id], results.terms)
         assert any(
             re.fullmatch(r"primary care networks?", bodies[h.id][a:b], re.I) for a, b in spans
         )
@@ -428,19 +428,21 @@ def test_two_processes_building_at_once_both_answer():
 
 
 def test_a_snippet_shows_the_stretch_with_most_of_the_query_words(index):
-    from reader.search.highlight import match_regex
+    from reader.search.highlight import Highlighter
     from reader.search.snippets import make_snippet
 
+    words = Highlighter([MatchTerm(("primari",), "stem"), MatchTerm(("care",), "stem")])
     filler = "and so on " * 30
     body = f"Good care starts here. {filler}Primary care networks began in 2019. {filler}"
-    snippet = make_snippet(body, match_regex(("primary", "care")))
-    assert "**Primary** **care** networks" in snippet
-    assert make_snippet("Nothing to see.", match_regex(("care",))) == "Nothing to see."
+    snippet, spans = make_snippet(body, words)
+    assert "**Primary** **care** networks" in marked(snippet, spans)
+    care = Highlighter([MatchTerm(("care",), "stem")])
+    assert make_snippet("Nothing to see.", care) == ("Nothing to see.", ())
     # On the corpus: every hit of a two-word search shows both words where a post has
     # them within a snippet's reach.
     for hit in index.search("primary care", limit=10).hits:
-        marked = {m.lower() for m in re.findall(r"\*\*(.+?)\*\*", hit.snippet)}
-        assert {"primary", "care"} <= marked, hit.snippet
+        marked_words = {hit.snippet[a:b].lower() for a, b in hit.highlights}
+        assert {"primary", "care"} <= marked_words, hit.marked_snippet()
 
 
 def test_the_search_command_takes_minus_words_and_says_result_for_one(capsys):

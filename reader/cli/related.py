@@ -25,7 +25,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run_related(args: argparse.Namespace) -> int:
     from reader.cli.search import _progress_bar
-    from reader.search.index import SearchIndex
+    from reader.search import SearchIndex
 
     corpus = load_corpus()
     # An unknown id fails here, naming close ids, before the index is opened.

@@ -71,7 +71,7 @@ def _progress_bar(enabled: bool, label: str = "indexing"):
 
 
 def _open(rebuild: bool = False):
-    from reader.search.index import open_corpus_index
+    from reader.search import open_corpus_index
 
     with _progress_bar(sys.stderr.isatty()) as progress:
         index, corpus = open_corpus_index(rebuild=rebuild, progress=progress)
@@ -104,7 +104,7 @@ def run_search(args: argparse.Namespace) -> int:
             print()
             print(f"{hit.title}  [{hit.id}]")
             print(f"  {hit.category} · {hit.date or 'date unknown'} · score {hit.score:.2f}")
-            print(f"  {hit.snippet}")
+            print(f"  {hit.marked_snippet()}")
     if results.suggestion:
         print(f"Did you mean: {results.suggestion}?")
     return 0

@@ -143,7 +143,7 @@ STOP_MIN_SIZE = 2  # StopFilter's minsize: shorter words are dropped as stop wor
 
 
 @functools.lru_cache(maxsize=200_000)
-def _forms(token: str) -> tuple[str, str | None]:
+def token_forms(token: str) -> tuple[str, str | None]:
     """A token's exact form, and its stem (None for a stop word), as the analyzers give."""
     form = word_form(token.lower())
     if len(form) < STOP_MIN_SIZE or form in STOP_WORDS:
@@ -169,7 +169,7 @@ def index_positions(text: str) -> tuple[dict[str, list[int]], dict[str, list[int
     stemmed: dict[str, list[int]] = {}
     kept = None
     for position, token in enumerate(_TOKEN_RE.findall(text)):
-        form, root = _forms(token)
+        form, root = token_forms(token)
         exact.setdefault(form, []).append(position)
         if root is not None:
             kept = position if kept is None else kept + 1

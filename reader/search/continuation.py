@@ -62,8 +62,8 @@ def continue_results(
     for docnum in strict:
         scores.pop(docnum, None)
     ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
-    by_words = [id_of(docnum) for docnum, _ in ranked[:DEPTH]]
     docnum_of = {id_of(docnum): docnum for docnum, _ in ranked[:DEPTH]}
+    by_words = list(docnum_of)
     strict_ids = {id_of(docnum) for docnum in strict}
     total = len(ranked)
 

@@ -28,193 +28,32 @@ phrase lift lost); here it always counts. Sums may be added in another order tha
 whoosh's tree adds them, so a score can differ in its last bits; ranking is by score,
 then document number, as whoosh's collector ranks.
 
-Reading a block: see _ids_and_weights (values are unpickled only for phrases).
+Reading blocks, values and field lengths: reader.search.whoosh_internals, the one module
+that knows whoosh's private names (values are unpickled only for phrases).
 """
 
 from __future__ import annotations
 
 import heapq
-import weakref
-import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection
 from itertools import accumulate
-from pickle import loads
 
 from whoosh import query, scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
-from whoosh.columns import NumericColumn
-from whoosh.formats import Positions
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.system import _INT_SIZE
-from whoosh.util.numeric import byte_to_length
+
+from reader.search.whoosh_internals import (
+    CachedLengthBM25F,
+    expanded_words,
+    field_b,
+    field_lengths,
+    length_bytes,
+    length_of_byte,
+    phrase_terms,
+    positional_field,
+    read_blocks,
+    value_deltas,
+)
 
 Scores = dict[int, float]
-
-# Per segment reader and field: each document's stored field length, as whoosh stores
-# it (one byte, decoded by byte_to_length), read once while the segment lives.
-_LENGTHS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _length_bytes(reader, fieldname: str) -> bytes | None:
-    """The field's length byte of every document of a segment, in one read.
-
-    whoosh's doc_field_length reads one byte per call: 40,000 calls (four fields of
-    10,000 posts) took 120 ms before a large library's first search. None where the
-    column is not the one-byte column whoosh's W3 codec writes.
-    """
-    per_field = _LENGTHS.setdefault(reader, {})
-    if fieldname in per_field:
-        return per_field[fieldname]
-    found = None
-    perdoc = getattr(reader, "_perdoc", None)
-    if perdoc is not None and hasattr(perdoc, "_cached_reader"):
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if type(column) is NumericColumn.Reader and column._typecode == "B":
-            doccount = reader.doc_count_all()
-            stored = column._dbfile.get(column._basepos, min(column._count, doccount))
-            found = stored + bytes(doccount - len(stored))  # past the column: length 0
-    per_field[fieldname] = found
-    return found
-
-
-def _field_lengths(reader, fieldname: str) -> list:
-    """Each document's length as whoosh's doc_field_length gives it (None for 0)."""
-    read = reader.doc_field_length
-    return [read(docnum, fieldname, 1) for docnum in range(reader.doc_count_all())]
-
-
-def _blocks(
-    matcher, positions_of=None
-) -> Iterator[tuple[tuple[int, ...], object, Callable[[], list | tuple]]]:
-    """A term's postings a block at a time: (document numbers, weights, read), where
-    read() gives the block's encoded values, or with `positions_of` (the field's
-    format) each posting's position deltas. Values are unpickled only when read: a
-    positional field's values cost ten times its ids and weights (_ids_and_weights)."""
-    if isinstance(matcher, FilterMatcher):
-        matcher = matcher.child  # deleted documents are dropped at the end
-    if type(matcher) is W3LeafMatcher:
-        while not matcher._atend:
-            raw = _raw_block(matcher)
-            if positions_of is None:
-                data = _ids_and_weights(matcher, raw)
-                read = _values_reader(matcher, raw)
-            else:
-                data, read = _with_positions(matcher, raw, positions_of)
-            matcher._data = data
-            ids = data[0] if matcher._byteids else tuple(accumulate(data[0]))
-            matcher._read_weights()
-            yield ids, matcher._weights, read
-            matcher._next_block()
-        return
-    # Any other posting list: one posting at a time.
-    ids, weights, values = [], [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        values.append(matcher.value())
-        matcher.next()
-    if positions_of is None:
-        yield tuple(ids), weights, lambda: tuple(values)
-    else:
-        decode = positions_of.decode_positions
-        yield tuple(ids), weights, lambda: [_deltas(decode(v)) for v in values]
-
-
-def _raw_block(matcher) -> bytes:
-    """The pickle of the block the matcher stands on: what its _read_data() loads."""
-    datalen = matcher._nextoffset - matcher._dataoffset
-    raw = matcher._postfile.get(matcher._dataoffset, datalen)
-    return zlib.decompress(raw) if matcher._compression else raw
-
-
-def _values_reader(matcher, raw: bytes) -> Callable[[], tuple]:
-    """whoosh's W3LeafMatcher._read_values, from the block's pickle."""
-    fixedsize, count = matcher._fixedsize, matcher._blocklength
-
-    def read() -> tuple:
-        values = loads(raw)[2]
-        if fixedsize is None or fixedsize < 0:
-            return values
-        if fixedsize == 0:
-            return (None,) * count
-        return tuple(values[i : i + fixedsize] for i in range(0, len(values), fixedsize))
-
-    return read
-
-
-# A block is pickle.dumps((ids, weights, values), 2). In protocol 2 each bytes value is
-# pickled as _codecs.encode(text, 'latin1'). The ids (ints) and weights (floats, or
-# None) have no GLOBAL opcode, so the first one starts the values; the pickle cut there
-# and closed with None for the values reads (ids, weights, None).
-_VALUES_START = b"c_codecs\nencode\n"
-_MARK = b"("[0]
-_NONE_TUPLE3_STOP = b"N\x87."
-# The same pickle with slice() for _codecs.encode: each value stays the text it was
-# pickled as, wrapped in a slice (about the cheapest call that takes two arguments).
-_TEXT_KEPT = b"cbuiltins\nslice\n"
-
-
-def _ids_and_weights(matcher, raw: bytes) -> tuple:
-    """A W3 posting block's (ids, weights, None), without unpickling its values."""
-    cut = raw.find(_VALUES_START)
-    if cut > 0:
-        if raw[cut - 1] == _MARK:  # the values tuple's MARK
-            cut -= 1
-        try:
-            data = loads(raw[:cut] + _NONE_TUPLE3_STOP)
-        except Exception:
-            data = None
-        if type(data) is tuple and len(data) == 3 and len(data[0]) == matcher._blocklength:
-            return data
-    return loads(raw)
-
-
-def _with_positions(matcher, raw: bytes, format_) -> tuple[tuple, Callable[[], list]]:
-    """A block's (ids, weights, None), and a function giving each posting's position
-    deltas: as the text of its encoded value (decoded by value_deltas when a phrase
-    needs that post), or as a list. The values are unpickled only when asked for: a
-    phrase asks only for blocks holding a post it may match."""
-    count = matcher._blocklength
-    return _ids_and_weights(matcher, raw), lambda: _position_values(raw, format_, count)
-
-
-def _position_values(raw: bytes, format_, count: int) -> list:
-    if type(format_) is Positions:
-        try:
-            data = loads(raw.replace(_VALUES_START, _TEXT_KEPT, 1))
-        except Exception:
-            data = None
-        if type(data) is tuple and len(data) == 3 and type(data[2]) is tuple:
-            texts = [kept.start for kept in data[2]]
-            if len(texts) == count and all(type(text) is str for text in texts):
-                return texts
-    return [_deltas(format_.decode_positions(v)) for v in loads(raw)[2]]
-
-
-def value_deltas(value: str | list[int]) -> Iterable[int]:
-    """A post's position deltas from its Positions value's text (see _with_positions).
-
-    The value is pack_uint(count) + pickle.dumps(deltas, 2). With every delta under 256
-    (almost all: positions within a post's words) that pickle is fixed in shape, so the
-    deltas are every other character: ']q\\x00(' then 'K' and a byte per delta, then
-    'e.'; one delta is ']q\\x00K' + byte + 'a.'. Read so, not unpickled value by
-    value, a phrase's positions cost a slice each. Any other shape is unpickled.
-    """
-    if type(value) is not str:
-        return value  # already deltas
-    if value[4:9] == _LIST_START:
-        if value[9:10] == "(" and value[-2:] == "e." and not value[10:-2:2].strip("K"):
-            return value[11:-2:2].encode("latin-1")
-        if len(value) == 13 and value[9] == "K" and value[11:] == "a.":
-            return value[10].encode("latin-1")
-    return loads(value[_INT_SIZE:].encode("latin-1"))
-
-
-_LIST_START = "\x80\x02]q\x00"  # protocol 2, an empty list, memo 0
-
-
-def _deltas(positions: list[int]) -> list[int]:
-    return [b - a for a, b in zip([0, *positions], positions, strict=False)]
 
 
 class Match:
@@ -481,7 +320,7 @@ class Evaluator:
         if getattr(q, "constantscore", False):
             return self._whoosh(q, sub)  # reader.search.index asks for scored expansions
         fieldname = q.field()
-        words = [w for w in q._btexts(sub.reader()) if w]
+        words = expanded_words(q, sub.reader())
         if not words:
             return NOTHING
         if len(words) == 1:
@@ -554,17 +393,18 @@ class Evaluator:
         if (fieldname, btext) not in reader:
             return NOTHING
         weighting = self._weighting
-        if type(weighting) not in (scoring.BM25F, _cached_bm25f()) or not field.scorable:
+        if type(weighting) not in (scoring.BM25F, CachedLengthBM25F) or not field.scorable:
             return self._whoosh(query.Term(fieldname, btext, boost=boost), sub)
         top = self._top
         idf = top.idf(fieldname, btext)
         avgfl = top.avg_field_length(fieldname) or 1
-        B = weighting._field_B.get(fieldname, weighting.B)
+        B = field_b(weighting, fieldname)
         K1 = weighting.K1
         weights: dict = {}
         blocks = []
         positions_of = field.format if with_values else None
-        for ids, block_weights, read in _blocks(reader.postings(fieldname, btext), positions_of):
+        postings = reader.postings(fieldname, btext)
+        for ids, block_weights, read in read_blocks(postings, positions_of):
             weights.update(zip(ids, block_weights, strict=True))
             if with_values:
                 blocks.append((ids, read))
@@ -579,15 +419,15 @@ class Evaluator:
         key = (id(reader), fieldname)
         norm = self._norms.get(key)
         if norm is None:
-            stored = _length_bytes(reader, fieldname)
+            stored = length_bytes(reader, fieldname)
             if stored is not None:
                 # a length is one of 256 bytes: each byte's norm once, then a lookup
                 table = [
-                    K1 * ((1 - B) + B * byte_to_length(b) / avgfl) if b else 0.0 for b in range(256)
+                    K1 * ((1 - B) + B * length_of_byte(b) / avgfl) if b else 0.0 for b in range(256)
                 ]
                 norm = list(map(table.__getitem__, stored))
             else:
-                lengths = _field_lengths(reader, fieldname)
+                lengths = field_lengths(reader, fieldname)
                 norm = [K1 * ((1 - B) + B * fl / avgfl) if fl else 0.0 for fl in lengths]
             self._norms[key] = norm
         return norm
@@ -606,32 +446,6 @@ def _restricted(q: query.Query, ids: Collection[int], within: set | None) -> set
     if not _has_phrase(q):
         return within
     return set(ids) if within is None else within.intersection(ids)
-
-
-def positional_field(schema, phrase: query.Phrase):
-    """The field of a phrase of adjacent words (slop 1) on a field with positions, or
-    None for any other phrase (left to whoosh's own phrase matching)."""
-    if phrase.slop != 1 or phrase.fieldname not in schema:
-        return None
-    field = schema[phrase.fieldname]
-    if not field.format or not field.format.supports("positions"):
-        return None
-    return field
-
-
-def phrase_terms(field, fieldname: str, words, reader) -> list[bytes] | None:
-    """A phrase's words as the field's terms; None when one of them is not in the
-    segment (the phrase matches nothing there)."""
-    terms = []
-    for word in words:
-        try:
-            term = field.to_bytes(word)
-        except ValueError:
-            return None
-        if (fieldname, term) not in reader:
-            return None
-        terms.append(term)
-    return terms
 
 
 def _rank_key(item: tuple[int, float]) -> tuple[float, int]:
@@ -656,19 +470,6 @@ def _sum_union(parts: list[Scores]) -> Scores:
         get = out.get
         out.update({d: (get(d) + s) if d in out else s for d, s in part.items()})
     return out
-
-
-_BM25F_TYPES: list = []
-
-
-def _cached_bm25f():
-    """reader.search.index's BM25F subclass, which scores exactly as BM25F (imported late:
-    reader.search.index imports this module)."""
-    if not _BM25F_TYPES:
-        from reader.search.scoring import CachedLengthBM25F
-
-        _BM25F_TYPES.append(CachedLengthBM25F)
-    return _BM25F_TYPES[0]
 
 
 _HANDLERS: dict[type, Callable] = {

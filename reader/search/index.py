@@ -23,7 +23,7 @@ from reader.articles.glossary import Glossary, load_glossary
 from reader.articles.model import Article
 from reader.search import continuation, storage
 from reader.search.evaluate import Evaluator
-from reader.search.highlight import match_regex
+from reader.search.highlight import Highlighter
 from reader.search.query import (
     Expander,
     also_as_prefix,
@@ -31,18 +31,20 @@ from reader.search.query import (
     exact_phrases_as_boosts,
     faster_matchers,
     has_error,
+    malformed,
     plain_words,
     query_terms,
     rewrite_syntax,
 )
-from reader.search.results import QueryError, SearchHit, SearchResults
+from reader.search.results import QueryError, RelatedPost, SearchHit, SearchResults
 from reader.search.schema import make_schema
-from reader.search.scoring import CachedLengthBM25F
 from reader.search.snippets import make_snippet
+from reader.search.whoosh_internals import CachedLengthBM25F
 
 
 class SearchIndex:
-    """The whoosh index of a corpus, kept in step with it."""
+    """The whoosh index of a corpus, kept in step with it: a SearchBackend
+    (reader.search.backend) with gp-reader's query language (README "Searching")."""
 
     def __init__(
         self,
@@ -71,6 +73,7 @@ class SearchIndex:
         articles: Sequence[Article],
         fingerprint: str,
         directory: Path | None = None,
+        *,
         rebuild: bool = False,
         progress: Callable[[int, int], None] | None = None,
         glossary: Glossary | None = None,
@@ -165,7 +168,7 @@ class SearchIndex:
         notice = None
         try:
             q = self._parser.parse(rewritten)
-            if has_error(q) or rewritten.count('"') % 2:
+            if has_error(q) or rewritten.count('"') % 2 or malformed(rewritten):
                 raise QueryError
         except Exception:  # whoosh raises assorted errors on odd syntax
             words = plain_words(text)
@@ -181,6 +184,7 @@ class SearchIndex:
         self,
         text: str,
         limit: int = 20,
+        *,
         as_you_type: bool = False,
         snippets: bool = True,
     ) -> SearchResults:
@@ -188,7 +192,7 @@ class SearchIndex:
         q, notice = self.parse(text, as_you_type=as_you_type)
         if q is query.NullQuery or isinstance(q, query.NullQuery.__class__):
             took = (time.perf_counter() - started) * 1000
-            return SearchResults(text, took, 0, (), None, notice)
+            return SearchResults(text, took, 0, (), notice=notice)
         with self._searcher_lock:
             searcher = self._searcher_now()
             if self._evaluator is None or self._evaluator.searcher is not searcher:
@@ -198,19 +202,21 @@ class SearchIndex:
             scores = self._evaluator.scores(q)
             total = len(scores)
             best = self._evaluator.top(scores, limit)
-            terms = query_terms(q)
-            pattern = match_regex(terms) if snippets else None
+            terms = query_terms(q, searcher.reader())
             question = None
             found: list[tuple[int, float, str]] = [(d, s, "all") for d, s in best]
             strict_total = total
             if continuation.goes_on(text, total):
                 found, total, question = self._go_on(searcher, text, found, total, as_you_type)
-                terms = terms or self._words_terms(text)
-                pattern = match_regex(terms) if snippets else None
+                terms = terms or self._words_terms(text, searcher.reader())
+            highlighter = Highlighter(terms) if snippets else None
             hits = []
             for docnum, score, matched in found[:limit]:
                 stored = searcher.stored_fields(docnum)
                 date = stored.get("date")
+                snippet, spans = (
+                    self._snippet(stored, highlighter, question) if snippets else ("", ())
+                )
                 hits.append(
                     SearchHit(
                         id=stored["id"],
@@ -218,15 +224,15 @@ class SearchIndex:
                         category=stored["category"],
                         date=date.date().isoformat() if date else None,
                         score=score,
-                        snippet=self._snippet(stored, pattern, question) if snippets else "",
-                        terms=terms,
+                        snippet=snippet,
+                        highlights=spans,
                         matched=matched,
                     )
                 )
             # While typing, the last word is unfinished; when nothing matches, it counts.
         suggestion = self._suggest(searcher, text, as_you_type and strict_total > 0)
         took = (time.perf_counter() - started) * 1000
-        return SearchResults(text, took, total, tuple(hits), suggestion, notice)
+        return SearchResults(text, took, total, tuple(hits), terms, suggestion, notice)
 
     # -- going on past the strict results (reader.search.continuation) -------------------
 
@@ -234,9 +240,10 @@ class SearchIndex:
         q = self._expander.expand(self._parser.parse(word))
         return faster_matchers(exact_phrases_as_boosts(q.normalize()))
 
-    def _words_terms(self, text: str) -> tuple[str, ...]:
+    def _words_terms(self, text: str, reader) -> tuple:
         words = continuation.content_words(text)
-        return tuple(sorted({t for w in words for t in query_terms(self._word_query(w))}))
+        terms = {t for w in words for t in query_terms(self._word_query(w), reader)}
+        return tuple(sorted(terms, key=lambda t: (t.words, t.form)))
 
     def _go_on(self, searcher, text, found, total, as_you_type):
         """The strict hits, then the posts with some of the words or close in meaning."""
@@ -262,15 +269,15 @@ class SearchIndex:
                 found.append((docnum, hit.score, hit.matched))
         return found, total + more, question
 
-    def _snippet(self, stored: dict, pattern, question) -> str:
+    def _snippet(self, stored: dict, highlighter, question):
         """The passage with the most of the words; for a question, the paragraph that
-        answers it best (by meaning), its words marked."""
+        answers it best (by meaning). With its highlights."""
         body = stored["body"]
         if question is not None:
             span = self._meaning.best_paragraph(stored["id"], question)
             if span is not None:
                 body = body[span[0] : span[1]]
-        return make_snippet(body, pattern)
+        return make_snippet(body, highlighter)
 
     def warm(self) -> list[str]:
         """Load the embedding model now (about 0.3-0.7 s, once a process), so that the
@@ -322,7 +329,7 @@ class SearchIndex:
             out = " ".join(out.replace('"', " ").split())  # a lone quote: offer the words
         return out if changed else None
 
-    def related(self, article_id: str, limit: int = 5) -> list[tuple[str, str, float]]:
+    def related(self, article_id: str, limit: int = 5) -> list[RelatedPost]:
         """Posts most like this one, never itself: closest in meaning (the cosine of the
         two posts' vectors, reader.search.meaning) where the vectors are there, else
         whoosh's more-like-this on the body.
@@ -336,11 +343,11 @@ class SearchIndex:
             for post_id, score in by_meaning:
                 article = self._articles.get(post_id)
                 if article is not None:
-                    out.append((post_id, article.title, score))
+                    out.append(RelatedPost(post_id, article.title, score))
             return out[:limit]
         return self._related_by_words(article_id, limit)
 
-    def _related_by_words(self, article_id: str, limit: int) -> list[tuple[str, str, float]]:
+    def _related_by_words(self, article_id: str, limit: int) -> list[RelatedPost]:
         """Posts most like this one (whoosh more-like-this on the body), never itself.
 
         Key terms are chosen by KL divergence (how much more often the post uses a word
@@ -363,7 +370,7 @@ class SearchIndex:
             out = []
             for hit in results:
                 if hit["id"] != article_id:
-                    out.append((hit["id"], hit["title"], hit.score))
+                    out.append(RelatedPost(hit["id"], hit["title"], hit.score))
         return out[:limit]
 
     @property

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from reader.search.analysis import TOKEN_PATTERN, _forms
+from reader.search.analysis import TOKEN_PATTERN, token_forms
 
 # Explicit query syntax: operators, quotes, brackets, fields, wildcards, fuzzy, boosts,
 # and a leading - or + on a word (a hyphen inside a word, "joined-up", is no syntax).
@@ -60,7 +60,7 @@ def content_words(text: str) -> list[str]:
     seen: set[str] = set()
     out, stops = [], []
     for token in _TOKEN_RE.findall(text):
-        form, root = _forms(token)
+        form, root = token_forms(token)
         if root is None or root in seen:
             continue
         seen.add(root)

@@ -7,12 +7,11 @@ import re
 
 from whoosh import query
 from whoosh.fields import Schema
-from whoosh.matching import NullMatcher, UnionMatcher, WrappingMatcher
-from whoosh.query.spans import Span, SpanNear2
 
 from reader.articles.glossary import Glossary
-from reader.search.evaluate import phrase_terms, positional_field
+from reader.search.results import MatchTerm
 from reader.search.schema import EXPANDED_FIELDS
+from reader.search.whoosh_internals import AdjacentPhrase, SizedOr
 
 _DATE_RANGE_RE = re.compile(r"\bdate:(\d{4}(?:-\d{2}){0,2})\.\.(\d{4}(?:-\d{2}){0,2})")
 _MINUS_RE = re.compile(r"(^|\s)-(?=[\w\"(])")
@@ -27,6 +26,36 @@ def rewrite_syntax(text: str) -> str:
     for alias, name in _FIELD_ALIASES.items():
         text = re.sub(rf"\b{alias}:", f"{name}:", text)
     return text
+
+
+_BINARY = frozenset(("AND", "OR", "ANDNOT", "ANDMAYBE"))
+_SYNTAX_TOKEN_RE = re.compile(r"[()]|[^\s()]+")
+
+
+def malformed(text: str) -> bool:
+    """Whether the syntax outside quoted phrases cannot be read as meant: a bracket
+    never closed or never opened, or an operator with nothing on one side ('pcn OR',
+    '(pcn OR', 'AND NOT'). whoosh reads these without complaint, as words: 'or' and
+    'not' searched for, or the bracket dropped."""
+    tokens = _SYNTAX_TOKEN_RE.findall(re.sub(r'"[^"]*"', " x ", text))
+    depth = 0
+    for n, token in enumerate(tokens):
+        before = tokens[n - 1] if n else None
+        after = tokens[n + 1] if n + 1 < len(tokens) else None
+        if token == "(":
+            depth += 1
+        elif token == ")":
+            depth -= 1
+            if depth < 0:
+                return True
+        elif token in _BINARY:
+            if before in (None, "(", "NOT") or before in _BINARY or after in (None, ")"):
+                return True
+            if after in _BINARY:
+                return True
+        elif token == "NOT" and (after in (None, ")") or after in _BINARY):
+            return True
+    return depth != 0
 
 
 def plain_words(text: str) -> str:
@@ -159,64 +188,6 @@ def _word_of(q: query.Query) -> dict[str, query.Term] | None:
     return None
 
 
-class _AdjacentWordsMatcher(SpanNear2.SpanNear2Matcher):
-    """whoosh's phrase matcher (slop 1: each word right after the last), checked faster.
-
-    whoosh builds a Span object for every position of every word and compares them in
-    pairs; for a phrase of common words that is most of the query's time. Here word i
-    of the phrase must stand at start + i: a set intersection of shifted positions.
-    """
-
-    def _get_spans(self):
-        starts = None
-        for offset, matcher in enumerate(self.ms):
-            shifted = {p - offset for p in matcher.value_as("positions")}
-            starts = shifted if starts is None else starts & shifted
-            if not starts:
-                return []
-        last = len(self.ms) - 1
-        return [Span(start, start + last) for start in sorted(starts)]
-
-
-class AdjacentPhrase(query.Phrase):
-    """A phrase query that matches and scores as whoosh's Phrase does, only faster."""
-
-    _evaluate_as = query.Phrase  # reader.search.evaluate: matched and scored as a Phrase
-
-    def matcher(self, searcher, context=None):
-        field = positional_field(searcher.schema, self)
-        if field is None:
-            return super().matcher(searcher, context)  # whoosh's own (or its error)
-        terms = phrase_terms(field, self.fieldname, self.words, searcher.reader())
-        if terms is None:
-            return NullMatcher()
-        matchers = [query.Term(self.fieldname, t).matcher(searcher, context) for t in terms]
-        m = _AdjacentWordsMatcher(matchers)
-        return m if self.boost == 1.0 else WrappingMatcher(m, boost=self.boost)
-
-
-class SizedOr(query.Or):
-    """whoosh's Or, with a binary tree of unions on small segments.
-
-    For segments of up to 5,000 documents whoosh preloads an Or's matches into a
-    2,048-slot array, which on a small index costs more than the whole search (the
-    bundled corpus has 28 posts). Large segments keep whoosh's choice.
-    """
-
-    _evaluate_as = query.Or  # reader.search.evaluate: matched and scored as an Or
-
-    def _matcher(self, subs, searcher, context):
-        small = searcher.doc_count_all() < TREE_UNION_BELOW
-        if self.matcher_type == self.AUTO_MATCHER and small and not self.scale:
-            # whoosh's DefaultOr, less its balancing of the tree by each sub-query's
-            # estimated size: on a small segment the estimates cost more than they save.
-            return self._tree_matcher(subs, UnionMatcher, searcher, context, None)
-        return super()._matcher(subs, searcher, context)
-
-
-TREE_UNION_BELOW = 1000  # documents in a segment
-
-
 EXACT_FIELDS = ("title_exact", "body_exact")
 
 
@@ -328,24 +299,40 @@ def _walk(q: query.Query):
             yield from _walk(child)
 
 
-def query_terms(q: query.Query) -> tuple[str, ...]:
-    """What to highlight for a query: its words and stems, phrases as space-joined words.
+def query_terms(q: query.Query, reader=None) -> tuple[MatchTerm, ...]:
+    """What to mark in a post for a query: its words and phrases on the body's fields,
+    as the index holds them (stems on the stemmed field, exact forms on the other).
 
-    Words under NOT are left out; so are the title-only and keyword fields.
+    A prefix, wildcard or fuzzy word stands for the words of `reader` (the index) it
+    expands to. Words under NOT are left out; so are the title-only and keyword fields.
     """
-    found: set[str] = set()
+    found: set[MatchTerm] = set()
 
     def walk(node: query.Query) -> None:
         if isinstance(node, query.Not):
             return
-        fieldname = getattr(node, "fieldname", None)
-        if isinstance(node, query.Phrase | ExactWords) and fieldname in ("body", "body_exact"):
-            found.add(" ".join(node.words))
-        elif isinstance(node, query.Term | query.Prefix) and fieldname in ("body", "body_exact"):
-            found.add(str(node.text))
+        form = _BODY_FIELDS.get(getattr(node, "fieldname", None))
+        leaf_like = isinstance(node, query.Phrase | ExactWords | query.Term | query.MultiTerm)
+        if leaf_like and form is None:
+            return  # title-only or keyword field
+        if isinstance(node, query.Phrase | ExactWords):
+            found.add(MatchTerm(tuple(node.words), form))
+        elif isinstance(node, query.Term):
+            found.add(MatchTerm((_text(node.text),), form))
+        elif isinstance(node, query.MultiTerm):
+            if reader is not None:
+                for _, word in node.expanded_terms(reader):
+                    found.add(MatchTerm((_text(word),), form))
         elif not node.is_leaf():
             for child in node.children():
                 walk(child)
 
     walk(q)
-    return tuple(sorted(found))
+    return tuple(sorted(found, key=lambda t: (t.words, t.form)))
+
+
+_BODY_FIELDS = {"body": "stem", "body_exact": "exact"}
+
+
+def _text(word: str | bytes) -> str:
+    return word.decode("utf-8") if isinstance(word, bytes) else word

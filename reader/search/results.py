@@ -1,8 +1,32 @@
-"""What a search returns: hits and results, as the CLI and the app show them."""
+"""What a search returns: hits and results, as the CLI and the app show them.
+
+Nothing here depends on the engine: any SearchBackend (reader.search.backend) returns
+these. A hit's snippet is plain text with the matched stretches as (start, end)
+offsets into it; the `**markup**` of `search --json` and the CLI is made from those
+offsets at the output edge (marked()), and the app styles the same offsets.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal, NamedTuple
+
+Span = tuple[int, int]  # [start, end) character offsets into a text
+
+
+@dataclass(frozen=True)
+class MatchTerm:
+    """One thing a search looks for in a post's text: a word, or a phrase's words in order.
+
+    `form` says how a word of the text is compared with `words` (reader.search.highlight):
+    "exact", its written form (lower case, British spelling, no possessive 's); "stem",
+    that form's Porter stem (stop words are skipped inside a stemmed phrase, as the
+    index skips them).
+    """
+
+    words: tuple[str, ...]
+    form: Literal["exact", "stem"] = "exact"
 
 
 @dataclass(frozen=True)
@@ -12,11 +36,14 @@ class SearchHit:
     category: str
     date: str | None
     score: float
-    snippet: str  # matched words marked **like this**
-    terms: tuple[str, ...]  # the query's terms; find_match_spans() places them in a post
+    snippet: str  # plain text: a passage of the body
+    highlights: tuple[Span, ...] = ()  # the matched stretches of `snippet`, in order
     # How it matched: "all" the words (or the query's syntax), "some" of the words, or
     # only by "meaning" (reader.search.continuation).
     matched: str = "all"
+
+    def marked_snippet(self, before: str = "**", after: str = "**") -> str:
+        return marked(self.snippet, self.highlights, before, after)
 
     def to_json(self) -> dict:
         return {
@@ -25,7 +52,7 @@ class SearchHit:
             "category": self.category,
             "date": self.date,
             "score": round(self.score, 4),
-            "snippet": self.snippet,
+            "snippet": self.marked_snippet(),  # README: matched words **like this**
             "matched": self.matched,
         }
 
@@ -36,6 +63,7 @@ class SearchResults:
     took_ms: float
     total: int
     hits: tuple[SearchHit, ...]
+    terms: tuple[MatchTerm, ...] = ()  # what to mark in a post opened from these results
     suggestion: str | None = None
     notice: str | None = None  # e.g. the syntax was malformed and the words were searched
 
@@ -49,5 +77,21 @@ class SearchResults:
         }
 
 
+class RelatedPost(NamedTuple):
+    id: str
+    title: str
+    score: float
+
+
 class QueryError(ValueError):
     """A query that cannot be searched even as plain words."""
+
+
+def marked(text: str, spans: Iterable[Span], before: str = "**", after: str = "**") -> str:
+    """`text` with each span wrapped in `before` and `after`."""
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], before, text[start:end], after]
+        last = end
+    out.append(text[last:])
+    return "".join(out)

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import pickle
 from datetime import datetime
-from itertools import pairwise
 
 from whoosh.fields import DATETIME, ID, STORED, TEXT, Schema
 from whoosh.formats import Frequency, Positions
-from whoosh.system import pack_uint
 
 from reader.articles.model import Article
 from reader.search.analysis import (
@@ -18,6 +15,7 @@ from reader.search.analysis import (
     keyword_analyzer,
     stemming_analyzer,
 )
+from reader.search.whoosh_internals import encode_frequency, encode_positions
 
 SCHEMA_VERSION = 3  # 2: IndexedText fields; 3: exact fields without positions
 # Acronym <-> expansion alternatives are added on the stemmed fields only: the exact-form
@@ -43,7 +41,8 @@ class IndexedText(TEXT):
 
     def word_positions(self, value):
         """(word -> its positions, the format's encoder of positions), or None for values
-        it does not index itself. reader.search.segment_writer pools these without tuples."""
+        it does not index itself. The fast segment writer (reader.search.whoosh_internals)
+        pools these without tuples."""
         kind = type(self.format)
         if not isinstance(value, str) or kind not in (Positions, Frequency):
             return None
@@ -61,32 +60,6 @@ class IndexedText(TEXT):
         for word, positions in positions_of.items():
             count = len(positions)
             yield word.encode("utf-8"), count, float(count) * boost, encode(positions)
-
-
-_FREQUENCIES = [pack_uint(n) for n in range(256)]
-
-
-def encode_frequency(positions: list[int]) -> bytes:
-    """whoosh's Frequency format's value for a word at these positions: their count."""
-    count = len(positions)
-    return _FREQUENCIES[count] if count < 256 else pack_uint(count)
-
-
-_ONE_POSITION: dict[int, bytes] = {}
-
-
-def encode_positions(positions: list[int]) -> bytes:
-    """whoosh's Positions.encode, the same bytes, faster: most words occur once in a post."""
-    if len(positions) == 1:
-        position = positions[0]
-        found = _ONE_POSITION.get(position)
-        if found is None:
-            found = pack_uint(1) + pickle.dumps(positions, 2)
-            if position < 10_000:
-                _ONE_POSITION[position] = found
-        return found
-    deltas = [b - a for a, b in pairwise([0, *positions])]
-    return pack_uint(len(deltas)) + pickle.dumps(deltas, 2)
 
 
 def make_schema() -> Schema:

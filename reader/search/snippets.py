@@ -2,44 +2,45 @@
 
 from __future__ import annotations
 
-import re
+from reader.search.highlight import Highlighter
+from reader.search.results import Span
 
 SNIPPET_CHARS = 180
 
 
-def make_snippet(body: str, pattern: re.Pattern[str] | None, width: int = SNIPPET_CHARS) -> str:
+def make_snippet(
+    body: str, highlighter: Highlighter | None, width: int = SNIPPET_CHARS
+) -> tuple[str, tuple[Span, ...]]:
     """The stretch of the body with the most of the query's different words (the first
-    such), matches marked **like this**."""
-    first = _best_match(body, pattern, width - width // 3) if pattern else None
+    such), as plain text, and the spans of its matches."""
+    spans = highlighter.spans(body) if highlighter else []
+    first = _best_match(body, spans, width - width // 3) if spans else None
     start = 0
     if first:
-        start = max(0, first.start() - width // 3)
-        space = body.find(" ", start, first.start())
+        start = max(0, first[0] - width // 3)
+        space = body.find(" ", start, first[0])
         if start and space >= 0:
             start = space + 1
     end = min(len(body), start + width)
     if end < len(body):
         space = body.rfind(" ", start, end)
         end = space if space > start else end
-    window = body[start:end]
-    if pattern:
-        window = pattern.sub(lambda m: f"**{m.group(0)}**", window)
-    window = " ".join(window.replace("### ", "").replace("> ", "").split())
-    return ("…" if start else "") + window + ("…" if end < len(body) else "")
+    window = " ".join(body[start:end].replace("### ", "").replace("> ", "").split())
+    text = ("…" if start else "") + window + ("…" if end < len(body) else "")
+    return text, tuple(highlighter.spans(text)) if highlighter else ()
 
 
-def _best_match(body: str, pattern: re.Pattern[str], reach: int) -> re.Match[str] | None:
+def _best_match(body: str, spans: list[Span], reach: int) -> Span | None:
     """The match from which the next `reach` characters hold the most different matched
     words ('primary care': a stretch with both, not the first 'care' alone)."""
-    matches = list(pattern.finditer(body))
-    if len(matches) < 2:
-        return matches[0] if matches else None
-    words = [m.group(0).casefold() for m in matches]
+    if len(spans) < 2:
+        return spans[0] if spans else None
+    words = [body[a:b].casefold() for a, b in spans]
     best, best_count = 0, 0
     inside: dict[str, int] = {}
     j = 0
-    for i, match in enumerate(matches):  # the window of matches starting within reach
-        while j < len(matches) and matches[j].end() <= match.start() + reach:
+    for i, (start, _) in enumerate(spans):  # the window of matches starting within reach
+        while j < len(spans) and spans[j][1] <= start + reach:
             inside[words[j]] = inside.get(words[j], 0) + 1
             j += 1
         if len(inside) > best_count:
@@ -48,4 +49,4 @@ def _best_match(body: str, pattern: re.Pattern[str], reach: int) -> re.Match[str
             inside[words[i]] -= 1
             if not inside[words[i]]:
                 del inside[words[i]]
-    return matches[best]
+    return spans[best]

@@ -15,7 +15,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from reader.articles.model import Article
 from reader.search.schema import SCHEMA_VERSION, article_fields, content_hash, make_schema
-from reader.search.segment_writer import FastMpWriter, FastSegmentWriter
+from reader.search.whoosh_internals import FastMpWriter, FastSegmentWriter
 
 META_FILE = "gp-reader-meta.json"
 LOCK_WAIT_SECONDS = 5.0
@@ -155,13 +155,13 @@ def open_checked(directory: Path, rebuild: bool, notices: list[str]):
 
 
 def _writer(ix, fresh_build: bool, parallel: bool, compound: bool):
-    """The index writer for a sync: whoosh's, or reader.search.segment_writer's.
+    """The index writer for a sync: whoosh's, or our faster segment writers.
 
     A new index, and many posts at once (a large import), are written by
-    reader.search.segment_writer's writers (the same files, about twice as fast; in two processes,
-    one new segment each, when `parallel`). They keep a segment's postings in memory,
-    compactly, which suits a known batch; small updates keep whoosh's writer, whose pool
-    spills to disk when it merges large segments.
+    reader.search.whoosh_internals.segment_writer's writers (the same files, about twice
+    as fast; in two processes, one new segment each, when `parallel`). They keep a
+    segment's postings in memory, compactly, which suits a known batch; small updates
+    keep whoosh's writer, whose pool spills to disk when it merges large segments.
     """
     if parallel and isinstance(ix.storage, FileStorage):  # helpers share files, not memory
         return FastMpWriter(ix, procs=2, timeout=LOCK_WAIT_SECONDS, compound=compound)

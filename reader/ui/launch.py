@@ -17,7 +17,7 @@ def make_session() -> Session:
     store, notices = open_store_or_fallback()
 
     def open_index():
-        from reader.search.index import SearchIndex
+        from reader.search import SearchIndex
 
         return SearchIndex.open(corpus.articles, corpus.fingerprint)
 

@@ -78,8 +78,8 @@ class MainScreen(Screen):
         self._related_timer = None
         self._dwell_timer = None
         self._pending_position: tuple[str, float] | None = None
-        self._terms: tuple[str, ...] = ()
-        self._terms_for_results: tuple[str, ...] = ()
+        self._terms: tuple = ()  # reader.search.MatchTerm, of the post's search
+        self._terms_for_results: tuple = ()
         self.last_search: str | None = None  # the query whose results are shown
         self._suggestion: str | None = None  # its "Did you mean", which Enter takes
         self._all_words_found = False  # whether a result holds every word of the search
@@ -299,7 +299,7 @@ class MainScreen(Screen):
         results = message.results
         self.searching = True
         self.last_search = message.text
-        self._terms_for_results = results.hits[0].terms if results.hits else ()
+        self._terms_for_results = results.terms
         self._suggestion = results.suggestion
         self._all_words_found = any(hit.matched == "all" for hit in results.hits)
         self._words_found = any(hit.matched in ("all", "some") for hit in results.hits)

@@ -23,7 +23,7 @@ from textual.widgets import Static
 
 from reader.articles.glossary import find_acronym_matches
 from reader.articles.model import Article
-from reader.search.highlight import find_match_spans
+from reader.search import find_match_spans
 from reader.session import Entry
 from reader.ui.widgets.related_list import RelatedList
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -12,16 +11,9 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:  # reader.search.index imports whoosh; the app loads it only when searching
-    from reader.search.index import SearchHit
+    from reader.search import SearchHit
 
-
-def snippet_text(snippet: str) -> Text:
-    """A snippet with its **marked** words highlighted."""
-    text = Text()
-    for i, part in enumerate(re.split(r"\*\*(.+?)\*\*", snippet)):
-        text.append(part, style="reverse" if i % 2 else "")
-    return text
-
+Span = tuple[int, int]
 
 # Below this many columns a result's passage is cut to NARROW_LINES lines, so that a
 # screen shows more than one result (80x24: a 180-character passage took 7 lines).
@@ -29,27 +21,38 @@ NARROW_BELOW = 48
 NARROW_LINES = 3
 
 
-def trim_snippet(snippet: str, chars: int) -> str:
-    """At most about `chars` characters of a **marked** snippet, whole words, keeping the
-    first marked word, a third of the way in; '…' where it was cut."""
-    body = snippet.strip("…")
-    words = body.split(" ")
-    lengths = [len(word.replace("**", "")) + 1 for word in words]
-    if sum(lengths) <= chars:
-        return snippet
-    first = next((n for n, word in enumerate(words) if "**" in word), 0)
-    start, before = first, chars // 3
-    while start > 0 and lengths[start - 1] <= before:
-        before -= lengths[start - 1]
-        start -= 1
-    end, total = start, 0
-    while end < len(words) and total + lengths[end] <= chars:
-        total += lengths[end]
-        end += 1
-    end = max(end, first + 1)  # a marked word longer than the room still shows
-    head = "…" if start > 0 or snippet.startswith("…") else ""
-    tail = "…" if end < len(words) or snippet.endswith("…") else ""
-    return head + " ".join(words[start:end]) + tail
+def snippet_text(snippet: str, spans: tuple[Span, ...]) -> Text:
+    """A snippet with its matched stretches highlighted."""
+    text = Text(snippet)
+    for start, end in spans:
+        text.stylize("reverse", start, end)
+    return text
+
+
+def trim_snippet(snippet: str, spans: tuple[Span, ...], chars: int) -> tuple[str, tuple[Span, ...]]:
+    """At most about `chars` characters of a snippet, whole words, keeping the first
+    matched stretch a third of the way in; '…' where it was cut. The spans move with it."""
+    if len(snippet) <= chars:
+        return snippet, spans
+    body_start = 1 if snippet.startswith("…") else 0
+    body_end = len(snippet) - (1 if snippet.endswith("…") else 0)
+    first = spans[0] if spans else (body_start, body_start)
+    start = max(body_start, first[0] - chars // 3)
+    if start > body_start and snippet[start - 1] != " ":  # from the start of a word
+        space = snippet.find(" ", start, first[0])
+        start = space + 1 if space >= 0 else first[0]
+    end = min(body_end, start + chars)
+    if end < body_end:  # to the end of a word
+        space = snippet.rfind(" ", start, end + 1)
+        end = space if space > start else end
+    end = max(end, first[1])  # a matched stretch longer than the room still shows
+    head = "…" if start > 0 else ""
+    tail = "…" if end < len(snippet) else ""
+    shift = len(head) - start
+    kept = tuple(
+        (max(a, start) + shift, min(b, end) + shift) for a, b in spans if a < end and b > start
+    )
+    return head + snippet[start:end] + tail, kept
 
 
 # How a hit matched (SearchHit.matched), said after where and when: posts after the
@@ -66,8 +69,10 @@ def hit_prompt(hit: SearchHit, snippet_chars: int | None = None) -> Text:
         prompt.append(" · ", style="dim")
         prompt.append(label, style="italic")
     prompt.append("\n")
-    snippet = hit.snippet if snippet_chars is None else trim_snippet(hit.snippet, snippet_chars)
-    prompt.append_text(snippet_text(snippet))
+    snippet, spans = hit.snippet, hit.highlights
+    if snippet_chars is not None:
+        snippet, spans = trim_snippet(snippet, spans, snippet_chars)
+    prompt.append_text(snippet_text(snippet, spans))
     prompt.append("\n")  # a blank line between results
     return prompt
 

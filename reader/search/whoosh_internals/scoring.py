@@ -1,4 +1,4 @@
-"""whoosh's BM25F with field lengths cached per segment."""
+"""whoosh's BM25F with field lengths cached per segment (it sets its scorer's dfl)."""
 
 from __future__ import annotations
 
