@@ -135,9 +135,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("-v", "--verbose", action="store_true", help="each question's rank")
     parser.add_argument("--questions", type=Path, default=QUESTIONS)
+    parser.add_argument(
+        "--half",
+        choices=("choice", "held-out"),
+        help="only the questions used for choosing parameters (1st, 3rd, ...) or the others",
+    )
     args = parser.parse_args(argv)
 
     questions = load_questions(args.questions)
+    if args.half:
+        questions = questions[0::2] if args.half == "choice" else questions[1::2]
     rankings, close = engine_rankings(questions)
     try:
         figures = score(questions, rankings)
@@ -156,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
         json.dump({"engine": "bm25", "figures": figures, "questions": per_question}, sys.stdout)
         print()
         return 0
-    print_table("gp-reader search (BM25F, whoosh), bundled corpus", figures)
+    title = "gp-reader search (all the words, then some of them + meaning), bundled corpus"
+    print_table(title + (f", {args.half} half" if args.half else ""), figures)
     if args.verbose:
         print()
         for q, r in zip(questions, rankings, strict=True):

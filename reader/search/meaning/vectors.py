@@ -216,6 +216,8 @@ def _embed_posts(articles: Sequence[Article], embedder: Embedder, progress):
     """Each post's vector, and per post its paragraphs' vectors and spans."""
     if not articles:
         return np.zeros((0, DIMENSIONS), np.float16), [], []
+    if progress:
+        progress(0, len(articles), "finding meanings")
     posts = embedder.embed([post_text(a) for a in articles]).astype(np.float16)
     all_spans = [paragraph_spans(a.body) for a in articles]
     texts = [a.body[s:e] for a, spans in zip(articles, all_spans, strict=True) for s, e in spans]
