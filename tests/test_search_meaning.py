@@ -127,3 +127,19 @@ def test_paragraph_spans_are_the_blocks_between_blank_lines():
         "Second one here, long enough.",
     ]
     assert vectors.paragraph_spans("short") == [(0, 5)]
+
+
+def test_the_app_starts_without_the_model_numpy_or_the_search_engine():
+    """Start-up's path (the app and its session) loads none of search by meaning."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from reader.ui.launch import make_session; from reader.ui.app import"
+        " build_app; make_session();"
+        " print(','.join(m for m in ('numpy', 'tokenizers', 'reader.search.meaning.model',"
+        " 'reader.search.index') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == ""
