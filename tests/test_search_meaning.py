@@ -143,3 +143,14 @@ def test_the_app_starts_without_the_model_numpy_or_the_search_engine():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == ""
+
+
+def test_rebuild_embeds_every_post_again(corpus, tmp_path, counting):
+    directory = tmp_path / "index"
+    SearchIndex.open(corpus.articles, corpus.fingerprint, directory).close()
+    counting.texts.clear()
+    SearchIndex.open(corpus.articles, corpus.fingerprint, directory).close()
+    assert counting.texts == []
+    SearchIndex.open(corpus.articles, corpus.fingerprint, directory, rebuild=True).close()
+    assert len([t for t in counting.texts if t.startswith(corpus.articles[0].title)]) >= 1
+    assert len(counting.texts) > len(corpus.articles)

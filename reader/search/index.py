@@ -103,6 +103,8 @@ class SearchIndex:
                     storage.write_meta(directory, fingerprint, hashes, ix.latest_generation())
                 # After the index's writers (which may fork): tokenizers turns its threads
                 # off in a process forked after it used them.
+                if rebuild:  # from nothing: the vectors too
+                    vectors_path(directory).unlink(missing_ok=True)
                 meaning = _open_meaning(directory, articles, progress, notices, writable=True)
             else:
                 meaning = _open_meaning(directory, articles, None, notices, writable=False)
