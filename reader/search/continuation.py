@@ -51,11 +51,13 @@ def continue_results(
     meaning: Meaning | None,
     question: np.ndarray | None,
     known: Callable[[str], bool],
+    docnum_for: Callable[[str], int | None] = lambda post_id: None,
 ) -> tuple[list[Continued], int]:
     """The posts after the strict ones, best first (at most DEPTH), and how many there are.
 
     `word_scores(word)` scores the posts one word matches (docnum -> BM25F); `id_of`
-    gives a docnum's post id; `known(id)` says whether a post is in the index.
+    gives a docnum's post id, `docnum_for` the other way; `known(id)` says whether a post
+    is in the index.
     """
     words = content_words(text)
     scores, _counts = some_of_the_words(words, word_scores)
@@ -74,7 +76,14 @@ def continue_results(
                 continue
             if post_id in docnum_of or score >= MEANING_FLOOR:
                 by_meaning.append(post_id)
-        total += sum(1 for post_id in by_meaning if post_id not in docnum_of)
+        # Posts only close in meaning: those holding none of the words (a post further
+        # down the words' ranking than DEPTH is counted there already).
+        words_found = set(scores)
+        total += sum(
+            1
+            for post_id in by_meaning
+            if post_id not in docnum_of and docnum_for(post_id) not in words_found
+        )
     fused = reciprocal_rank_fusion([by_words, by_meaning])[:DEPTH]
     out = [
         Continued(

@@ -55,6 +55,7 @@ class SearchIndex:
     ):
         self._ix = ix
         self._meaning = meaning  # reader.search.meaning.engine.Meaning, or None: words alone
+        self._corrections: dict = {}  # "did you mean" per word, for one searcher (None: it)
         self._articles = {a.id: a for a in articles}
         self.notices: list[str] = []
         self._glossary = glossary if glossary is not None else load_glossary()
@@ -105,7 +106,7 @@ class SearchIndex:
                 # off in a process forked after it used them.
                 if rebuild:  # from nothing: the vectors too
                     vectors_path(directory).unlink(missing_ok=True)
-                meaning = _open_meaning(directory, articles, progress, notices, writable=True)
+                meaning = _open_meaning(directory, articles, progress, notices, True, fingerprint)
             else:
                 meaning = _open_meaning(directory, articles, None, notices, writable=False)
                 ix = storage.open_existing(directory)
@@ -262,6 +263,7 @@ class SearchIndex:
             self._meaning,
             question,
             lambda post_id: post_id in self._articles,
+            lambda post_id: searcher.document_number(id=post_id),
         )
         for hit in continued:
             docnum = hit.docnum
@@ -318,12 +320,21 @@ class SearchIndex:
                 continue
             if self._glossary.lookup(word):
                 continue
-            corrector = corrector or searcher.corrector("body_exact")
-            # whoosh orders the words within two edits by how common they are, so 'lone'
-            # became 'on' and 'neighbourhod' 'neighbourhoods': the closest word wins here,
-            # the more common of equally close ones (whoosh's order is kept among them).
-            options = corrector.suggest(lowered, limit=10, maxdist=2)
-            options.sort(key=lambda option: edit_distance(lowered, option))
+            # A question typed a letter at a time asks again for each word it has passed
+            # (whoosh's corrector: 10-50 ms a word); kept while the index is the same.
+            cache = self._corrections
+            if cache.get(None) is not searcher:
+                cache.clear()
+                cache[None] = searcher
+            options = cache.get(lowered)
+            if options is None:
+                corrector = corrector or searcher.corrector("body_exact")
+                # whoosh orders the words within two edits by how common they are, so
+                # 'lone' became 'on' and 'neighbourhod' 'neighbourhoods': the closest word
+                # wins here, the more common of equally close ones (whoosh's order kept).
+                options = corrector.suggest(lowered, limit=10, maxdist=2)
+                options.sort(key=lambda option: edit_distance(lowered, option))
+                cache[lowered] = options
             if options and options[0] != lowered:
                 out = re.sub(rf"\b{re.escape(word)}\b", options[0], out, count=1)
                 changed = True
@@ -385,14 +396,16 @@ def vectors_path(directory: Path) -> Path:
     return directory.with_name(directory.name + "-vectors.bin")
 
 
-def _open_meaning(directory: Path, articles, progress, notices: list[str], writable: bool):
+def _open_meaning(
+    directory: Path, articles, progress, notices: list[str], writable: bool, fingerprint=None
+):
     """The posts' vectors, brought in step when `writable`; None if meaning is unavailable."""
     try:
         from reader.search.meaning.engine import Meaning
     except ImportError as exc:  # numpy missing: words alone
         notices.append(f"search by meaning is unavailable ({exc.name} is not installed)")
         return None
-    meaning = Meaning.sync(vectors_path(directory), articles, progress, writable)
+    meaning = Meaning.sync(vectors_path(directory), articles, progress, writable, fingerprint)
     notices.extend(meaning.notices)
     meaning.notices.clear()
     return meaning if meaning.available else None

@@ -44,6 +44,7 @@ class Meaning:
         articles: Sequence[Article],
         progress: Callable[..., None] | None = None,
         writable: bool = True,
+        fingerprint: str | None = None,
     ) -> Meaning:
         """The vectors in `directory`, first brought in step with `articles` (only posts
         that are new or changed are embedded). Without the model: words alone, noted.
@@ -52,6 +53,8 @@ class Meaning:
         cached = vectors.load_or_empty(path, model.MODEL_NAME, notices)
         if not writable:
             return cls(cached if cached.ids else None, notices)
+        if fingerprint is not None and cached.ids and cached.fingerprint == fingerprint:
+            return cls(cached, notices)  # the same corpus: no post's hash to compare
         wanted = {a.id for a in articles}
         if cached.ids and set(cached.ids) == wanted and _same_hashes(cached, articles):
             return cls(cached, notices)
@@ -61,7 +64,8 @@ class Meaning:
             notices.append(UNAVAILABLE.format(why=f"the model {exc}"))
             return cls(None, notices)
         updated, embedded = vectors.update(cached, articles, embedder, progress)
-        if embedded or updated.ids != cached.ids:
+        updated.fingerprint = fingerprint
+        if embedded or updated.ids != cached.ids or cached.fingerprint != fingerprint:
             try:
                 vectors.write(path, updated)
             except OSError as exc:
