@@ -52,6 +52,7 @@ def continue_results(
     question: np.ndarray | None,
     known: Callable[[str], bool],
     docnum_for: Callable[[str], int | None] = lambda post_id: None,
+    common: Callable[[str], bool] = lambda word: False,
 ) -> tuple[list[Continued], int]:
     """The posts after the strict ones, best first (at most DEPTH), and how many there are.
 
@@ -60,6 +61,10 @@ def continue_results(
     is in the index.
     """
     words = content_words(text)
+    # A word in more than half the posts has a BM25 idf near nothing ("practice" in a
+    # library of general-practice posts) but costs a score for nearly every post: left
+    # out, unless every word is such a word.
+    words = [w for w in words if not common(w)] or words
     scores, _counts = some_of_the_words(words, word_scores)
     for docnum in strict:
         scores.pop(docnum, None)

@@ -264,6 +264,7 @@ class SearchIndex:
             question,
             lambda post_id: post_id in self._articles,
             lambda post_id: searcher.document_number(id=post_id),
+            lambda word: self._in_most_posts(searcher, word),
         )
         for hit in continued:
             docnum = hit.docnum
@@ -272,6 +273,13 @@ class SearchIndex:
             if docnum is not None:
                 found.append((docnum, hit.score, hit.matched))
         return found, total + more, question
+
+    def _in_most_posts(self, searcher, word: str) -> bool:
+        """Whether more than half the posts hold the word (its stem, in the body)."""
+        stems = list(self._ix.schema["body"].process_text(word, mode="query"))
+        if not stems:
+            return False
+        return searcher.doc_frequency("body", stems[0]) * 2 > searcher.doc_count()
 
     def _snippet(self, stored: dict, highlighter, question):
         """The passage with the most of the words; for a question, the paragraph that
