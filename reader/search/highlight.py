@@ -6,10 +6,11 @@ form's stem for a stemmed one; a phrase's words stand one after another (stop wo
 may come between the words of a stemmed phrase, as the index drops them). Nothing is
 matched by spelling alone: the stem 'int' (of INT) does not mark 'interest' or 'into'.
 
-Each distinct word of a text is analysed once per set of terms; the spans are then
-found by a regular expression of the words that matched, so a 4 KB body costs about
-as much as one pass of a pattern over it. The analyzers are imported on first use:
-the app loads whoosh only when it searches.
+A pattern finds the candidates first: whole words starting as a matching word must
+(its first three letters; an analysed word is a prefix of the word as written but for
+Porter's final y -> i and a few American spellings, added as they are); only those are
+analysed, so a 4 KB body costs about one pass of a pattern over it. The analyzers are
+imported when a Highlighter is made: the app loads whoosh only when it searches.
 """
 
 from __future__ import annotations
@@ -20,89 +21,98 @@ from collections.abc import Iterable
 
 from reader.search.results import MatchTerm, Span
 
-# reader.search.analysis.TOKEN_PATTERN, the analyzers' tokens. A whole token: not right
-# after a word character (or a word character and one of .’' that would join them),
-# and not followed by one.
+# reader.search.analysis.TOKEN_PATTERN, the analyzers' tokens. A token never starts right
+# after a word character, nor after a word character and one of .’' (that joins them).
 _TOKEN_RE = re.compile(r"\w+(?:[.’']\w+)*")
 _BEFORE = r"(?<!\w)(?<!\w[.’'])"
-_AFTER = r"(?!\w)(?![.’']\w)"
 
 
 class Highlighter:
     """The spans of some MatchTerms in texts."""
 
     def __init__(self, terms: Iterable[MatchTerm]) -> None:
+        from reader.search.analysis import token_forms
+
+        self._forms = token_forms
         terms = tuple(terms)
         self.terms = terms
-        self._single = {
-            "exact": {t.words[0] for t in terms if len(t.words) == 1 and t.form == "exact"},
-            "stem": {t.words[0] for t in terms if len(t.words) == 1 and t.form == "stem"},
-        }
-        self._phrases = [t for t in terms if len(t.words) > 1]
-        # token as written -> (exact form, stem or None for a stop word)
-        self._seen: dict[str, tuple[str, str | None]] = {}
+        single = [t for t in terms if len(t.words) == 1]
+        self._exact = {t.words[0] for t in single if t.form == "exact"}
+        self._stems = {t.words[0] for t in single if t.form == "stem"}
+        # phrases by (form, first word)
+        self._phrases: dict[tuple[str, str], list[MatchTerm]] = {}
+        for t in terms:
+            if len(t.words) > 1:
+                self._phrases.setdefault((t.form, t.words[0]), []).append(t)
+        firsts = [(t.form, t.words[0]) for t in single]
+        firsts += list(self._phrases)
+        # Candidates: whole tokens starting as a matching word must start (a stem or
+        # form less a Porter y -> i, its first three letters, or an American spelling's).
+        starts = set()
+        for form, word in firsts:
+            stem_like = word[:-1] if form == "stem" and word.endswith("i") else word
+            starts.add(stem_like[:3])
+            starts.update(us[:3] for us in _american_spellings().get(word, ()))
+        starts.discard("")
+        self._candidates = (
+            re.compile(
+                _BEFORE + "(?:" + "|".join(map(re.escape, sorted(starts))) + r")\w*(?:[.’']\w+)*",
+                re.IGNORECASE,
+            )
+            if starts
+            else None
+        )
 
     def __bool__(self) -> bool:
         return bool(self.terms)
 
-    def _analysed(self, tokens: set[str]) -> dict[str, tuple[str, str | None]]:
-        seen = self._seen
-        new = tokens.difference(seen)
-        if new:
-            from reader.search.analysis import token_forms
-
-            for token in new:
-                seen[token] = token_forms(token)
-        return seen
-
     def spans(self, text: str) -> list[Span]:
         """The matched stretches of `text`, in order, none overlapping (a phrase wins
         over the words inside it)."""
-        if not self.terms or not text:
+        if self._candidates is None or not text:
             return []
-        tokens = set(_TOKEN_RE.findall(text))
-        forms = self._analysed(tokens)
-        exact, stem = self._single["exact"], self._single["stem"]
-        words = [t for t in tokens if forms[t][0] in exact or forms[t][1] in stem]
+        forms, exact, stems, phrases = self._forms, self._exact, self._stems, self._phrases
         found: list[Span] = []
-        if words:
-            found += (m.span() for m in _alternatives(words).finditer(text))
-        for phrase in self._phrases:
-            found += (m.span() for m in self._phrase_regex(phrase, tokens, forms).finditer(text))
-        return _without_overlaps(found)
+        for match in self._candidates.finditer(text):
+            form, stem = forms(match.group())
+            if form in exact or stem in stems:
+                found.append(match.span())
+            if phrases:
+                for key in (("exact", form), ("stem", stem)):
+                    for phrase in phrases.get(key, ()):
+                        end = self._phrase_end(text, match.end(), phrase)
+                        if end is not None:
+                            found.append((match.start(), end))
+        return _without_overlaps(found) if len(found) > 1 else found
 
-    def _phrase_regex(self, phrase: MatchTerm, tokens, forms) -> re.Pattern[str]:
+    def _phrase_end(self, text: str, pos: int, phrase: MatchTerm) -> int | None:
+        """Where `phrase` ends if its first word ends at `pos`, else None."""
         index = 0 if phrase.form == "exact" else 1
-        parts = []
-        for word in phrase.words:
-            matching = [t for t in tokens if forms[t][index] == word]
-            if not matching:
-                return _NOTHING
-            parts.append(_group(matching))
-        between = r"\W+"
-        if phrase.form == "stem":
-            stops = [t for t in tokens if forms[t][1] is None]
-            if stops:
-                between = rf"\W+(?:{_group(stops)}\W+)*"
-        return _compiled(_BEFORE + between.join(parts) + _AFTER)
+        rest = iter(phrase.words[1:])
+        wanted = next(rest)
+        for token in _TOKEN_RE.finditer(text, pos):
+            forms = self._forms(token.group())
+            if forms[index] == wanted:
+                wanted = next(rest, None)
+                if wanted is None:
+                    return token.end()
+            elif index == 0 or forms[1] is not None:
+                return None  # another word (a stop word may come between stems)
+        return None
 
 
-_NOTHING = re.compile(r"(?!)")
+@functools.lru_cache(maxsize=1)
+def _american_spellings() -> dict[str, list[str]]:
+    """The words and stems the analyzers make from American spellings whose first three
+    letters are not the British ones' (pediatric -> paediatr), to the American words."""
+    from reader.search.analysis import US_TO_UK, token_forms
 
-
-def _group(tokens: list[str]) -> str:
-    # Longest first, so a token is not matched by a shorter one it starts with.
-    ordered = sorted(tokens, key=len, reverse=True)
-    return "(?:" + "|".join(map(re.escape, ordered)) + ")" + _AFTER
-
-
-def _alternatives(tokens: list[str]) -> re.Pattern[str]:
-    return _compiled(_BEFORE + _group(tokens))
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    out: dict[str, list[str]] = {}
+    for american in US_TO_UK:
+        for word in token_forms(american):
+            if word and not american.startswith(word[:3]):
+                out.setdefault(word, []).append(american)
+    return out
 
 
 def _without_overlaps(spans: list[Span]) -> list[Span]:

@@ -154,7 +154,8 @@ class SearchIndex:
         """The whoosh query for what the user typed, and a notice if the syntax was mangled.
 
         While typing (`as_you_type`), the word under the cursor is unfinished: it matches
-        as itself (so acronym expansion still applies) or as a prefix. A single letter
+        as itself (so acronym expansion still applies) or as a prefix, unless it is a
+        glossary acronym typed in capitals. A single letter
         after other words is left out until the next one is typed: as a word it matches
         nothing ('primary c' found no posts on the way to 'primary care'), as a prefix
         it stands for a good part of the language.
@@ -168,6 +169,10 @@ class SearchIndex:
             else:
                 last = re.search(r"(?:^|[\s:(])([\w’']{2,})$", rewritten)
                 unfinished = last.group(1) if last else None
+                if unfinished and unfinished.isupper() and self._glossary.lookup(unfinished):
+                    # An acronym typed in capitals (INT, PCN) is whole: as a prefix,
+                    # INT found every post with 'interest' or 'into'.
+                    unfinished = None
         notice = None
         try:
             q = self._parser.parse(rewritten)
@@ -217,9 +222,10 @@ class SearchIndex:
             for docnum, score, matched in found[:limit]:
                 stored = searcher.stored_fields(docnum)
                 date = stored.get("date")
-                snippet, spans = (
-                    self._snippet(stored, highlighter, question) if snippets else ("", ())
-                )
+                # Posts with every word: the passage with the most of them; the others
+                # (a question's): the paragraph that answers it best.
+                near = question if matched != "all" else None
+                snippet, spans = self._snippet(stored, highlighter, near) if snippets else ("", ())
                 hits.append(
                     SearchHit(
                         id=stored["id"],
