@@ -55,9 +55,10 @@ from fts5_engine import Fts5Index  # noqa: E402
 
 # Targets (issue 3). Latencies in ms, times in s.
 BUNDLED_P95_MS = 10.0
-LARGE_P50_RATIO = 2.0  # gp-reader p50 <= this many times FTS5's, same queries, same run
+LARGE_P50_RATIO = 1.5  # gp-reader p50 <= this many times FTS5's, same queries (issue #16)
 LARGE_P95_MS = 100.0
-BUILD_S = 30.0
+BUILD_S = 30.0  # the word index (issue 3)
+MEANING_S = 60.0  # the posts' and paragraphs' vectors (issue #16)
 UPDATE_S = 1.0
 
 UPDATE_WORD = "zebracornish"  # in no post: a changed post is found by it afterwards
@@ -93,6 +94,18 @@ QUERIES = (
     Query("prefix (as you type)", "neighbourh", "neighbourh*", as_you_type=True),
     Query("rare word", "maggots", "maggots"),
     Query("rare word", "bookstores", "bookstores"),
+    # Questions (issue #16): gp-reader goes on past few strict results with some of the
+    # words and meaning; FTS5 gets the OR of the words that are not stop words.
+    Query(
+        "question",
+        "why should my practice bother getting involved in neighbourhoods",
+        "practice OR bother OR getting OR involved OR neighbourhoods",
+    ),
+    Query(
+        "question",
+        "how much per head is extended access funded at",
+        "head OR extended OR access OR funded",
+    ),
 )
 
 
@@ -154,7 +167,22 @@ class Engine:
         return (q.text, q.as_you_type) if self.name == "gp-reader" else (q.fts, False)
 
     def build(self, articles: list) -> None:
-        self.reopen(articles, synthetic.fingerprint(articles))
+        started = time.perf_counter()
+        self.meaning_started: float | None = None
+
+        def progress(done: int, total: int, label: str | None = None) -> None:
+            if label == "finding meanings" and self.meaning_started is None:
+                self.meaning_started = time.perf_counter()
+
+        self.close()
+        options = {"progress": progress} if self.name == "gp-reader" else {}
+        self.index = self.backend().open(
+            articles, synthetic.fingerprint(articles), self.directory, **options
+        )
+        ended = time.perf_counter()
+        # gp-reader's search by meaning: the posts' and paragraphs' vectors, after the words.
+        self.meaning_s = ended - (self.meaning_started or ended)
+        self.words_s = (self.meaning_started or ended) - started
 
     def reopen(self, articles: list, fingerprint: str) -> None:
         """SearchBackend.open: checks the posts against the index, rewrites changed ones."""
@@ -170,7 +198,8 @@ class Engine:
         return self.index.search(text, as_you_type=as_you_type).total
 
     def finds(self, word: str) -> list[str]:
-        return [h.id for h in self.index.search(word).hits]
+        # The posts with the word (past them, gp-reader goes on with posts close in meaning).
+        return [h.id for h in self.index.search(word).hits if h.matched == "all"]
 
     def close(self) -> None:
         if self.index is not None:
@@ -223,6 +252,8 @@ def child(engine_name: str, corpus_path: Path, directory: Path, rounds: int) -> 
     engine.close()
     return {
         "build_s": build_s,
+        "words_s": getattr(engine, "words_s", build_s),
+        "meaning_s": getattr(engine, "meaning_s", 0.0),
         "reopen_s": reopen_s,
         "update_s": updates,
         "update_found": len(found),
@@ -347,6 +378,8 @@ def _engine_figures(child_figures: dict, samples: dict[Query, list[float]]) -> d
     peak = max(child_figures["peak_mb"], child_figures["helper_peak_mb"])
     return {
         "build_s": child_figures["build_s"],
+        "words_s": child_figures.get("words_s", child_figures["build_s"]),
+        "meaning_s": child_figures.get("meaning_s", 0.0),
         "reopen_ms": child_figures["reopen_s"] * 1000,
         "update_ms": statistics.median(child_figures["update_s"]) * 1000,
         "update_max_ms": max(child_figures["update_s"]) * 1000,
@@ -379,9 +412,10 @@ def report(args, megabytes, bundled, children, latency, counts, load) -> dict:
     figures["verdicts"] = {
         "bundled corpus: p95 <= 10 ms": figures["bundled_p95_ms"] <= BUNDLED_P95_MS,
         # against FTS5's top 20 alone, without the total: the stricter baseline
-        "p50 <= 2x FTS5's": g["p50_ms"] <= LARGE_P50_RATIO * s["top_only_p50_ms"],
+        "p50 <= 1.5x FTS5's": g["p50_ms"] <= LARGE_P50_RATIO * s["top_only_p50_ms"],
         "p95 <= 100 ms": g["p95_ms"] <= LARGE_P95_MS,
-        "index build <= 30 s": g["build_s"] <= BUILD_S,
+        "word index build <= 30 s": g["words_s"] <= BUILD_S,
+        "vectors of every post and paragraph <= 60 s": g["meaning_s"] <= MEANING_S,
         "one changed post re-indexed <= 1 s": g["update_ms"] <= UPDATE_S * 1000,
         "both find the changed posts": found == (len(EDITED), len(EDITED)),
     }
@@ -399,7 +433,9 @@ def report(args, megabytes, bundled, children, latency, counts, load) -> dict:
     )
     print(f"{args.posts} posts ({megabytes:.1f} MB), {len(QUERIES)} queries x {args.rounds}:")
     print(f"  {'':<36}{'gp-reader':>11}{'FTS5':>11}{'ratio':>8}")
-    row("index build", g["build_s"], s["build_s"], " s")
+    row("index build, all of it", g["build_s"], s["build_s"], " s")
+    row("  of which the word index", g["words_s"], s["build_s"], " s")
+    row("  of which the vectors (meaning)", g["meaning_s"], 0.0, " s")
     row("re-open, nothing changed", g["reopen_ms"], s["reopen_ms"], " ms")
     row("one changed post (median of 3)", g["update_ms"], s["update_ms"], " ms", "{:.0f}")
     row("query p50, top 20 with snippets", g["p50_ms"], s["p50_ms"], " ms")

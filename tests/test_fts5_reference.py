@@ -78,8 +78,11 @@ def test_both_engines_implement_the_protocol(engine_class, request):
 def test_the_engines_find_the_same_posts_for_keywords(index, fts5, text):
     ours = index.search(text, limit=100)
     theirs = fts5.search(text, limit=100)
-    assert {h.id for h in ours.hits} == {h.id for h in theirs.hits}, text
-    assert ours.total == theirs.total
+    # Past fewer than 3 posts with every word, ours goes on (reader.search.continuation).
+    strict = {h.id for h in ours.hits if h.matched == "all"}
+    assert strict == {h.id for h in theirs.hits}, text
+    went_on = any(h.matched != "all" for h in ours.hits)
+    assert (len(strict) if went_on else ours.total) == theirs.total
 
 
 def test_found_at_all(index):

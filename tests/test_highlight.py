@@ -89,7 +89,9 @@ def test_the_newcomers_phrase_and_acronym_mark_the_phrase(index):
     for text, as_you_type in cases:
         results = index.search(text, as_you_type=as_you_type)
         assert results.hits, text
-        for hit in results.hits:
+        # The posts with the acronym itself (past them, fewer than 3, results go on with
+        # some of the words, stemmed, or meaning: reader.search.continuation).
+        for hit in [hit for hit in results.hits if hit.matched == "all"]:
             words = {hit.snippet[a:b].lower() for a, b in hit.highlights}
             assert words & {"integrated neighbourhood team", "int"}, (text, hit.snippet)
             assert not words & {"interest", "into"}, (text, hit.snippet)

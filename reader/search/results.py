@@ -38,6 +38,9 @@ class SearchHit:
     score: float
     snippet: str  # plain text: a passage of the body
     highlights: tuple[Span, ...] = ()  # the matched stretches of `snippet`, in order
+    # How it matched: "all" the words (or the query's syntax), "some" of the words, or
+    # only by "meaning" (reader.search.continuation).
+    matched: str = "all"
 
     def marked_snippet(self, before: str = "**", after: str = "**") -> str:
         return marked(self.snippet, self.highlights, before, after)
@@ -50,6 +53,7 @@ class SearchHit:
             "date": self.date,
             "score": round(self.score, 4),
             "snippet": self.marked_snippet(),  # README: matched words **like this**
+            "matched": self.matched,
         }
 
 

@@ -109,6 +109,8 @@ class MainScreen(ReadingNotes, LibrarySync, PaneLayout, Screen):
         self._terms_for_results: tuple = ()
         self.last_search: str | None = None  # the query whose results are shown
         self._suggestion: str | None = None  # its "Did you mean", which Enter takes
+        self._all_words_found = False  # whether a result holds every word of the search
+        self._words_found = False  # whether a result holds any of them
         self._shown_notices = 0
         self._reported_problem: str | None = None
 
@@ -163,8 +165,13 @@ class MainScreen(ReadingNotes, LibrarySync, PaneLayout, Screen):
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def _warm_search(self) -> None:
-        self.session.search_index()
+        index = self.session.search_index()
         self.post_message(IndexWarmed())
+        # Then the search-by-meaning model (reader.search.meaning), off the first frame's path.
+        warm = getattr(index, "warm", None)
+        if warm is not None and (notices := warm()):
+            self.session.notices.extend(notices)
+            self.post_message(IndexWarmed())
 
     def on_index_warmed(self, _message: IndexWarmed) -> None:
         self._show_notices()
@@ -352,11 +359,15 @@ class MainScreen(ReadingNotes, LibrarySync, PaneLayout, Screen):
         self.last_search = message.text
         self._terms_for_results = results.terms
         self._suggestion = results.suggestion
+        self._all_words_found = any(hit.matched == "all" for hit in results.hits)
+        self._words_found = any(hit.matched in ("all", "some") for hit in results.hits)
         self.query_one(ResultsList).show_hits(results.hits)
         self.query_one("#lists", ContentSwitcher).current = "results"
         status = self.query_one("#status", Static)
         if results.total == 0:
             line = f"No results for “{message.text.strip()}”."
+        elif not self._all_words_found:
+            line = f"No post has all your words: {results.total} with some, or close in meaning"
         else:
             shown = len(results.hits)
             line = f"{results.total} result{'s' if results.total != 1 else ''}"
@@ -371,7 +382,9 @@ class MainScreen(ReadingNotes, LibrarySync, PaneLayout, Screen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         chosen = self.query_one(ResultsList).chosen_id if self.searching else None
-        if chosen is None and self.searching and self._suggestion:
+        # No post has any of the words (those shown are only close in meaning): they are
+        # likely mistyped, so Enter takes "Did you mean", as it does when nothing was found.
+        if (chosen is None or not self._words_found) and self.searching and self._suggestion:
             self.search_for(self._suggestion.strip())  # Enter takes "Did you mean"
             return
         if chosen is None:

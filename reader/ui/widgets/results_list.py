@@ -61,12 +61,22 @@ def trim_snippet(snippet: str, spans: tuple[Span, ...], chars: int) -> tuple[str
     return head + snippet[start:end] + tail, kept
 
 
+# How a hit matched (SearchHit.matched), said after where and when: posts after the
+# strict results hold only some of the words, or none and are close in meaning.
+MATCHED_LABELS = {"some": "some of your words", "meaning": "close in meaning"}
+
+
 def hit_prompt(hit: SearchHit, snippet_chars: int | None = None) -> Text:
     prompt = Text()
     prompt.append(for_terminal(hit.title, single_line=True), style="bold")
     # Where and when; an unknown date is left out, not spelt out on every result.
     where = f"{hit.category} · {hit.date}" if hit.date else hit.category
-    prompt.append(f"\n{for_terminal(where, single_line=True)}\n", style="dim")
+    prompt.append(f"\n{for_terminal(where, single_line=True)}", style="dim")
+    label = MATCHED_LABELS.get(hit.matched)
+    if label:
+        prompt.append(" · ", style="dim")
+        prompt.append(label, style="italic")
+    prompt.append("\n")
     snippet, spans = hit.snippet, hit.highlights
     if snippet_chars is not None:
         snippet, spans = trim_snippet(snippet, spans, snippet_chars)

@@ -1,0 +1,2 @@
+"""Search by meaning: a small static embedding model; post and paragraph vectors
+kept in the cache."""
