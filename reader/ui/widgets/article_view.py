@@ -8,7 +8,7 @@ widgets does not.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.measure import Measurement
@@ -26,7 +26,7 @@ from reader.articles.markdown import split_blocks
 from reader.articles.model import Article
 from reader.errors import ReaderError
 from reader.sanitise import for_terminal
-from reader.search import find_match_spans
+from reader.search import MatchTerm, find_match_spans
 from reader.session import Entry
 from reader.ui.widgets.related_list import RelatedList
 
@@ -117,7 +117,7 @@ class ArticleView(VerticalScroll, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.article: Article | None = None
-        self._terms: tuple[str, ...] = ()
+        self._terms: tuple[MatchTerm, ...] = ()
         self._acronyms: frozenset[str] = frozenset()
         self._renderables: list = []
         self._match_blocks: list[int] = []
@@ -140,7 +140,7 @@ class ArticleView(VerticalScroll, can_focus=True):
         self,
         article: Article,
         byline: str,
-        terms=(),
+        terms: Iterable[MatchTerm] = (),
         position: float = 0.0,
         acronyms: Collection[str] = (),
     ) -> None:
@@ -189,8 +189,8 @@ class ArticleView(VerticalScroll, can_focus=True):
             else:
                 renderables.append(marked)
         self._renderables = renderables
-        body = WrappedOnce(Group(*_spaced(renderables)))
-        self.query_one("#article-body", Static).update(body)
+        rendered = WrappedOnce(Group(*_spaced(renderables)))
+        self.query_one("#article-body", Static).update(rendered)
 
     def _marked(self, text: str) -> tuple[Text, bool]:
         """The block's text with acronyms and search matches styled; whether it has a match."""
@@ -206,7 +206,7 @@ class ArticleView(VerticalScroll, can_focus=True):
             rich_text.stylize(MATCH_STYLE, start, end)
         return rich_text, bool(spans)
 
-    def mark_terms(self, terms: tuple[str, ...]) -> None:
+    def mark_terms(self, terms: Iterable[MatchTerm]) -> None:
         """Mark other search terms in the open post (none: no marks), where it is."""
         if tuple(terms) != self._terms:
             self._terms = tuple(terms)
