@@ -49,7 +49,7 @@ _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 # DEL, C1, bidi embeddings/overrides/isolates, lone surrogates.
 _UNSAFE_CLASS = "\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "\ud800-\udfff"
 _UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
-_DROP = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
+_DROP: dict[int, int | None] = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
 _DROP |= {c: None for c in range(0x7F, 0xA0)}
 _DROP |= {ord(c): None for c in _BIDI}
 _DROP[0x0D] = 0x0A  # a carriage return would overwrite its line: a line break instead

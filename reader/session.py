@@ -38,6 +38,7 @@ from reader.store.state import StateStore
 
 if TYPE_CHECKING:
     from reader.search.index import SearchIndex
+    from reader.store.posts import PostStore
 
 READ_AFTER_SECONDS = 5.0  # staying on a post this long counts as reading it
 RECENT_LIMIT = 30
@@ -66,11 +67,11 @@ class Session(NotesMixin):
         store: StateStore,
         index_opener: Callable[[], SearchIndex] | None = None,
         notices: list[str] | None = None,
-        index_for: Callable[[Corpus], object] | None = None,
+        index_for: Callable[[Corpus], SearchIndex] | None = None,
     ) -> None:
         self.corpus = corpus
         self._index_for = index_for
-        self._retired: list = []  # indexes replaced after the library changed
+        self._retired: list[SearchIndex] = []  # indexes replaced after the library changed
         self.store = store
         self.notices: list[str] = list(notices or []) + list(store.notices)
         self._index_opener = index_opener
@@ -84,7 +85,7 @@ class Session(NotesMixin):
         self._read = store.read_ids()
         self._bookmarks = self._bookmark_notes()  # id -> note (None: no note)
         self._recent = self._recent_ids()
-        self._library = None  # the PostStore, opened when first looked at
+        self._library: PostStore | None = None  # opened when first looked at
         self._library_version = _library_part(corpus.fingerprint)
         self._gather_sections()
 
@@ -144,19 +145,20 @@ class Session(NotesMixin):
                 return False
         return self._library.version() != self._library_version
 
-    def index_for(self, corpus: Corpus):
+    def index_for(self, corpus: Corpus) -> SearchIndex | None:
         """A search index brought up to date with `corpus` (a thread: it may write), or
         None when this session cannot make one."""
         if self._index_for is None:
             return None
         with self._index_lock:
-            index = self._index_for(corpus)
+            make = self._index_for
+            index = make(corpus)
             # From now on the index this session opens is this corpus's: a warm-up still
             # to run must not take the index back to the corpus being replaced.
-            self._index_opener = lambda: self._index_for(corpus)
+            self._index_opener = lambda: make(corpus)
             return index
 
-    def replace_corpus(self, corpus: Corpus, index=None) -> None:
+    def replace_corpus(self, corpus: Corpus, index: SearchIndex | None = None) -> None:
         """Show `corpus` from now on (loaded again after the library changed), searching
         `index`, which was brought up to date with it."""
         with self._index_lock:

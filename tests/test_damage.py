@@ -3,6 +3,7 @@ user runs: one line at most, never a traceback, and the next run works."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -197,3 +198,25 @@ def test_text_that_does_not_decode_never_blocks_list_or_export(cli, tmp_path):
     assert code == 0 and "\ufffd" in out
     assert cli("bookmark", "add", "imported-post-number-3")[0] == 0
     assert cli("state", "export")[0] == 0
+
+
+def test_damage_a_read_finds_after_opening_moves_the_library_aside(tmp_path):
+    """A post's body is read on a connection of its own; when the file has been damaged
+    since the store opened, the reader gets one line saying it was moved aside."""
+    from reader.errors import ReaderError
+    from reader.store.posts import PostRow, PostStore
+
+    path = tmp_path / "library.sqlite3"
+    row = PostRow("p1", "A post", False, "blog", "ockham", "", None, (), 3, ("f.md",), False)
+    with PostStore.open(path) as store:
+        store.write([dataclasses.replace(row, body="three words here")], [("f.md", "markdown")])
+    store = PostStore.open(path)
+    try:
+        path.write_bytes(b"not a database at all " * 400)
+        with pytest.raises(ReaderError, match="was damaged .*moved it to library.sqlite3.corrupt-"):
+            store.body("p1")
+    finally:
+        store.close()
+    assert not path.exists() and list(tmp_path.glob("library.sqlite3.corrupt-*"))
+    with PostStore.open(path) as fresh:
+        assert fresh.rows() == []

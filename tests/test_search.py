@@ -493,3 +493,21 @@ def test_the_search_command_takes_minus_words_and_says_result_for_one(capsys):
     assert run("integrator")[1].startswith("3 results for 'integrator'")
     code, _, err = run("neighbourhood", "--limt", "2")  # a mistyped option is still an error
     assert code == 2 and "unrecognized arguments: --limt 2" in err
+
+
+def test_a_search_that_fails_after_a_rebuild_says_so_as_a_notice(corpus, tmp_path, monkeypatch):
+    """Still failing once the index is rebuilt: one line in the notice, no suggestion
+    ("did you mean ...") made of it, and nothing to mark in the post."""
+    ix = SearchIndex.open(corpus.articles[:5], corpus.fingerprint, tmp_path / "index")
+    try:
+
+        def broken(*args, **kwargs):
+            raise ValueError("not damage")
+
+        monkeypatch.setattr(ix, "_search", broken)
+        results = ix.search("neighbourhoods")
+    finally:
+        ix.close()
+    assert results.total == 0 and results.hits == () and results.terms == ()
+    assert results.suggestion is None
+    assert results.notice and "this search still failed (ValueError)" in results.notice

@@ -44,7 +44,7 @@ class Highlighter:
         for t in terms:
             if len(t.words) > 1:
                 self._phrases.setdefault((t.form, t.words[0]), []).append(t)
-        firsts = [(t.form, t.words[0]) for t in single]
+        firsts: list[tuple[str, str]] = [(t.form, t.words[0]) for t in single]
         firsts += list(self._phrases)
         # Candidates: whole tokens starting as a matching word must start (a stem or
         # form less a Porter y -> i, its first three letters, or an American spelling's).
@@ -78,7 +78,8 @@ class Highlighter:
             if form in exact or stem in stems:
                 found.append(match.span())
             if phrases:
-                for key in (("exact", form), ("stem", stem)):
+                keys = (("exact", form), ("stem", stem)) if stem is not None else (("exact", form),)
+                for key in keys:
                     for phrase in phrases.get(key, ()):
                         end = self._phrase_end(text, match.end(), phrase)
                         if end is not None:
@@ -89,7 +90,7 @@ class Highlighter:
         """Where `phrase` ends if its first word ends at `pos`, else None."""
         index = 0 if phrase.form == "exact" else 1
         rest = iter(phrase.words[1:])
-        wanted = next(rest)
+        wanted: str | None = next(rest)
         for token in _TOKEN_RE.finditer(text, pos):
             forms = self._forms(token.group())
             if forms[index] == wanted:

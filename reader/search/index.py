@@ -259,7 +259,7 @@ class SearchIndex:
             results = self._search(text, limit, as_you_type, snippets)
         except Exception as exc:  # noqa: BLE001 - not damage after all: one line, no trace
             notice += f"; this search still failed ({type(exc).__name__}); try other words"
-            return SearchResults(text, 0.0, 0, (), None, notice)
+            return SearchResults(text, 0.0, 0, (), notice=notice)
         return replace(results, notice="; ".join(filter(None, [notice, results.notice])))
 
     def _recover(self, exc: Exception) -> str:
@@ -500,7 +500,7 @@ class SearchIndex:
         except Exception:  # noqa: BLE001 - no related reading rather than a traceback
             return []
 
-    def _related(self, article_id: str, limit: int) -> list[tuple[str, str, float]]:
+    def _related(self, article_id: str, limit: int) -> list[RelatedPost]:
         from whoosh.classify import KLModel
 
         with self._ix.searcher(weighting=scoring.BM25F()) as searcher:

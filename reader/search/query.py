@@ -4,6 +4,7 @@ lifts, and the last word typed as a prefix."""
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from whoosh import query
 from whoosh.fields import Schema
@@ -311,16 +312,15 @@ def query_terms(q: query.Query, reader=None) -> tuple[MatchTerm, ...]:
     def walk(node: query.Query) -> None:
         if isinstance(node, query.Not):
             return
-        form = _BODY_FIELDS.get(getattr(node, "fieldname", None))
-        leaf_like = isinstance(node, query.Phrase | ExactWords | query.Term | query.MultiTerm)
-        if leaf_like and form is None:
-            return  # title-only or keyword field
-        if isinstance(node, query.Phrase | ExactWords):
-            found.add(MatchTerm(tuple(node.words), form))
-        elif isinstance(node, query.Term):
-            found.add(MatchTerm((_text(node.text),), form))
-        elif isinstance(node, query.MultiTerm):
-            if reader is not None:
+        if isinstance(node, query.Phrase | ExactWords | query.Term | query.MultiTerm):
+            form = _BODY_FIELDS.get(getattr(node, "fieldname", ""))
+            if form is None:
+                return  # title-only or keyword field
+            if isinstance(node, query.Phrase | ExactWords):
+                found.add(MatchTerm(tuple(node.words), form))
+            elif isinstance(node, query.Term):
+                found.add(MatchTerm((_text(node.text),), form))
+            elif reader is not None:
                 for _, word in node.expanded_terms(reader):
                     found.add(MatchTerm((_text(word),), form))
         elif not node.is_leaf():
@@ -331,7 +331,7 @@ def query_terms(q: query.Query, reader=None) -> tuple[MatchTerm, ...]:
     return tuple(sorted(found, key=lambda t: (t.words, t.form)))
 
 
-_BODY_FIELDS = {"body": "stem", "body_exact": "exact"}
+_BODY_FIELDS: dict[str, Literal["exact", "stem"]] = {"body": "stem", "body_exact": "exact"}
 
 
 def _text(word: str | bytes) -> str:

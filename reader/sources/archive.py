@@ -69,7 +69,7 @@ class ArchivePost:
     year: int | None = None
 
 
-def heading_of(line: str) -> tuple[str, re.Match] | None:
+def heading_of(line: str) -> tuple[str, re.Match[str]] | None:
     text = " ".join(line.replace("\u00a0", " ").split())
     for kind, pattern in _HEADINGS:
         m = pattern.match(text)

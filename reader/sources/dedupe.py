@@ -115,7 +115,12 @@ class TextIndex:
         self._whole: dict[str, Shingles] = {}  # whole texts' shingles, as they are needed
 
     def add(
-        self, post_id: str, title: str, markdown: str, real_title: bool = True, found=None
+        self,
+        post_id: str,
+        title: str,
+        markdown: str,
+        real_title: bool = True,
+        found: Shingles | None = None,
     ) -> None:
         self.discard(post_id)
         found = found if found is not None else shingles(opening_words(markdown))

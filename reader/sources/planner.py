@@ -70,10 +70,13 @@ class ImportPlan:
     sources: list[tuple[str, str]] = field(default_factory=list)  # (source, kind)
 
 
+_LINK = "a symbolic link (links inside a folder are not followed)"
+
+
 def _special_kind(mode: int) -> str | None:
     """What a file that is not a regular file is, or None for a regular file."""
     for test, name in (
-        (stat.S_ISLNK, "a symbolic link (links inside a folder are not followed)"),
+        (stat.S_ISLNK, _LINK),
         (stat.S_ISFIFO, "a named pipe"),
         (stat.S_ISSOCK, "a socket"),
         (stat.S_ISCHR, "a device"),
@@ -92,13 +95,14 @@ def _walk(folder: Path, report: ImportReport) -> list[Path]:
     found: list[Path] = []
 
     def failed(exc: OSError) -> None:
-        report.skipped.append((exc.filename or str(folder), f"cannot read it: {exc.strerror}"))
+        why = exc.strerror or str(exc)
+        report.skipped.append((exc.filename or str(folder), f"cannot read it: {why}"))
 
     for top, dirs, names in os.walk(folder, onerror=failed, followlinks=False):
         base = Path(top)
         for name in sorted(dirs):
             if (base / name).is_symlink():
-                report.skipped.append((str(base / name), _special_kind(stat.S_IFLNK)))
+                report.skipped.append((str(base / name), _LINK))
         for name in names:
             path = base / name
             if path.suffix.lower() not in ALL_SUFFIXES:
@@ -127,7 +131,9 @@ def expand_paths(arguments: Iterable[str], report: ImportReport) -> list[Path]:
             mode = path.stat().st_mode
         except OSError as exc:
             missing = isinstance(exc, FileNotFoundError | NotADirectoryError)
-            report.failed.append((str(path), "no such file or folder" if missing else exc.strerror))
+            report.failed.append(
+                (str(path), "no such file or folder" if missing else exc.strerror or str(exc))
+            )
             continue
         if stat.S_ISDIR(mode):
             found = _walk(path, report)
@@ -243,7 +249,7 @@ def _plan_post(
     existing = _existing(held, corpus, store, planned) if held is not None else None
     if existing is not None and post.date and existing[1] and post.date != existing[1]:
         existing = None  # the same words on another date: another post (a repost)
-    if existing is not None:
+    if existing is not None and held is not None:  # existing is only found for a held id
         candidate = held
     else:
         base = _base_id(post)
@@ -316,11 +322,20 @@ def _derived(post_id: str, corpus: Corpus) -> bool:
     return bool(article and article.title_is_derived)
 
 
-def _retitled(row, post_id, post, corpus, topics, sources, held_words) -> PostRow:
+def _retitled(
+    row: PostRow | None,
+    post_id: str,
+    post: ImportedPost,
+    corpus: Corpus,
+    topics: tuple[str, ...],
+    sources: tuple[str, ...],
+    held_words: int,
+) -> PostRow:
     """The held post under the title this page gives it, its text unchanged."""
     if row is not None:
         return replace(row, title=post.title, title_is_derived=False, sources=sources)
     article = corpus.find(post_id)
+    assert article is not None, post_id  # no library row: _existing found it bundled
     return PostRow(
         id=post_id,
         title=post.title,

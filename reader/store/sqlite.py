@@ -76,13 +76,6 @@ class StoreKind:
     still_works: str  # what the user can still do then
     migrations: tuple[str, ...]
 
-    def move_aside_damaged(self, reason: str) -> str | None:
-        """Damage found by a read after the store opened (quick_check passed): close it and
-        move the file aside now, so the next run starts afresh instead of failing again.
-        The notice to show, or None if another process already moved it."""
-        self.close()
-        return _move_aside(self.KIND, self.path, reason)
-
     @property
     def schema_version(self) -> int:
         return len(self.migrations)
@@ -146,6 +139,13 @@ class SQLiteStore:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+    def move_aside_damaged(self, reason: str) -> str | None:
+        """Damage found by a read after the store opened (quick_check passed): close it and
+        move the file aside now, so the next run starts afresh instead of failing again.
+        The notice to show, or None if another process already moved it."""
+        self.close()
+        return _move_aside(self.KIND, self.path, reason)
 
     def __enter__(self) -> Self:
         return self

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import weakref
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate, pairwise
 from pickle import dumps, loads
+from typing import Any
 
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
 from whoosh.columns import NumericColumn
@@ -24,7 +25,8 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE, pack_uint
 from whoosh.util.numeric import byte_to_length
 
-Block = tuple[tuple[int, ...], object, Callable[[], list | tuple]]
+# (document numbers, weights, read): read() gives the block's values (see read_blocks).
+Block = tuple[tuple[int, ...], Sequence[float], Callable[[], Sequence[Any]]]
 
 # -- field lengths ------------------------------------------------------------------------
 
@@ -79,6 +81,7 @@ def read_blocks(matcher, positions_of=None) -> Iterator[Block]:
     if type(matcher) is W3LeafMatcher:
         while not matcher._atend:
             raw = _raw_block(matcher)
+            read: Callable[[], Sequence[Any]]
             if positions_of is None:
                 data = ids_and_weights(matcher._blocklength, raw)
                 read = _values_reader(matcher, raw)
@@ -187,7 +190,7 @@ def value_deltas(value: str | list[int]) -> Iterable[int]:
     'e.'; one delta is ']q\\x00K' + byte + 'a.'. Read so, not unpickled value by
     value, a phrase's positions cost a slice each. Any other shape is unpickled.
     """
-    if type(value) is not str:
+    if not isinstance(value, str):
         return value  # already deltas
     if value[4:9] == _LIST_START:
         if value[9:10] == "(" and value[-2:] == "e." and not value[10:-2:2].strip("K"):

@@ -57,12 +57,14 @@ class _AdjacentWordsMatcher(SpanNear2.SpanNear2Matcher):
     """
 
     def _get_spans(self):
-        starts = None
+        starts: set[int] | None = None
         for offset, matcher in enumerate(self.ms):
             shifted = {p - offset for p in matcher.value_as("positions")}
             starts = shifted if starts is None else starts & shifted
             if not starts:
                 return []
+        if starts is None:  # a phrase of no words
+            return []
         last = len(self.ms) - 1
         return [Span(start, start + last) for start in sorted(starts)]
 

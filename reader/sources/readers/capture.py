@@ -10,12 +10,16 @@ is kept to its last word.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from reader.articles.parse import is_chrome, looks_like_title, parse_listing
 from reader.sources import archive, titles
 from reader.sources.body import render_body
 from reader.sources.categories import primary_category
 from reader.sources.readers import chrome
+
+if TYPE_CHECKING:  # reader.sources.readers imports this module: no cycle at run time
+    from reader.sources.readers import ImportedPost, ReadOptions, UnreadableFile
 
 KNOWN_AUTHORS = ("Ben Gowland",)
 _LINE_BREAK_RE = re.compile(r"\r\n|\r|\n")  # not str.splitlines: U+0085 is text here
@@ -25,7 +29,7 @@ def split_lines(text: str) -> list[str]:
     return _LINE_BREAK_RE.split(text)
 
 
-def read_capture(text: str, source: str, options) -> list:
+def read_capture(text: str, source: str, options: ReadOptions) -> list[ImportedPost]:
     from reader.sources.readers import ImportedPost, UnreadableFile
 
     lines = split_lines(text)
@@ -90,7 +94,7 @@ def _plain_posts(lines: list[str], source: str) -> list[chrome.Post]:
     for n, raw in enumerate(capture.posts):
         title = raw.title
         lines_ = [line for line in raw.lines if not is_chrome(line)]
-        if n == 0 and not _reads_as_title(title):
+        if n == 0 and title is not None and not _reads_as_title(title):
             lines_ = [title, *lines_]  # the opening paragraph, not a title
             title = None
         post = chrome.Post(title=title, date=date if n == 0 else None)
@@ -143,7 +147,13 @@ def _reads_as_title(line: str) -> bool:
     return looks_like_title(text) or (len(text) <= 100 and not text.endswith((".", ":", ",")))
 
 
-def _archive_posts(lines, source, options, ImportedPost, UnreadableFile) -> list:
+def _archive_posts(
+    lines: list[str],
+    source: str,
+    options: ReadOptions,
+    ImportedPost: type[ImportedPost],  # the class, passed in: no import cycle
+    UnreadableFile: type[UnreadableFile],
+) -> list[ImportedPost]:
     heading = archive.read_heading(lines)
     posts = archive.split_posts(lines)
     if not archive.date_posts(posts, heading, options.newest_year):

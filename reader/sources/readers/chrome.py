@@ -138,7 +138,7 @@ def split_byline(line: str, known_authors: tuple[str, ...] = ()) -> Byline | Non
     return Byline(author=author, categories=categories, comments=comments)
 
 
-def _author_and_categories(rest: str, known: tuple[str, ...]) -> tuple[str | None, tuple]:
+def _author_and_categories(rest: str, known: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]]:
     for name in known:
         if rest.startswith(name):
             return name, _categories(rest[len(name) :])

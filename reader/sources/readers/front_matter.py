@@ -12,6 +12,7 @@ of PyYAML raising from deep inside its constructor.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -85,11 +86,11 @@ def _check_expansion(raw: str) -> None:
     """Refuse YAML whose aliases, expanded, make more than MAX_NODES values: the parser's
     events, with each anchored node's expanded size, in one pass and nothing built."""
     anchored: dict[str, int] = {}
-    open_nodes: list[list] = []  # [anchor, size so far] of each collection being read
+    open_nodes: list[tuple[str | None, int]] = []  # (anchor, size so far) of each one open
     aliases = 0
     for event in yaml.parse(raw, Loader=_Base):
         if isinstance(event, yaml.CollectionStartEvent):
-            open_nodes.append([event.anchor, 1])
+            open_nodes.append((event.anchor, 1))
             continue
         if isinstance(event, yaml.ScalarEvent):
             size = 1
@@ -99,7 +100,7 @@ def _check_expansion(raw: str) -> None:
             aliases += 1
             if aliases > MAX_ALIASES:
                 raise BadFrontMatter(f"its front matter uses over {MAX_ALIASES} YAML aliases")
-            size = anchored.get(event.anchor, 1)
+            size = anchored.get(event.anchor or "", 1)  # an alias always names an anchor
         elif isinstance(event, yaml.CollectionEndEvent) and open_nodes:
             anchor, size = open_nodes.pop()
             if anchor:
@@ -107,7 +108,8 @@ def _check_expansion(raw: str) -> None:
         else:
             continue
         if open_nodes:
-            open_nodes[-1][1] += size
+            outer, so_far = open_nodes[-1]
+            open_nodes[-1] = (outer, so_far + size)
         if size > MAX_NODES or (open_nodes and open_nodes[-1][1] > MAX_NODES):
             raise BadFrontMatter(
                 f"its front matter's YAML aliases expand to over {MAX_NODES:,} values"
@@ -161,11 +163,18 @@ def front_matter_date(meta: dict[str, Any], name: str = "date") -> str | None:
     if not isinstance(value, str):
         raise BadFrontMatter(f"its front matter field {name!r} is not a date: {_show(value)}")
     text = value.strip()
-    parsers = [lambda t: datetime.fromisoformat(t.replace("Z", "+00:00")).date()]
-    parsers += [lambda t, f=f: datetime.strptime(t, f).date() for f in _DATE_FORMATS]
+    parsers = [_iso_date, *(_strptime_date(f) for f in _DATE_FORMATS)]
     for parse in parsers:
         try:
             return parse(text).isoformat()
         except (ValueError, OverflowError):
             continue
     raise BadFrontMatter(f"its front matter field {name!r} is not a date: {_show(text)}")
+
+
+def _iso_date(text: str) -> date:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+
+
+def _strptime_date(form: str) -> Callable[[str], date]:
+    return lambda text: datetime.strptime(text, form).date()

@@ -51,10 +51,10 @@ def normalise_markdown(text: str) -> str:
             blocks.append("### " + " ".join(_inline(heading.group(1)).split()))
             continue
         lines = block.splitlines()
-        if all(_ITEM_RE.match(line) for line in lines):
+        items = [_ITEM_RE.match(line) for line in lines]
+        if all(items):
             number = None
-            for line in lines:
-                item = _ITEM_RE.match(line)
+            for item in filter(None, items):  # all of them, as all() said
                 words = " ".join(_inline(item.group(2)).split())
                 if item.group(1) in "-*+":
                     blocks.append(f"- {words}")

@@ -12,8 +12,15 @@ from __future__ import annotations
 
 import json
 import re
+from typing import TYPE_CHECKING, TypeAlias
 
 from reader.sources import titles
+
+if TYPE_CHECKING:  # selectolax is imported only when a page is read
+    from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+# A parsed page, or the part of it (its <article>) a lookup is scoped to.
+Page: TypeAlias = "LexborHTMLParser | LexborNode"
 
 # The post's heading in WordPress themes and most CMSs, most specific first.
 _TITLE_SELECTORS = (
@@ -28,16 +35,16 @@ _TITLE_SELECTORS = (
 _DATE_RE = re.compile(r"^((?:19|20)\d\d-\d\d-\d\d)")
 
 
-def _meta(page, name: str) -> str:
+def _meta(page: Page, name: str) -> str:
     node = page.css_first(f'meta[property="{name}"]') or page.css_first(f'meta[name="{name}"]')
     return (node.attributes.get("content") or "").strip() if node else ""
 
 
-def site_name(page) -> str:
+def site_name(page: Page) -> str:
     return _meta(page, "og:site_name")
 
 
-def post_title(page) -> tuple[str | None, tuple[str, ...]]:
+def post_title(page: Page) -> tuple[str | None, tuple[str, ...]]:
     """The post's title if the page gives one (not junk), and the site names it shows."""
     site = site_name(page)
     sites = (site,) if site else ()
@@ -57,7 +64,7 @@ def post_title(page) -> tuple[str | None, tuple[str, ...]]:
     return None, sites
 
 
-def published(page) -> str | None:
+def published(page: Page) -> str | None:
     found = _meta(page, "article:published_time")
     if not found:
         for node in page.css("article time[datetime], main time[datetime], time.entry-date"):
@@ -82,15 +89,16 @@ def _ld_date(text: str) -> str:
     while stack:
         item = stack.pop()
         if isinstance(item, dict):
-            if isinstance(item.get("datePublished"), str):
-                return item["datePublished"]
+            date = item.get("datePublished")
+            if isinstance(date, str):
+                return date
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
     return ""
 
 
-def categories(page) -> tuple[str, ...]:
+def categories(page: Page) -> tuple[str, ...]:
     """The post's category links (rel="category tag"), in the page's order, once each."""
     scope = page.css_first("article") or page
     found: list[str] = []

@@ -3,13 +3,18 @@ NARROW_BELOW columns) the two taking turns at the full width; the list's width (
 or the divider dragged) and the measure of the post's text (- and +), both kept.
 
 State in Textual's terms, as examples/code_browser.py keeps it: reactives whose watchers
-set the classes and styles the stylesheet lays out by. Mixed into MainScreen, which has
-the widgets (`article_view`, `sidebar_list`) and `searching`.
+set the classes and styles the stylesheet lays out by. MainScreen's base (a Screen, so the
+reactives and queries are typed as a screen's); MainScreen has the widgets
+(`article_view`, `current`) and `searching`, declared here for the type checker.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual import events
 from textual.reactive import var
+from textual.screen import Screen
 from textual.widgets import Footer
 
 from reader import settings
@@ -17,6 +22,10 @@ from reader.ui.widgets.divider import Divider
 from reader.ui.widgets.nav_tree import NavTree
 from reader.ui.widgets.post_list import PostList
 from reader.ui.widgets.results_list import ResultsList
+
+if TYPE_CHECKING:
+    from reader.articles.model import Article
+    from reader.ui.widgets.article_view import ArticleView
 
 NARROW_BELOW = 60  # columns: below this the list folds away
 COMPACT_FOOTER_BELOW = 100  # columns: below this the footer's keys sit closer (80: all fit)
@@ -27,7 +36,7 @@ LIST_WIDTH_STEP = 4  # columns a < or > takes from the list or gives it
 POST_MIN_WIDTH = 30  # the list never grows past the point where the post has less
 
 
-class PaneLayout:
+class PaneLayout(Screen[None]):
     # The list beside the post: below NARROW_BELOW columns the two take turns at the full
     # width (`narrow`); `show_sidebar` says whether the list is shown. The watchers set the
     # classes the stylesheet lays out by, as Textual's examples/code_browser.py does.
@@ -38,7 +47,16 @@ class PaneLayout:
     list_width: var[int | None] = var(None)
     measure = var(MEASURE)
 
-    def on_resize(self, event) -> None:
+    if TYPE_CHECKING:  # MainScreen's, which this lays out
+        searching: bool
+
+        @property
+        def article_view(self) -> ArticleView: ...
+
+        @property
+        def current(self) -> Article | None: ...
+
+    def on_resize(self, event: events.Resize) -> None:
         self.narrow = event.size.width < NARROW_BELOW
         for footer in self.query(Footer):
             footer.compact = event.size.width < COMPACT_FOOTER_BELOW

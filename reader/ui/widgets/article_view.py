@@ -8,7 +8,7 @@ widgets does not.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING, cast
 
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -27,7 +27,7 @@ from reader.articles.markdown import split_blocks, split_links_mapped
 from reader.articles.model import Article
 from reader.errors import ReaderError
 from reader.sanitise import for_terminal
-from reader.search import find_match_spans
+from reader.search import MatchTerm, find_match_spans
 from reader.session import Entry
 from reader.ui.widgets.find_bar import FindBar
 from reader.ui.widgets.post_annotations import PassageAction, PostAnnotations, find_spans
@@ -137,7 +137,7 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.article: Article | None = None
-        self._terms: tuple[str, ...] = ()
+        self._terms: tuple[MatchTerm, ...] = ()
         self._acronyms: frozenset[str] = frozenset()
         self._renderables: list = []
         self._match_blocks: list[int] = []
@@ -165,7 +165,7 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
         self,
         article: Article,
         byline: str,
-        terms=(),
+        terms: Iterable[MatchTerm] = (),
         position: float = 0.0,
         acronyms: Collection[str] = (),
         highlights=(),
@@ -235,8 +235,8 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
             renderables[-1] = self._annotate_block(n, renderables[-1])
         self._renderables = renderables
         detached = self.detached_note()
-        body = WrappedOnce(Group(*_spaced(renderables + ([detached] if detached else []))))
-        self.query_one("#article-body", Static).update(body)
+        rendered = WrappedOnce(Group(*_spaced(renderables + ([detached] if detached else []))))
+        self.query_one("#article-body", Static).update(rendered)
 
     def _marked(self, text: str, emphasis: list[tuple[int, int, str]]) -> tuple[Text, bool]:
         """The block's text (marks removed) with its emphasis, acronyms and search matches
@@ -311,7 +311,7 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
             text = f"{round(fraction * 100)}% · {left or '<1'} min left"
         self.query_one("#progress", Static).update(text)
 
-    def mark_terms(self, terms: tuple[str, ...]) -> None:
+    def mark_terms(self, terms: Iterable[MatchTerm]) -> None:
         """Mark other search terms in the open post (none: no marks), where it is."""
         if tuple(terms) != self._terms:
             self._terms = tuple(terms)

@@ -83,7 +83,7 @@ class NavTree(Tree[NodeData], PostList):
         room = self.scrollable_content_region.width - self.guide_depth * (depth - 1)
         if room <= 0 or text.cell_len <= room:
             return text
-        kind, key = node.data
+        kind, key = _data(node)
         # What the cut keeps whole at the end: a section's counts; a bookmark's note.
         counts = self._counts.get(key, "") if kind == "section" else self._notes.get(key, "")
         if counts and text.plain.endswith(counts):  # a post shows its note in Bookmarks only
@@ -162,7 +162,7 @@ class NavTree(Tree[NodeData], PostList):
     @property
     def chosen_id(self) -> str | None:
         node = self.cursor_node
-        return node.data[1] if node is not None and node.data[0] == "post" else None
+        return _data(node)[1] if node is not None and _data(node)[0] == "post" else None
 
     def refresh_section(self, key: str) -> None:
         """One top-level section's count and, if it is open, its list (after an open)."""
@@ -275,7 +275,7 @@ class NavTree(Tree[NodeData], PostList):
         else in All posts (opened to it), which lists every post."""
         data = ("post", article_id)
         section = self.cursor_node
-        while section is not None and section.data[0] == "post":
+        while section is not None and _data(section)[0] == "post":
             section = section.parent
         node = self._find(section, data) if section is not None else None
         if node is None:
