@@ -18,10 +18,8 @@ float16 halves the file and the memory (10,000 posts and their 115,000 paragraph
 from __future__ import annotations
 
 import json
-import os
 import re
 import struct
-import tempfile
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from reader.articles.model import Article
+from reader.files import write_parts_atomically
 from reader.search.meaning.model import DIMENSIONS, Embedder
 from reader.search.schema import content_hash
 
@@ -146,19 +145,7 @@ def write(path: Path, vectors: Vectors) -> None:
             "fingerprint": vectors.fingerprint,
         }
     ).encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(MAGIC + struct.pack("<Q", len(header)) + header)
-            for part in parts:
-                handle.write(part)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_parts_atomically(path, [MAGIC + struct.pack("<Q", len(header)) + header, *parts])
 
 
 def _buffer(array: np.ndarray, dtype: npt.DTypeLike) -> memoryview | bytes:
