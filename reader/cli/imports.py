@@ -6,7 +6,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from reader.cli.search import _progress_bar
+from reader.cli.output import progress_bar
 from reader.errors import ReaderError
 from reader.sanitise import for_terminal
 
@@ -86,7 +86,7 @@ def run_import(args: argparse.Namespace) -> int:
     options = ReadOptions(category=args.category, newest_year=args.newest_year)
     if args.max_file_size is not None:
         options.max_bytes = int(args.max_file_size * 1024 * 1024)
-    with _progress_bar(sys.stderr.isatty(), "reading") as progress:
+    with progress_bar(sys.stderr.isatty(), "reading") as progress:
         report, plan = plan_import(args.paths, corpus, rows, options, progress=progress)
     for path, why in report.failed:
         line = f"gp-reader: cannot import {path}: {why}"

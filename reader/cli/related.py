@@ -25,13 +25,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_related(args: argparse.Namespace) -> int:
-    from reader.cli.search import _progress_bar
+    from reader.cli.output import progress_bar
     from reader.search import SearchIndex
 
     corpus = load_corpus()
     # An unknown id fails here, naming close ids, before the index is opened.
     article = corpus.get(args.id)
-    with _progress_bar(sys.stderr.isatty()) as progress:
+    with progress_bar(sys.stderr.isatty()) as progress:
         index = SearchIndex.open(corpus.articles, corpus.fingerprint, progress=progress)
     for notice in index.notices:
         print(f"gp-reader: {for_terminal(notice, single_line=True)}", file=sys.stderr)

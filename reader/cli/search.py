@@ -5,18 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from reader.cli.output import progress_bar
 from reader.errors import ReaderError
 from reader.sanitise import for_terminal
 
 if TYPE_CHECKING:
     from reader.search.index import SearchIndex
-
-# What _progress_bar yields: progress(done, total, label=None).
-ProgressUpdate = Callable[..., None]
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,38 +55,10 @@ def _positive_int(text: str) -> int:
     return value
 
 
-@contextmanager
-def _progress_bar(enabled: bool, label: str = "indexing") -> Iterator[ProgressUpdate | None]:
-    """A rich progress bar for work that takes more than a moment (stderr, TTY only).
-
-    Yields `progress(done, total, label=None)`; a label renames the step under way.
-    """
-    if not enabled:
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = progress.add_task(label, total=None)
-
-    def update(done: int, total: int, label: str | None = None) -> None:
-        progress.update(task, completed=done, total=total, description=label or None)
-
-    with progress:
-        yield update
-
-
 def _open(rebuild: bool = False) -> tuple[SearchIndex, object]:
     from reader.search import open_corpus_index
 
-    with _progress_bar(sys.stderr.isatty()) as progress:
+    with progress_bar(sys.stderr.isatty()) as progress:
         index, corpus = open_corpus_index(rebuild=rebuild, progress=progress)
     for notice in index.notices:
         print(f"gp-reader: {for_terminal(notice, single_line=True)}", file=sys.stderr)

@@ -26,8 +26,8 @@ from reader.store.sqlite import (
     SQLiteStore,
     StoreKind,
     StoreUnavailable,
-    _decode_text,
     connect_for_reading,
+    decode_text,
     is_damage,
 )
 from reader.store.web import WebStore
@@ -282,7 +282,7 @@ class PostStore(WebStore, SQLiteStore):
             conn = None
             try:
                 conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-                conn.text_factory = _decode_text
+                conn.text_factory = decode_text
                 if conn.execute("PRAGMA quick_check").fetchone() != ("ok",):
                     conn.close()
                     return None
@@ -363,7 +363,7 @@ class PostStore(WebStore, SQLiteStore):
             if conn is None:
                 if self._uri is not None:
                     conn = sqlite3.connect(self._uri, uri=True, check_same_thread=False)
-                    conn.text_factory = _decode_text
+                    conn.text_factory = decode_text
                 else:
                     conn = connect_for_reading(self.path, self._timeout)
                 self._readers.conn = conn

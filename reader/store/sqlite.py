@@ -86,7 +86,7 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _decode_text(raw: bytes) -> str:
+def decode_text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace")
 
 
@@ -203,7 +203,7 @@ def connect_for_reading(path: Path, timeout: float = DEFAULT_TIMEOUT) -> sqlite3
     """A second connection to a store already opened (and so checked and migrated), for a
     thread of its own: SQLite connections are not shared between threads here."""
     conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
-    conn.text_factory = _decode_text
+    conn.text_factory = decode_text
     conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     return conn
 
@@ -327,7 +327,7 @@ def _open_connection(kind: StoreKind, path: Path, timeout: float) -> sqlite3.Con
             conn = sqlite3.connect(
                 path, timeout=timeout, isolation_level=None, check_same_thread=False
             )
-            conn.text_factory = _decode_text
+            conn.text_factory = decode_text
             conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = FULL")
