@@ -303,7 +303,7 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
     def _update_progress(self) -> None:
         if self.article is None:
             return
-        fraction = self.fraction
+        fraction = self.read_fraction
         left = max(0, round(self.article.words * (1 - fraction) / 230))
         if fraction >= 0.999:
             text = "100% · end"
@@ -329,6 +329,7 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
 
     def show_related(self, entries: list[Entry]) -> None:
         self.related_list.show_entries(entries)
+        self.call_after_refresh(self._update_progress)
 
     def focus_related(self) -> None:
         """Into the related posts at the end of the post (scrolled into view)."""
@@ -377,6 +378,15 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
     @property
     def fraction(self) -> float:
         return 1.0 if self.max_scroll_y <= 0 else min(1.0, self.scroll_y / self.max_scroll_y)
+
+    @property
+    def read_fraction(self) -> float:
+        """How much of the post's text has been read: 1 once its last line is in view, however
+        long the related reading below it grows when it arrives."""
+        body = self.query_one("#article-body", Static)
+        bottom = body.virtual_region.bottom - self.virtual_region.y
+        end = bottom - self.scrollable_content_region.height
+        return 1.0 if end <= 0 else min(1.0, self.scroll_y / end)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
