@@ -265,3 +265,28 @@ def test_many_files_are_read_in_two_processes_with_the_same_result(tmp_path, mon
     notes = [source for _, source in report.duplicates if Path(source).name.endswith(".md")]
     assert len(notes) == 6 and report.added
     assert [row.topics for row in planned.rows] == [row.topics for row in one_by_one[1].rows]
+
+
+SAVED = Path(__file__).parent / "data" / "saved_pages"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_a_capture_saved_as_windows_unicode_imports_like_its_utf8_copy(tmp_path, encoding):
+    # Notepad's "Unicode" is UTF-16 LE with a byte-order mark and CRLF line ends.
+    page = SAVED / "Why are GP Practices Struggling to Recruit ARRS Staff_ - Ockham Healthcare.txt"
+    text = page.read_text(encoding="utf-8")
+    wide = tmp_path / "wide" / "arrs.txt"
+    wide.parent.mkdir()
+    mark = "\ufeff" if encoding == "utf-16-be" else ""  # the -be codec writes no mark itself
+    wide.write_bytes((mark + text).replace("\n", "\r\n").encode(encoding))
+    before = set(posts())
+    result = gp("import", str(wide))
+    assert result.returncode == 0, result.stderr
+    assert "added 1 post" in result.stdout
+    (new,) = set(posts()) - before
+    assert posts()[new]["title"] == "Why are GP Practices Struggling to Recruit ARRS Staff?"
+    assert "\ufeff" not in body(new) and "\r" not in body(new)
+    utf8 = tmp_path / "arrs.txt"
+    shutil.copy(page, utf8)
+    again = gp("import", str(utf8), "--dry-run")
+    assert "add 0 posts, 1 duplicate" in again.stdout, again.stdout

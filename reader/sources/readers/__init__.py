@@ -6,6 +6,7 @@ one-line reason. Nothing here writes anything; reader.sources.planner decides wh
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -82,6 +83,9 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_MB * 1024 * 1024) -> str:
         )
     if not data.strip():
         raise UnreadableFile("it is empty")
+    wide = _wide_unicode(data)
+    if wide is not None:
+        return wide
     if b"\x00" in data[:4096]:
         raise UnreadableFile("it is a binary file, not text")
     try:
@@ -94,6 +98,32 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_MB * 1024 * 1024) -> str:
             reason = f"it is not text in UTF-8 or Windows-1252 (byte {exc.start})"
             raise UnreadableFile(reason) from exc
         return text
+
+
+# Windows Notepad's "Unicode" is UTF-16 with a byte-order mark; a few tools write UTF-32.
+# UTF-32's marks begin with UTF-16's, so they are tried first.
+_WIDE_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _wide_unicode(data: bytes) -> str | None:
+    """The text of a file that starts with a UTF-16 or UTF-32 byte-order mark, else None."""
+    for mark, codec in _WIDE_MARKS:
+        if data.startswith(mark):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise UnreadableFile(
+                    f"it is damaged {codec.upper()} text (byte {exc.start})"
+                ) from exc
+            if not text.strip():
+                raise UnreadableFile("it is empty")
+            return text
+    return None
 
 
 SKIPPED_NAME_MAX = 100
