@@ -290,3 +290,44 @@ def test_a_capture_saved_as_windows_unicode_imports_like_its_utf8_copy(tmp_path,
     shutil.copy(page, utf8)
     again = gp("import", str(utf8), "--dry-run")
     assert "add 0 posts, 1 duplicate" in again.stdout, again.stdout
+
+
+def test_single_file_saves_give_the_address_the_browser_saved_the_page_from():
+    from reader.sources.readers import ReadOptions, read_file
+
+    mhtml = SAVED / "Five Questions Every PCN Should Ask Its ICB _ PCN Network News.mhtml"
+    kind, (post,) = read_file(mhtml, ReadOptions())
+    assert kind == "html"
+    assert (
+        post.url
+        == "https://pcnnetworknews.example/opinion/five-questions-every-pcn-should-ask-its-icb/"
+    )
+    archive = next(SAVED.glob("*.webarchive"))
+    _, (post,) = read_file(archive, ReadOptions())
+    assert (
+        post.url
+        == "https://ockham.healthcare/neighbourhood-health-providers-what-would-they-mean-for-general-practice/"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("page.webarchive", b"bplist00\x00\x01garbage", "property list is damaged"),
+        ("page.webarchive", b"", "it is empty"),
+        ("page.mhtml", b"From: x\r\nContent-Type: text/plain\r\n\r\nhello\r\n", "no HTML part"),
+        (
+            "page.mht",
+            b'Content-Type: multipart/related; boundary="b"\r\n\r\n--b\r\n'
+            b"Content-Type: image/png\r\n\r\nPNG\r\n--b--\r\n",
+            "holds no HTML page",
+        ),
+    ],
+)
+def test_a_damaged_single_file_save_is_refused_in_one_line(tmp_path, name, data, reason):
+    page = tmp_path / name
+    page.write_bytes(data)
+    result = gp("import", str(page))
+    assert result.returncode == 1
+    assert reason in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -17,13 +17,15 @@ from reader.articles.markdown import escape_block_start
 from reader.articles.parse import derive_title
 from reader.sanitise import clean_text
 from reader.sources.html_markdown import html_to_markdown
-from reader.sources.readers import front_matter
+from reader.sources.readers import containers, front_matter
 
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".feed"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 CAPTURE_SUFFIXES = {".txt"}
-ALL_SUFFIXES = FEED_SUFFIXES | HTML_SUFFIXES | MARKDOWN_SUFFIXES | CAPTURE_SUFFIXES
+ALL_SUFFIXES = (
+    FEED_SUFFIXES | HTML_SUFFIXES | MARKDOWN_SUFFIXES | CAPTURE_SUFFIXES | containers.SUFFIXES
+)
 # A saved page or feed is kilobytes; the largest real ones a few MB. Larger files are
 # refused (`gp-reader import --max-file-size MB` sets one limit for every kind), which
 # also bounds the time and memory the parsers take. Measured on a shared machine: a 20 MB
@@ -66,7 +68,8 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
-def read_text(path: Path, max_bytes: int = DEFAULT_MAX_MB * 1024 * 1024) -> str:
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_MB * 1024 * 1024) -> bytes:
+    """The file's bytes, refused in one line when unreadable, over `max_bytes` or empty."""
     try:
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)  # never more than the cap, whatever stat says
@@ -83,6 +86,11 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_MB * 1024 * 1024) -> str:
         )
     if not data.strip():
         raise UnreadableFile("it is empty")
+    return data
+
+
+def decode_file_text(data: bytes) -> str:
+    """A text file's bytes as text: BOMs, UTF-8, then Windows-1252; else UnreadableFile."""
     wide = _wide_unicode(data)
     if wide is not None:
         return wide
@@ -162,8 +170,17 @@ def read_file(path: Path, options: ReadOptions) -> tuple[str, list[ImportedPost]
     What the posts say is cleaned here, where it enters (reader.sanitise): no escape
     sequence or control character from a file is ever stored.
     """
-    text = read_text(path, options.max_bytes or DEFAULT_MAX_MB * 1024 * 1024)
-    kind = kind_of(path, text)
+    data = read_bytes(path, options.max_bytes or DEFAULT_MAX_MB * 1024 * 1024)
+    url = None
+    if containers.is_container(path.suffix.lower(), data[:8]):
+        try:
+            page = containers.unpack(path.suffix.lower(), data)
+        except containers.ContainerError as exc:
+            raise UnreadableFile(str(exc)) from None
+        text, url, kind = page.html, page.url, "html"
+    else:
+        text = decode_file_text(data)
+        kind = kind_of(path, text)
     html_cap = DEFAULT_MAX_HTML_MB * 1024 * 1024
     if kind == "html" and options.max_bytes is None and len(text) > html_cap:
         raise UnreadableFile(
@@ -173,6 +190,8 @@ def read_file(path: Path, options: ReadOptions) -> tuple[str, list[ImportedPost]
     reader = {"feed": read_feed, "html": read_html, "markdown": read_markdown}.get(kind)
     try:
         posts = reader(text, str(path)) if reader else read_capture(text, str(path), options)
+        if url:  # the address the browser saved the page from
+            posts = [replace(post, url=post.url or url) for post in posts]
     except UnreadableFile:
         raise
     except RecursionError:
