@@ -100,6 +100,12 @@ def _pages(
             raise RestUnavailable(exc.url, exc.reason) from None
         if response.status == 400 and page > 1:
             return  # past the last page (the archive shrank while we read it)
+        if response.status == 400 and page == 1 and per_page > 10:
+            # A site that lowered the most a page may hold (rest_invalid_param): ask for
+            # WordPress's own default, which every site allows.
+            per_page = 10
+            params = {**params, "per_page": per_page}
+            continue
         if not response.ok:
             if page == 1 and response.status in (401, 403, 404, 410):
                 raise RestUnavailable(url, f"the REST API answered {response.status}")
