@@ -216,7 +216,8 @@ def run_sync(args: argparse.Namespace) -> int:
         show = sys.stderr.isatty() and not args.json
         try:
             with (
-                PoliteClient(pause=pause) as client,
+                # A dry run changes nothing, not even the robots.txt it keeps.
+                PoliteClient(pause=pause, robots_cache=None if args.dry_run else store) as client,
                 _progress(show) as progress,
             ):
                 syncer = Syncer(store, load_corpus, client, dry_run=args.dry_run, progress=progress)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 _DEFAULTS_SEEDED = "web_defaults_seeded"
 _LAST_ADDED_RUN = "web_last_added_run"
+_ROBOTS = "web_robots "  # + the origin (scheme://host:port): {"fetched": epoch, "text": ...}
 
 
 @dataclass(frozen=True)
@@ -152,6 +154,30 @@ class WebStore:
                 conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_LAST_ADDED_RUN, run))
             if rows:
                 _bump_version(conn)
+
+        self._write(work)  # type: ignore[attr-defined]
+
+    def cached_robots(self, origin: str, max_age: float) -> str | None:
+        """The robots.txt of `origin` fetched less than `max_age` seconds ago, or None."""
+        found = self._read(  # type: ignore[attr-defined]
+            lambda c: c.execute(
+                "SELECT value FROM meta WHERE key = ?", (_ROBOTS + origin,)
+            ).fetchone()
+        )
+        try:
+            kept = json.loads(found[0]) if found else None
+            fetched, text = float(kept["fetched"]), kept["text"]
+        except (ValueError, TypeError, KeyError):
+            return None  # none, or damaged: fetched again
+        age = time.time() - fetched
+        return text if isinstance(text, str) and 0 <= age < max_age else None
+
+    def cache_robots(self, origin: str, text: str) -> None:
+        """Keep the robots.txt of `origin`, fetched now."""
+        value = json.dumps({"fetched": time.time(), "text": text})
+
+        def work(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_ROBOTS + origin, value))
 
         self._write(work)  # type: ignore[attr-defined]
 

@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from reader.sanitise import clean_text
 from reader.sources.web.content import clean_title
-from reader.sources.web.feed import looks_like_feed
+from reader.sources.web.feed import looks_like_feed, parse_feed
 from reader.sources.web.http import FetchError, PoliteClient
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -62,9 +62,7 @@ def discover(client: PoliteClient, url: str, *, behind_feed: bool = False) -> Ro
     if not response.ok:
         raise FetchError(url, f"the site answered {response.status}")
     if looks_like_feed(response.body, response.content_type):
-        import feedparser
-
-        parsed = feedparser.parse(response.body)
+        parsed = parse_feed(response.body, response.url, response.headers.get("content-type", ""))
         name = clean_title(parsed.feed.get("title", "")) if parsed.feed else ""
         feed_route = Route("feed", response.url, feed=response.url, site_name=name)
         page = None if behind_feed else page_behind_feed(response.url, parsed.feed.get("link"))

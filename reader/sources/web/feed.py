@@ -14,15 +14,39 @@ import time
 import warnings
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from reader.sanitise import clean_text
 from reader.sources.web.content import clean_title, post_markdown
-from reader.sources.web.http import FetchError, PoliteClient
+from reader.sources.web.http import FetchError, PoliteClient, declared_charset
+from reader.sources.web.matching import url_key
 from reader.sources.web.records import Batch, WebPost, most_specific
 
 MAX_PAGES = 1000
 _WP_ID = re.compile(r"[?&]p=(\d+)\b")
+_PROLOG_ENCODING = re.compile(rb"""(<\?xml[^>]*encoding\s*=\s*["'])([\w.:-]+)(["'])""", re.I)
+_SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
+
+
+def parse_feed(body: bytes, url: str, content_type: str = "") -> Any:
+    """feedparser's reading of a feed fetched from `url`: relative links resolved against
+    it, and a feed that declares a single-byte charset (ISO-8859-1, the default of many
+    old servers and of WordPress sites set up long ago) but is valid UTF-8 read as UTF-8,
+    not as mojibake."""
+    import feedparser  # a tenth of a second to import: only when a feed is read
+
+    declared = declared_charset(body, content_type)
+    if declared in _SINGLE_BYTE and not body.isascii():
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass  # truly single-byte: as declared
+        else:
+            body = _PROLOG_ENCODING.sub(rb"\1UTF-8\3", body[:200], count=1) + body[200:]
+            content_type = "application/xml; charset=utf-8"
+    headers = {"content-location": url, "content-type": content_type or "application/xml"}
+    return feedparser.parse(body, response_headers=headers)
 
 
 def paged(url: str, page: int) -> str:
@@ -54,6 +78,7 @@ def feed_batches(
     first_sync = not state.get("complete")
     page = 1
     validators: dict = {}
+    seen: set[str] = set()
     while page <= MAX_PAGES:
         url = paged(feed_url, page)
         if page == 1 and not first_sync:
@@ -73,12 +98,17 @@ def feed_batches(
                 "etag": response.headers.get("etag"),
                 "last_modified": response.headers.get("last-modified"),
             }
-        import feedparser  # a tenth of a second to import: only when a feed is read
-
-        parsed = feedparser.parse(response.body)
+        parsed = parse_feed(response.body, response.url, response.headers.get("content-type", ""))
         if parsed.bozo and not parsed.entries:
+            if page > 1:
+                break  # an older page answered with a web page (a "not found" with a 200)
             raise FetchError(url, "this is not a feed gp-reader can read")
         posts = [p for p in (_entry(e, response.url) for e in parsed.entries) if p]
+        # A cache or a feed service that ignores ?paged= sends page 1 again and again:
+        # a page with nothing this sync has not seen is the end.
+        fresh = [p for p in posts if _key(p) not in seen]
+        seen.update(_key(p) for p in posts)
+        posts = [_full_text(client, p, is_known) for p in fresh]
         if progress:
             progress(page, 0)
         yield Batch(posts, state)
@@ -90,7 +120,45 @@ def feed_batches(
     yield Batch([], state, final=True)
 
 
-def _entry(entry, base: str) -> WebPost | None:
+def _key(post: WebPost) -> str:
+    return post.guid or url_key(post.url)
+
+
+def _full_text(client: PoliteClient, post: WebPost, is_known: Callable[[WebPost], bool]) -> WebPost:
+    """A post from a feed that carries only excerpts ("For each post in a feed, include:
+    Excerpt") with the text of its own page, when the reader does not hold it yet; the
+    excerpt stays when the page cannot be had or read."""
+    if post.full_text or is_known(post):
+        return post
+    from reader.sources.web.pages import read_post_page
+
+    try:
+        response = client.get(post.url, accept="text/html,application/xhtml+xml;q=0.9")
+    except FetchError as exc:
+        if exc.unreachable:
+            raise
+        return post
+    if not response.ok or "html" not in response.content_type:
+        return post
+    page = read_post_page(response.text, response.url)
+    if page is None or len(page.body) <= len(post.body):
+        return post
+    return WebPost(
+        url=post.url,
+        title=post.title or page.title,
+        body=page.body,
+        date=post.date or page.date,
+        modified=post.modified or page.modified,
+        guid=post.guid,
+        wp_id=post.wp_id or page.wp_id,
+        categories=post.categories or page.categories,
+        tags=post.tags or page.tags,
+        author=post.author or page.author,
+        full_text=True,
+    )
+
+
+def _entry(entry: Any, base: str) -> WebPost | None:
     with warnings.catch_warnings():
         # feedparser warns when updated_parsed falls back to published_parsed; we ask for
         # each by name and take what is there.
@@ -98,9 +166,27 @@ def _entry(entry, base: str) -> WebPost | None:
         return _read_entry(entry, base)
 
 
-def _read_entry(entry, base: str) -> WebPost | None:
+def _title(entry: Any) -> str:
+    """The entry's title as text: feedparser gives HTML (entities, maybe tags) unless it
+    knows the title is plain text, which must then not be unescaped a second time."""
+    detail = entry.get("title_detail") or {}
+    title = entry.get("title") or ""
+    if detail.get("type") == "text/plain":
+        return clean_text(" ".join(title.split()))
+    return clean_title(title)
+
+
+def _read_entry(entry: Any, base: str) -> WebPost | None:
     link = entry.get("link") or ""
     if not link:
+        # An RSS item whose guid is its address (isPermaLink true, the default).
+        guid = entry.get("guid") or ""
+        if entry.get("guidislink") and guid.startswith(("http://", "https://")):
+            link = guid
+    if not link:
+        return None
+    link = urljoin(base, link)
+    if urlsplit(link).scheme not in ("http", "https"):
         return None
     content = ""
     full = False
@@ -123,7 +209,7 @@ def _read_entry(entry, base: str) -> WebPost | None:
         modified = datetime.fromtimestamp(calendar.timegm(entry["updated_parsed"]), UTC).isoformat()
     return WebPost(
         url=link,
-        title=clean_title(entry.get("title") or ""),
+        title=_title(entry),
         body=post_markdown(content, link),
         date=date,
         modified=modified,
@@ -136,7 +222,7 @@ def _read_entry(entry, base: str) -> WebPost | None:
     )
 
 
-def _local_date(raw: str, parsed) -> str | None:
+def _local_date(raw: str, parsed: Any) -> str | None:
     """The post's date as the site shows it (in the site's own offset, not UTC)."""
     from email.utils import parsedate_to_datetime
 

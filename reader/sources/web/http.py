@@ -5,7 +5,10 @@
 - one request at a time per host, with a pause between them (default 1 s; a robots.txt
   Crawl-delay, up to a minute, lengthens it);
 - a User-Agent naming gp-reader, its version, what it is and its package page;
-- robots.txt honoured (a 4xx robots.txt allows everything; 5xx after retries: site down);
+- robots.txt honoured as RFC 9309 reads it (protego: the group naming gp-reader, else *;
+  the longest matching rule; * and $ in paths; a 4xx robots.txt allows everything; 5xx
+  after retries: site down), kept for a day in the store when one is given (RFC 9309
+  allows caching up to 24 hours), so a sync does not ask for it again each time;
 - 429 and 503 wait for Retry-After (a wait over MAX_RETRY_AFTER is reported, not waited);
   other 5xx and dropped connections are retried with exponential backoff and jitter, then
   reported (a connection that cannot be made at all is tried twice, not four times);
@@ -22,13 +25,15 @@ from __future__ import annotations
 import email.utils
 import os
 import random
+import re
 import threading
 import time
-import urllib.robotparser
 from dataclasses import dataclass, field
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 import httpx
+from protego import Protego
 
 from reader import __version__
 
@@ -49,6 +54,8 @@ MAX_CRAWL_DELAY = 60.0
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 30.0
 RESPONSE_DEADLINE = 120.0
+ROBOTS_MAX_AGE = 24 * 3600.0  # RFC 9309 2.4: a robots.txt may be cached up to 24 hours
+ROBOTS_MAX_BYTES = 512 * 1024  # RFC 9309 2.5: parse at least the first 500 KiB
 _REDIRECTS = {301, 302, 303, 307, 308}
 _RETRY_AFTER = {429, 503}
 
@@ -72,6 +79,18 @@ class FetchError(Exception):
         self.url = url
         self.reason = reason
         self.unreachable = unreachable  # offline, or the site is down
+
+
+class Disallowed(FetchError):
+    """robots.txt asks gp-reader not to fetch this address."""
+
+
+class RobotsCache(Protocol):
+    """Where robots.txt files are kept between syncs (reader.store.web.WebStore)."""
+
+    def cached_robots(self, origin: str, max_age: float) -> str | None: ...
+
+    def cache_robots(self, origin: str, text: str) -> None: ...
 
 
 class Cancelled(Exception):
@@ -99,15 +118,43 @@ class Response:
 
     @property
     def text(self) -> str:
-        charset = "utf-8"
-        for part in self.headers.get("content-type", "").split(";")[1:]:
-            key, _, value = part.strip().partition("=")
-            if key.lower() == "charset" and value:
-                charset = value.strip("\"' ")
+        return decode_text(self.body, self.headers.get("content-type", ""))
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
+# Charsets a server declares by default (Apache's old AddDefaultCharset, PHP's
+# default_charset) on pages that are in fact UTF-8, the most common wrong declaration.
+_SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
+
+
+def declared_charset(body: bytes, content_type: str) -> str | None:
+    """The charset a response declares: the BOM, the Content-Type, an XML declaration,
+    a <meta charset> in the first 2 KB, in that order (as the HTML standard sniffs)."""
+    if body.startswith(b"\xef\xbb\xbf"):
+        return "utf-8"
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.strip().partition("=")
+        if key.strip().lower() == "charset" and value.strip("\"' "):
+            return value.strip("\"' ").lower()
+    found = _XML_ENCODING.match(body[:200]) or _META_CHARSET.search(body[:2048])
+    return found.group(1).decode("ascii").lower() if found else None
+
+
+def decode_text(body: bytes, content_type: str) -> str:
+    """A body as text. Bytes that are valid UTF-8 are read as UTF-8 even where a
+    single-byte charset is declared (such a declaration is wrong far more often than a
+    Latin-1 page happens to be valid UTF-8); no declaration and not UTF-8: Windows-1252."""
+    charset = declared_charset(body, content_type) or "utf-8"
+    if charset in _SINGLE_BYTE or charset in ("utf-8", "utf8"):
         try:
-            return self.body.decode(charset, errors="replace")
-        except LookupError:
-            return self.body.decode("utf-8", errors="replace")
+            return body.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            charset = "windows-1252" if charset in ("utf-8", "utf8") else charset
+    try:
+        return body.decode(charset, errors="replace")
+    except LookupError:
+        return body.decode("utf-8", errors="replace")
 
 
 @dataclass
@@ -121,7 +168,7 @@ class Stats:
 class _Host:
     lock: threading.Lock = field(default_factory=threading.Lock)
     last: float = float("-inf")
-    robots: urllib.robotparser.RobotFileParser | None = None
+    robots: Protego | None = None
     delay: float = 0.0
 
 
@@ -142,6 +189,7 @@ class PoliteClient:
         max_retry_after: float = MAX_RETRY_AFTER,
         user_agent: str = USER_AGENT,
         cancel: threading.Event | None = None,
+        robots_cache: RobotsCache | None = None,
     ) -> None:
         self.pause = max(0.0, pause)
         self.max_bytes = max_bytes
@@ -152,6 +200,7 @@ class PoliteClient:
         self.max_retry_after = max_retry_after
         self.user_agent = user_agent
         self.cancel = cancel or threading.Event()
+        self.robots_cache = robots_cache
         self.stats = Stats()
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
@@ -205,7 +254,7 @@ class PoliteClient:
                 raise FetchError(url, "redirect loop")
             seen.add(url)
             if not self.allowed(url):
-                raise FetchError(url, "robots.txt asks gp-reader not to fetch this")
+                raise Disallowed(url, "robots.txt asks gp-reader not to fetch this")
             headers = {}
             if accept:
                 headers["Accept"] = accept
@@ -225,30 +274,41 @@ class PoliteClient:
     def allowed(self, url: str) -> bool:
         host = self._host(url)
         if host.robots is None:
-            host.robots = self._read_robots(url, host)
-        return host.robots.can_fetch(self.user_agent, url)
+            host.robots = self._robots(url, host)
+        return bool(host.robots.can_fetch(url, self.user_agent))
 
-    def _read_robots(self, url: str, host: _Host) -> urllib.robotparser.RobotFileParser:
+    def _robots(self, url: str, host: _Host) -> Protego:
         parts = urlsplit(url)
-        robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
-        parser = urllib.robotparser.RobotFileParser(robots_url)
-        response = robots_url
+        origin = f"{parts.scheme}://{parts.netloc}".lower()
+        text = None
+        if self.robots_cache is not None:
+            text = self.robots_cache.cached_robots(origin, ROBOTS_MAX_AGE)
+        if text is None:
+            text = self._read_robots(origin)
+            if self.robots_cache is not None:
+                self.robots_cache.cache_robots(origin, text)
+        parser = Protego.parse(text)
+        delay = parser.crawl_delay(self.user_agent)
+        if delay:
+            host.delay = min(max(float(delay), 0.0), MAX_CRAWL_DELAY)
+        return parser
+
+    def _read_robots(self, origin: str) -> str:
+        """The robots.txt of `origin` as text; "" (everything allowed) when there is none
+        or it is a 4xx, or is not text (an HTML page served with a 200 for every path)."""
+        address = f"{origin}/robots.txt"
         for _hop in range(self.max_redirects + 1):
-            got = self._with_retries(response, {})
+            got = self._with_retries(address, {})
             if got.status in _REDIRECTS and "location" in got.headers:
-                response = urljoin(response, got.headers["location"].strip())
-                if urlsplit(response).scheme not in ("http", "https"):
+                address = urljoin(address, got.headers["location"].strip())
+                if urlsplit(address).scheme not in ("http", "https"):
                     break
                 continue
             if got.ok:
-                parser.parse(got.text.splitlines())
-                delay = parser.crawl_delay(self.user_agent)
-                if delay:
-                    host.delay = min(float(delay), MAX_CRAWL_DELAY)
-                return parser
+                text = decode_text(got.body[:ROBOTS_MAX_BYTES], got.headers.get("content-type", ""))
+                return "" if text.lstrip().startswith("<") else text
             break
-        parser.parse([])  # no robots.txt (or a 4xx one): everything is allowed
-        return parser
+        return ""
 
     # -- pacing, retries, reading ----------------------------------------------------------
 

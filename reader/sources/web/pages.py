@@ -74,6 +74,12 @@ def page_batches(
             raise FetchError(url, f"the site answered {response.status}")
         tree = HTMLParser(response.text)
         links = post_links(tree, response.url)
+        if page == 1 and not links:
+            # A host's parking or maintenance page, a login wall, a page that is not a
+            # blog's: said so, rather than a sync that "succeeds" with nothing.
+            raise FetchError(
+                url, "found no posts here, nor a feed or the WordPress REST API to read"
+            )
         total = _total_pages(tree)
         posts: list[WebPost] = []
         held_one = False

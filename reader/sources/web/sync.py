@@ -24,7 +24,7 @@ from reader.sources.web.http import FetchError, PoliteClient
 from reader.sources.web.matching import Held, Matcher
 from reader.sources.web.pages import page_batches
 from reader.sources.web.records import GENERIC_CATEGORIES, Batch, WebPost
-from reader.sources.web.wordpress import rest_batches
+from reader.sources.web.wordpress import RestUnavailable, rest_batches
 from reader.store.posts import PostRow, PostStore
 from reader.store.sqlite import now
 from reader.store.web import Subscription
@@ -158,11 +158,30 @@ class Syncer:
                 route = discover(self.client, sub.url)
                 state.update(route.to_state(), source_url=sub.url)
             result.route = route.kind
-            for batch in self._batches(route, state, sub):
-                self._take(batch, sub, route, result)
+            try:
+                for batch in self._batches(route, state, sub):
+                    self._take(batch, sub, route, result)
+            except RestUnavailable:
+                if route.kind != "rest":
+                    raise
+                # The head advertises the REST API but the site will not serve it (a
+                # security plugin, robots.txt, a web page for JSON): its feed, else its
+                # pages, as if the API were not there; kept for the next syncs.
+                route = _without_rest(route)
+                state = {k: v for k, v in state.items() if k not in _ROUTE_PROGRESS}
+                state.update(route.to_state(), source_url=sub.url)
+                result.route = route.kind
+                for batch in self._batches(route, state, sub):
+                    self._take(batch, sub, route, result)
         except FetchError as exc:
             result.errors.append(_error_line(exc))
             result.unreachable = exc.unreachable and not (result.added or result.updated)
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+            # What the site sent is not what its format promises, in a way no check
+            # above foresaw: one line for this source, never a traceback.
+            result.errors.append(
+                f"{sub.url}: the site sent something gp-reader cannot read ({exc})"
+            )
         # Posts of this source the site did not send (nothing changed since the last sync)
         # are unchanged too.
         held = self.store.count_from(sub.name)
@@ -345,6 +364,16 @@ class Syncer:
             tags=post.tags,
             web_categories=post.categories,
         )
+
+
+# What a route learnt of its own progress, which another route must not take for its own.
+_ROUTE_PROGRESS = ("complete", "high_water", "etag", "last_modified")
+
+
+def _without_rest(route: Route) -> Route:
+    if route.feed:
+        return Route("feed", route.home, feed=route.feed, site_name=route.site_name)
+    return Route("pages", route.home, site_name=route.site_name)
 
 
 def _same(before: PostRow, after: PostRow, store: PostStore) -> bool:

@@ -10,18 +10,61 @@ Category, tag and author names are read once and kept in the source's state.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from reader.sanitise import clean_text
 from reader.sources.web.content import clean_title, post_markdown
-from reader.sources.web.http import FetchError, PoliteClient, Response
+from reader.sources.web.http import Disallowed, FetchError, PoliteClient, Response
 from reader.sources.web.records import Batch, WebPost, most_specific
 
 PER_PAGE = 100
 MAX_PAGES = 2000  # 200,000 posts: a bound, never a real archive's size
-_FIELDS = "id,date,date_gmt,modified_gmt,link,title,content,categories,tags,guid,author"
+_FIELDS = "id,date,date_gmt,modified_gmt,link,title,content,excerpt,categories,tags,guid,author"
+
+
+class RestUnavailable(FetchError):
+    """The site advertises the REST API but does not serve it to gp-reader (a security
+    plugin's 401 or 403, a 404, an HTML page, robots.txt): sync takes the feed instead."""
+
+
+def rest_url(api: str, route: str, params: dict[str, object] | None = None) -> str:
+    """The address of `route` (e.g. "wp/v2/posts") under the REST root `api`, with
+    `params`: /wp-json/wp/v2/posts?page=2 on a site with pretty permalinks, and
+    /?rest_route=/wp/v2/posts&page=2 on one without (the root WordPress then advertises)."""
+    parts = urlsplit(api)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    extra = [(k, str(v)) for k, v in (params or {}).items()]
+    if any(k == "rest_route" for k, _ in query):
+        query = [
+            (k, (v.rstrip("/") + "/" + route.lstrip("/")) if k == "rest_route" else v)
+            for k, v in query
+        ]
+        return urlunsplit(parts._replace(query=urlencode(query + extra, safe="/,")))
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit(
+        parts._replace(path=path + route.lstrip("/"), query=urlencode(query + extra, safe=","))
+    )
+
+
+def parse_json(body: bytes) -> object:
+    """JSON as WordPress sites really send it: after a UTF-8 BOM (a plugin file saved with
+    one) or PHP notices and warnings printed before it (display_errors left on)."""
+    text = body.decode("utf-8-sig", errors="replace").lstrip()
+    try:
+        return json.loads(text)
+    except ValueError:
+        pass
+    # PHP's notices are HTML lines ending in <br />; the JSON starts at the first [ or {
+    # that opens a line's remainder after them.
+    for match in re.finditer(r"(?:^|>|\n)\s*([\[{])", text):
+        try:
+            return json.loads(text[match.start(1) :])
+        except ValueError:
+            continue
+    raise ValueError("not JSON")
 
 
 def _json(client: PoliteClient, url: str) -> tuple[object, Response]:
@@ -31,44 +74,86 @@ def _json(client: PoliteClient, url: str) -> tuple[object, Response]:
         if not response.ok:
             return None, response
         try:
-            return json.loads(response.body), response
+            return parse_json(response.body), response
         except ValueError:
+            if "html" in response.content_type:
+                raise RestUnavailable(url, "the REST API answered with a web page") from None
             if attempt == 2:
                 raise FetchError(url, "the site sent malformed JSON") from None
     raise AssertionError("unreachable")
 
 
-def _pages(client: PoliteClient, base: str, params: dict) -> Iterator[tuple[list, int]]:
-    """Each page of a collection: (items, total pages)."""
+def _pages(
+    client: PoliteClient, api: str, route: str, params: dict[str, object]
+) -> Iterator[tuple[list[dict[str, object]], int]]:
+    """Each page of a collection: (items, total pages, 0 where the site does not say).
+    Without X-WP-TotalPages (a proxy or cache that drops it) pages are read until one
+    comes back short, empty or with WordPress's 400 past the last."""
     page = 1
     total = 1
+    per_page = int(str(params.get("per_page", PER_PAGE)))
     while page <= min(total, MAX_PAGES):
-        url = f"{base}?{urlencode({**params, 'page': page})}"
-        data, response = _json(client, url)
+        url = rest_url(api, route, {**params, "page": page})
+        try:
+            data, response = _json(client, url)
+        except Disallowed as exc:
+            raise RestUnavailable(exc.url, exc.reason) from None
         if response.status == 400 and page > 1:
             return  # past the last page (the archive shrank while we read it)
+        if response.status == 400 and page == 1 and per_page > 10:
+            # A site that lowered the most a page may hold (rest_invalid_param): ask for
+            # WordPress's own default, which every site allows.
+            per_page = 10
+            params = {**params, "per_page": per_page}
+            continue
         if not response.ok:
+            if page == 1 and response.status in (401, 403, 404, 410):
+                raise RestUnavailable(url, f"the REST API answered {response.status}")
             raise FetchError(url, f"the REST API answered {response.status}")
         if not isinstance(data, list):
+            if page == 1:
+                raise RestUnavailable(url, "the REST API answered something that is not a list")
             raise FetchError(url, "the REST API answered something that is not a list")
+        items = [item for item in data if isinstance(item, dict)]
+        header = response.headers.get("x-wp-totalpages")
         try:
-            total = int(response.headers.get("x-wp-totalpages", "1"))
+            total = int(header) if header is not None else 0
         except ValueError:
-            total = 1
-        yield data, total
+            total = 0
+        yield items, total
+        if total == 0:
+            if len(data) < per_page:
+                return
+            total = page + 1
         page += 1
 
 
-def _terms(client: PoliteClient, api: str, taxonomy: str) -> dict[str, list]:
-    found: dict[str, list] = {}
-    params = {"per_page": PER_PAGE, "_fields": "id,name,parent"}
-    for items, _total in _pages(client, f"{api}wp/v2/{taxonomy}", params):
-        for item in items:
-            if isinstance(item, dict) and "id" in item:
-                found[str(item["id"])] = [
-                    clean_title(str(item.get("name", ""))),
-                    item.get("parent"),
-                ]
+def _terms(
+    client: PoliteClient, api: str, taxonomy: str, wanted: set[str], known: dict[str, list]
+) -> dict[str, list]:
+    """`known` with the terms of `wanted` ids (and their parents) added, asked for by id
+    (include=, 100 at a time), so a site with thousands of tags costs a request or two."""
+    found = dict(known)
+    for _round in range(3):  # the terms, their parents, the parents' parents
+        missing = sorted({w for w in wanted if w.isdigit()} - set(found), key=int)
+        if not missing:
+            break
+        for start in range(0, len(missing), PER_PAGE):
+            ids = missing[start : start + PER_PAGE]
+            params = {"include": ",".join(ids), "per_page": PER_PAGE, "_fields": "id,name,parent"}
+            try:
+                for items, _total in _pages(client, api, f"wp/v2/{taxonomy}", params):
+                    for item in items:
+                        if "id" in item:
+                            found[str(item["id"])] = [
+                                clean_title(str(item.get("name", ""))),
+                                item.get("parent"),
+                            ]
+            except RestUnavailable:
+                pass  # terms hidden: the posts come without their names
+            for term_id in ids:
+                found.setdefault(term_id, ["", None])  # asked once, not on every page
+        wanted = {str(v[1]) for v in found.values() if v[1]}
     return found
 
 
@@ -76,8 +161,9 @@ def _author(client: PoliteClient, api: str, author_id: object, known: dict) -> s
     key = str(author_id)
     if key not in known:
         try:
-            data, response = _json(client, f"{api}wp/v2/users/{key}?_fields=name")
-            known[key] = clean_text(str(data.get("name", ""))) if response.ok and data else ""
+            data, response = _json(client, rest_url(api, f"wp/v2/users/{key}", {"_fields": "name"}))
+            name = data.get("name", "") if response.ok and isinstance(data, dict) else ""
+            known[key] = clean_text(str(name))
         except FetchError:
             known[key] = ""  # an author's name is not worth failing a sync for
     return known[key]
@@ -108,24 +194,25 @@ def rest_batches(
     cats = state.get("categories") or {}
     tags = state.get("tags") or {}
     users = state.get("authors") or {}
-    newest = _gmt(high.replace("Z", "")) if high else None
+    newest = floor = _gmt(high.replace("Z", "")) if high else None
     done = 0
-    for items, total in _pages(client, f"{api}wp/v2/posts", params):
-        wanted_cats = {str(c) for i in items for c in (i.get("categories") or [])}
-        wanted_tags = {str(t) for i in items for t in (i.get("tags") or [])}
+    for items, total in _pages(client, api, "wp/v2/posts", params):
+        wanted_cats = {str(c) for i in items for c in _ids(i.get("categories"))}
+        wanted_tags = {str(t) for i in items for t in _ids(i.get("tags"))}
         if wanted_cats - set(cats):
-            cats = _terms(client, api, "categories")
+            cats = _terms(client, api, "categories", wanted_cats, cats)
         if wanted_tags - set(tags):
-            tags = _terms(client, api, "tags")
+            tags = _terms(client, api, "tags", wanted_tags, tags)
         posts = []
         for item in items:
-            post = _post(client, api, item, cats, tags, users)
-            if post is None:
-                continue
-            posts.append(post)
             stamp = _gmt(item.get("modified_gmt"))
+            if stamp and floor and stamp <= floor:
+                continue  # a WordPress before 5.7 ignores modified_after: seen already
             if stamp and (newest is None or stamp > newest):
                 newest = stamp
+            post = _post(client, api, item, cats, tags, users)
+            if post is not None:
+                posts.append(post)
         done += 1
         if progress:
             progress(done, total)
@@ -136,30 +223,56 @@ def rest_batches(
     yield Batch([], state, final=True)
 
 
-def _post(client, api, item: dict, cats: dict, tags: dict, users: dict) -> WebPost | None:
-    if not isinstance(item, dict) or not item.get("link"):
+def _ids(value: object) -> list[object]:
+    return list(value) if isinstance(value, list) else []
+
+
+def _rendered(value: object) -> str:
+    """A REST field that is {"rendered": ...} (or, from some plugins, a bare string)."""
+    if isinstance(value, dict):
+        value = value.get("rendered")
+    return value if isinstance(value, str) else ""
+
+
+def _post(
+    client: PoliteClient,
+    api: str,
+    item: dict[str, object],
+    cats: dict[str, list],
+    tags: dict[str, list],
+    users: dict[str, str],
+) -> WebPost | None:
+    link = item.get("link")
+    if not isinstance(link, str) or not link:
         return None
-    link = str(item["link"])
-    names = [cats[str(c)][0] for c in item.get("categories") or [] if str(c) in cats]
+    content = _rendered(item.get("content"))
+    if not content.strip():
+        # A password-protected post (content.protected) has no text without its
+        # password; an empty post has none at all: neither is worth a blank page.
+        content = _rendered(item.get("excerpt"))
+        if not content.strip():
+            return None
+    names = [cats[str(c)][0] for c in _ids(item.get("categories")) if cats.get(str(c), [""])[0]]
     by_id = {key: value[0] for key, value in cats.items()}
     parents = {
         cats[str(c)][0]: by_id.get(str(cats[str(c)][1]))
-        for c in item.get("categories") or []
+        for c in _ids(item.get("categories"))
         if str(c) in cats and cats[str(c)][1]
     }
-    content = (item.get("content") or {}).get("rendered") or ""
-    date = str(item.get("date") or "")[:10] or None
+    raw_date = str(item.get("date") or "")
+    date = raw_date[:10] if re.match(r"\d{4}-\d\d-\d\d", raw_date) else None
     author = _author(client, api, item["author"], users) if item.get("author") else ""
+    wp_id = item.get("id")
     return WebPost(
         url=link,
-        title=clean_title((item.get("title") or {}).get("rendered") or ""),
+        title=clean_title(_rendered(item.get("title"))),
         body=post_markdown(content, link),
         date=date,
         modified=(_gmt(item.get("modified_gmt")) or datetime.now(UTC)).isoformat(),
-        guid=clean_text(str((item.get("guid") or {}).get("rendered") or "")) or None,
-        wp_id=item.get("id") if isinstance(item.get("id"), int) else None,
+        guid=clean_text(_rendered(item.get("guid"))) or None,
+        wp_id=wp_id if isinstance(wp_id, int) and not isinstance(wp_id, bool) else None,
         categories=tuple(most_specific(names, parents)),
-        tags=tuple(tags[str(t)][0] for t in item.get("tags") or [] if str(t) in tags),
+        tags=tuple(tags[str(t)][0] for t in _ids(item.get("tags")) if tags.get(str(t), [""])[0]),
         author=author,
         full_text=True,
     )

@@ -86,7 +86,9 @@ class LibrarySync:
                     of = f" of {total}" if total else ""
                     self.post_message(SyncProgress(f"Syncing {name}: page {done}{of}…"))
 
-                with PoliteClient(pause=pause_from_env(), cancel=cancel) as client:
+                with PoliteClient(
+                    pause=pause_from_env(), cancel=cancel, robots_cache=store
+                ) as client:
                     syncer = Syncer(store, lambda: self.session.corpus, client, progress=progress)
                     for sub in subs:
                         self.post_message(SyncProgress(f"Syncing {sub.name}…"))
