@@ -48,7 +48,9 @@ class FullTextResult:
             return f"full text: would fetch the pages of {posts}"
         line = f"full text: fetched {len(self.fetched)} of {posts}"
         if self.failed:
-            line += f"; {len(self.failed)} stay summaries (tried again at the next sync)"
+            n = len(self.failed)
+            stay = "1 stays a summary" if n == 1 else f"{n} stay summaries"
+            line += f"; {stay} (tried again at the next sync)"
         return line
 
     def lines(self) -> list[str]:
