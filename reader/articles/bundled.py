@@ -357,6 +357,9 @@ def _noted(corpus: Corpus) -> Corpus:
     return corpus
 
 
+_WEB_SCHEMES = ("http://", "https://")
+
+
 def merge_imported(
     bundled: list[Article], manifest: Manifest, fingerprint: str, store: PostStore
 ) -> Corpus:
@@ -380,8 +383,10 @@ def merge_imported(
             # A post synced from the web takes the site's title (an edit there, or the real
             # title of a post the bundled pages left untitled) and the site's date; an
             # imported one keeps the bundled title unless that was derived and the import
-            # found a real one.
-            from_web = bool(post.url)
+            # found a real one. An import may know the post's address too (a feed's link,
+            # a saved page's canonical): what makes a row synced is a sync's source, an
+            # http(s) address, among its sources (an import's are files).
+            from_web = any(source.startswith(_WEB_SCHEMES) for source in post.sources)
             real_title = from_web or (base.title_is_derived and not post.title_is_derived)
             merged[index[post.id]] = StoredArticle.lazy(
                 load,

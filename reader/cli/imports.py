@@ -53,6 +53,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="MB",
         help="refuse files larger than this many megabytes (default: 20)",
     )
+    p.add_argument(
+        "--fetch-full-text",
+        action="store_true",
+        help="fetch the page of each post a feed gives only as a summary and keep its full "
+        "text (as `gp-reader sync` does); offline, the summaries stay",
+    )
     p.set_defaults(func=run_import)
 
     group = commands.add_parser("library", help="what you have imported")
@@ -101,8 +107,34 @@ def run_import(args: argparse.Namespace) -> int:
         return refused
     store = existing or PostStore.open()
     write_plan(plan, store)
+    if args.fetch_full_text and report.summaries:
+        _fetch_full_texts(store, {post_id for post_id, _ in report.summaries})
+    elif report.summaries:
+        print("  (`gp-reader sync`, or --fetch-full-text, fetches their full text)")
     _update_index()
     return refused
+
+
+def _fetch_full_texts(store: PostStore, ids: set[str]) -> None:
+    """The full text of the summaries just imported, from their pages. Whatever fails,
+    the import stands: the summaries stay, and `gp-reader sync` tries them again."""
+    from reader.sources.web.fulltext import fetch_full_texts
+    from reader.sources.web.http import Cancelled, PoliteClient, pause_from_env
+
+    try:
+        with (
+            PoliteClient(pause=pause_from_env()) as client,
+            progress_bar(sys.stderr.isatty(), "fetching full texts") as progress,
+        ):
+            full = fetch_full_texts(store, client, ids=ids, progress=progress)
+    except (KeyboardInterrupt, Cancelled):
+        print("gp-reader: stopped fetching full texts; the import is kept", file=sys.stderr)
+        return
+    print(for_terminal(full.summary(), single_line=True))
+    for line in full.lines():
+        print(for_terminal(line, single_line=True))
+    if full.unreachable:
+        print("  offline? the summaries stay; `gp-reader sync` fetches them when online")
 
 
 def _print_details(report: ImportReport) -> None:

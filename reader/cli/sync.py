@@ -202,6 +202,7 @@ def _pause(args: argparse.Namespace) -> float:
 def run_sync(args: argparse.Namespace) -> int:
     from reader.articles.bundled import load_corpus
     from reader.sources.web.http import PoliteClient
+    from reader.sources.web.matching import site_key
     from reader.sources.web.sync import Syncer
 
     pause = _pause(args)
@@ -229,25 +230,54 @@ def run_sync(args: argparse.Namespace) -> int:
                         for error in result.errors[:10]:
                             if not result.unreachable:
                                 print(f"  failed: {error}")
+                sites = {site_key(sub.url) for sub in subs} if args.names else None
+                down = {site_key(r.url) for r in results if r.unreachable}
+                full = _full_texts(store, client, syncer, sites, down, args, progress)
         except KeyboardInterrupt:
             print(
                 "gp-reader: sync stopped; what was synced so far is kept "
                 "(the next sync carries on)",
                 file=sys.stderr,
             )
-            _reindex(results, args.dry_run)
+            _reindex(results, args.dry_run, fetched=True)  # full texts fetched before it
             return 130
     if args.json:
-        json.dump(
-            {"sources": [r.to_json() for r in results]}, sys.stdout, ensure_ascii=False, indent=2
-        )
+        data = {"sources": [r.to_json() for r in results], "full_text": full.to_json()}
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
-    _reindex(results, args.dry_run)
+    _reindex(results, args.dry_run, bool(full.fetched))
+    # A summary whose page could not be had is a note, not a failed sync: it stays, and
+    # the next sync tries it again.
     return 1 if any(r.errors for r in results) else 0
 
 
-def _reindex(results, dry_run: bool) -> None:
-    if dry_run or not any(r.added or r.updated for r in results):
+def _full_texts(store, client, syncer, sites, down, args: argparse.Namespace, progress):
+    """Fetch the full text of every summary-only post held (on the synced sites)."""
+    from reader.sanitise import for_terminal
+    from reader.sources.web.fulltext import fetch_full_texts
+
+    def step(done: int, total: int) -> None:
+        if progress:
+            progress("full text", done, total)
+
+    full = fetch_full_texts(
+        store,
+        client,
+        syncer.taxonomy,
+        sites=sites,
+        unreachable=down,
+        dry_run=args.dry_run,
+        progress=step,
+    )
+    if full.pending and not args.json:
+        print(for_terminal(full.summary(args.dry_run), single_line=True), flush=True)
+        for line in full.lines():
+            print(for_terminal(line, single_line=True))
+    return full
+
+
+def _reindex(results, dry_run: bool, fetched: bool = False) -> None:
+    if dry_run or not (fetched or any(r.added or r.updated for r in results)):
         return
     from reader.cli.imports import _update_index
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from reader import paths
 from reader.articles.bundled import TAXONOMY, Corpus
@@ -274,6 +275,9 @@ def _plan_post(
             sources=(source,),
             overrides=False,
             body=post.body,
+            url=post.url or "",
+            tags=post.tags,
+            web_categories=post.categories,
             summary_url=(post.url or "") if post.summary_only else None,
         )
         report.added.append((candidate, post.title))
@@ -305,6 +309,7 @@ def _plan_post(
             sources=tuple(s for s in sources if s),
             overrides=bundled,
             body=post.body,
+            **_web_fields(row, post),
         )
         report.fuller.append((candidate, title))
         report.outcomes.append((post, "fuller", candidate, title))
@@ -312,9 +317,24 @@ def _plan_post(
         return
     report.duplicates.append((title, source))  # named as the reader holds it
     report.outcomes.append((post, "duplicate", candidate, title))
-    if row is not None and source not in row.sources and candidate not in planned:
+    if row is None:
+        return
+    if source not in row.sources and candidate not in planned:
         # Remember that this file holds the post too (so removing one source keeps it).
-        planned[candidate] = PostRow(**{**row.__dict__, "sources": sources, "body": None})
+        planned[candidate] = replace(row, sources=sources, body=None)
+    if not row.url and post.url:
+        # Where the post is on the web, when this file is the first to say.
+        kept = planned.get(candidate) or replace(row, body=None)
+        planned[candidate] = replace(kept, **_web_fields(row, post))
+
+
+def _web_fields(row: PostRow | None, post: ImportedPost) -> dict[str, Any]:
+    """The address, tags and categories a post keeps: the held row's, else the file's."""
+    return {
+        "url": (row.url if row else "") or post.url or "",
+        "tags": (row.tags if row else ()) or post.tags,
+        "web_categories": (row.web_categories if row else ()) or post.categories,
+    }
 
 
 def _derived(post_id: str, corpus: Corpus) -> bool:

@@ -367,6 +367,7 @@ def read_html(text: str, source: str) -> list[ImportedPost]:
             author=meta.get("author"),
             site=sites[0] if sites else meta.get("sitename"),
             tags=listed + tags,
+            url=pagemeta.post_url(page, text),
         )
     ]
 
@@ -389,6 +390,7 @@ def read_markdown(text: str, source: str) -> list[ImportedPost]:
         )
         author = front_matter.text_field(meta, "author")
         date = front_matter.front_matter_date(meta, "date")
+        url = _front_matter_url(meta)
     except front_matter.BadFrontMatter as exc:
         raise UnreadableFile(str(exc)) from None
     body = normalise_markdown(content)
@@ -405,5 +407,19 @@ def read_markdown(text: str, source: str) -> list[ImportedPost]:
             categories=tuple(categories),
             author=author,
             tags=tuple(tags),
+            url=url,
         )
     ]
+
+
+def _front_matter_url(meta: dict[str, Any]) -> str | None:
+    """Where the post is on the web, as exports name it (canonical_url: dev.to, Medium;
+    original_url, url, link: Jekyll and WordPress exporters). A relative url (Hugo's
+    path on the site) says nothing of where the post is, and is not taken."""
+    from reader.sources.readers.pagemeta import web_address
+
+    for name in ("canonical_url", "original_url", "url", "link"):
+        value = meta.get(name)
+        if isinstance(value, str) and (url := web_address(value)):
+            return url
+    return None

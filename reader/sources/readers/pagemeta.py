@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from typing import TYPE_CHECKING, TypeAlias
+from urllib.parse import urlsplit
 
 from reader.sources import titles
 
@@ -119,3 +120,39 @@ def without_title_heading(body: str, title: str | None) -> str:
 
 def _fold(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+# What browsers and savers write into a page they save: IE/Edge/Chrome's "Mark of the Web"
+# comment, SingleFile's header comment.
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
+_SINGLEFILE = re.compile(r"<!--\s*Page saved with SingleFile\s.*?\burl:\s*(\S+)", re.I | re.S)
+
+
+def post_url(page: Page, text: str) -> str | None:
+    """Where the saved post is on the web: the page's canonical link, og:url, or the
+    address the browser noted when saving it. Only an http(s) address of a page (not a
+    site's home page) counts."""
+    link = page.css_first('link[rel~="canonical"][href]')
+    candidates = [(link.attributes.get("href") or "") if link else "", _meta(page, "og:url")]
+    head = text[:4096]  # both comments are written at the top
+    for pattern in (_SAVED_FROM, _SINGLEFILE):
+        if found := pattern.search(head):
+            candidates.append(found.group(1))
+    for candidate in candidates:
+        if url := web_address(candidate):
+            return url
+    return None
+
+
+def web_address(value: str | None) -> str | None:
+    """`value` when it is the absolute http(s) address of a page, not of a site's root."""
+    value = (value or "").strip()
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    if parts.path.strip("/") == "" and not parts.query:
+        return None
+    return value

@@ -323,6 +323,9 @@ class Syncer:
             feed=sub.name,
             tags=post.tags,
             web_categories=post.categories,
+            # A summary-only feed's post: its page's full text is fetched after the sync
+            # (reader.sources.web.fulltext).
+            summary_url=None if post.full_text else post.url,
         )
 
     def _updated_row(self, held: Held, post: WebPost, sub: Subscription, route: Route) -> PostRow:
@@ -332,7 +335,10 @@ class Syncer:
         held_body = (before.body if before and before.body is not None else None) or (
             self.store.body(held.id) if before else article.body
         )
-        body = post.body if post.full_text and post.body.strip() else held_body
+        fuller = post.full_text and bool(post.body.strip())
+        body = post.body if fuller else held_body
+        # Still a summary when the held text is one and the site sent no more of it.
+        still_summary = before is not None and before.summary_url is not None and not fuller
         title = post.title or held.title
         derived = False if post.title else held.title_is_derived
         if bundled:
@@ -363,6 +369,7 @@ class Syncer:
             feed=sub.name,
             tags=post.tags,
             web_categories=post.categories,
+            summary_url=post.url if still_summary else None,
         )
 
 

@@ -67,6 +67,7 @@ class LibrarySync:
     def _sync_worker(self, cancel: threading.Event) -> None:
         from reader.articles.bundled import load_corpus
         from reader.sources.web.http import Cancelled, PoliteClient, pause_from_env
+        from reader.sources.web.matching import site_key
         from reader.sources.web.subscriptions import default_subscriptions
         from reader.sources.web.sync import Syncer
         from reader.store.posts import PostStore
@@ -86,6 +87,7 @@ class LibrarySync:
                     of = f" of {total}" if total else ""
                     self.post_message(SyncProgress(f"Syncing {name}: page {done}{of}…"))
 
+                down: set[str] = set()  # sites that could not be reached
                 with PoliteClient(
                     pause=pause_from_env(), cancel=cancel, robots_cache=store
                 ) as client:
@@ -97,6 +99,13 @@ class LibrarySync:
                         failed = failed or bool(result.errors)
                         added += result.added
                         changed = changed or bool(result.added or result.updated)
+                        if result.unreachable:
+                            down.add(site_key(result.url))
+                    full = self._fetch_full_texts(store, client, syncer, down)
+                    if full.pending:
+                        summary.append(full.summary())
+                        summary.extend(line.strip() for line in full.lines()[:3])
+                    changed = changed or bool(full.fetched)
         except Cancelled:
             return  # the app is closing; what was committed is kept
         except ReaderError as exc:
@@ -111,6 +120,15 @@ class LibrarySync:
         corpus = load_corpus()
         index = self.session.index_for(corpus)
         self.post_message(LibraryLoaded(corpus, index, summary, failed, added))
+
+    def _fetch_full_texts(self, store, client, syncer, down: set[str]):
+        """The full text of every summary-only post held (in the sync's worker)."""
+        from reader.sources.web.fulltext import fetch_full_texts
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(SyncProgress(f"Fetching full texts: {done} of {total}…"))
+
+        return fetch_full_texts(store, client, syncer.taxonomy, unreachable=down, progress=progress)
 
     def on_worker_state_changed(self, event) -> None:
         """A sync or reload that failed in an unforeseen way: said, and not left running."""
