@@ -108,7 +108,7 @@ def feed_batches(
         # a page with nothing this sync has not seen is the end.
         fresh = [p for p in posts if _key(p) not in seen]
         seen.update(_key(p) for p in posts)
-        posts = [_full_text(client, p, is_known) for p in fresh]
+        posts = fresh  # an excerpt's full text is fetched after the sync (web.fulltext)
         if progress:
             progress(page, 0)
         yield Batch(posts, state)
@@ -122,40 +122,6 @@ def feed_batches(
 
 def _key(post: WebPost) -> str:
     return post.guid or url_key(post.url)
-
-
-def _full_text(client: PoliteClient, post: WebPost, is_known: Callable[[WebPost], bool]) -> WebPost:
-    """A post from a feed that carries only excerpts ("For each post in a feed, include:
-    Excerpt") with the text of its own page, when the reader does not hold it yet; the
-    excerpt stays when the page cannot be had or read."""
-    if post.full_text or is_known(post):
-        return post
-    from reader.sources.web.pages import read_post_page
-
-    try:
-        response = client.get(post.url, accept="text/html,application/xhtml+xml;q=0.9")
-    except FetchError as exc:
-        if exc.unreachable:
-            raise
-        return post
-    if not response.ok or "html" not in response.content_type:
-        return post
-    page = read_post_page(response.text, response.url)
-    if page is None or len(page.body) <= len(post.body):
-        return post
-    return WebPost(
-        url=post.url,
-        title=post.title or page.title,
-        body=page.body,
-        date=post.date or page.date,
-        modified=post.modified or page.modified,
-        guid=post.guid,
-        wp_id=post.wp_id or page.wp_id,
-        categories=post.categories or page.categories,
-        tags=post.tags or page.tags,
-        author=post.author or page.author,
-        full_text=True,
-    )
 
 
 def _entry(entry: Any, base: str) -> WebPost | None:
