@@ -202,6 +202,24 @@ def test_hostile_responses_are_refused(capsys, kind, why):
         assert len(errors) == 1 and why in errors[0]
 
 
+@pytest.mark.parametrize("answer", ["[]", '"private"', "[1, 2]"])
+def test_an_author_endpoint_that_is_not_an_object_costs_only_the_name(capsys, answer):
+    # Security plugins answer /wp/v2/users/ID with 200 and a list or a string; the sync
+    # goes on with no author name, as it does when the endpoint is refused.
+    with WordPressSite(generate_posts(3)) as site:
+        site.fault(
+            "/wp-json/wp/v2/users/*",
+            "status",
+            times=None,
+            status=200,
+            body=answer,
+            content_type="application/json; charset=UTF-8",
+        )
+        result = add_and_sync(capsys, site)
+        assert (result["added"], result["errors"]) == (3, [])
+        assert site.requests_to("/wp-json/wp/v2/users/*")
+
+
 def test_robots_txt_is_honoured(capsys):
     with WordPressSite(generate_posts(3), disallow=("/wp-json/", "/feed/", "/")) as site:
         assert cli(capsys, "source", "add", site.url, "--name", "S")[0] == 0

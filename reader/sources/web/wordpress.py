@@ -77,7 +77,8 @@ def _author(client: PoliteClient, api: str, author_id: object, known: dict) -> s
     if key not in known:
         try:
             data, response = _json(client, f"{api}wp/v2/users/{key}?_fields=name")
-            known[key] = clean_text(str(data.get("name", ""))) if response.ok and data else ""
+            found = data if response.ok and isinstance(data, dict) else {}
+            known[key] = clean_text(str(found.get("name", "")))
         except FetchError:
             known[key] = ""  # an author's name is not worth failing a sync for
     return known[key]
