@@ -220,6 +220,21 @@ def test_an_author_endpoint_that_is_not_an_object_costs_only_the_name(capsys, an
         assert site.requests_to("/wp-json/wp/v2/users/*")
 
 
+def test_a_posts_page_with_items_that_are_not_objects_is_read_around_them(capsys):
+    with WordPressSite(generate_posts(3)) as site:
+        site.fault(
+            "/wp-json/wp/v2/posts*",
+            "status",
+            times=None,
+            status=200,
+            body='[1, null, "post", []]',
+            content_type="application/json; charset=UTF-8",
+        )
+        result = add_and_sync(capsys, site)
+        assert (result["added"], result["errors"]) == (0, [])
+        assert site.requests_to("/wp-json/wp/v2/posts*")
+
+
 def test_robots_txt_is_honoured(capsys):
     with WordPressSite(generate_posts(3), disallow=("/wp-json/", "/feed/", "/")) as site:
         assert cli(capsys, "source", "add", site.url, "--name", "S")[0] == 0

@@ -111,7 +111,8 @@ def rest_batches(
     users = state.get("authors") or {}
     newest = _gmt(high.replace("Z", "")) if high else None
     done = 0
-    for items, total in _pages(client, f"{api}wp/v2/posts", params):
+    for found, total in _pages(client, f"{api}wp/v2/posts", params):
+        items = [i for i in found if isinstance(i, dict)]  # a post is a JSON object
         wanted_cats = {str(c) for i in items for c in (i.get("categories") or [])}
         wanted_tags = {str(t) for i in items for t in (i.get("tags") or [])}
         if wanted_cats - set(cats):
