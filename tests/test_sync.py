@@ -106,6 +106,30 @@ def test_feed_route_when_there_is_no_rest_api(capsys):
         assert len(feed_requests) == 1 and feed_requests[0].header("if-none-match")
 
 
+def test_a_feed_that_lists_an_undated_post_twice_adds_it_once_without_error(capsys):
+    # No date on the item: nothing says the second copy is unchanged, so it is compared
+    # with the post the first copy added moments before (which no corpus holds).
+    with WordPressSite(generate_posts(2), rest_api=False) as site:
+        text = " ".join(f"Sentence {n} about practice lists and funding." for n in range(40))
+        item = (
+            f"<item><title>Twice listed</title><link>{site.url}twice-listed/</link>"
+            f"<description><![CDATA[<p>{text}</p>]]></description></item>"
+        )
+        site.fault(
+            "/feed/",
+            "status",
+            times=1,
+            status=200,
+            body=f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>'
+            f"<link>{site.url}</link>{item}{item}</channel></rss>",
+            content_type="application/rss+xml; charset=UTF-8",
+        )
+        result = add_and_sync(capsys, site)
+        assert result["errors"] == []
+        twice = [p for p in listed(capsys).values() if p["title"] == "Twice listed"]
+        assert len(twice) == 1
+
+
 def test_url_variants_never_make_a_second_copy(capsys):
     with WordPressSite(generate_posts(5)) as site:
         add_and_sync(capsys, site)

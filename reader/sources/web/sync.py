@@ -310,13 +310,16 @@ class Syncer:
         before = self._rows.get(held.id)
         bundled = held.id in self.corpus.bundled_ids
         article = self.corpus.find(held.id)
-        held_body = (before.body if before and before.body is not None else None) or (
-            self.store.body(held.id) if before else article.body
-        )
+        if before is not None:
+            held_body = before.body or self.store.body(held.id)
+        elif article is not None:
+            held_body = article.body
+        else:  # a post this sync added moments before (in this batch, or a dry run's)
+            held_body = held.body()
         body = post.body if post.full_text and post.body.strip() else held_body
         title = post.title or held.title
         derived = False if post.title else held.title_is_derived
-        if bundled:
+        if bundled and article is not None:
             category, site, author = article.category, article.site, article.author
         elif before is not None and before.synced is None and before.feed is None:
             category, site, author = before.category, before.site, before.author  # imported
