@@ -10,12 +10,13 @@ last complete one ended and passes quickly over what it had already taken in.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from reader import paths
 from reader.articles.bundled import TAXONOMY, Corpus
+from reader.articles.model import Article
 from reader.articles.parse import count_words, derive_title, short_hash, slugify
 from reader.articles.topics import Taxonomy, load_taxonomy
 from reader.sources.web.discover import Route, discover
@@ -27,7 +28,7 @@ from reader.sources.web.records import GENERIC_CATEGORIES, Batch, WebPost
 from reader.sources.web.wordpress import rest_batches
 from reader.store.posts import PostRow, PostStore
 from reader.store.sqlite import now
-from reader.store.web import Subscription
+from reader.store.web import Subscription, SyncState
 
 Progress = Callable[[str, int, int], None]  # (source name, done, total or 0)
 
@@ -44,7 +45,7 @@ class SourceResult:
     unreachable: bool = False
     added_ids: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "name": self.name,
             "url": self.url,
@@ -142,7 +143,7 @@ class Syncer:
                     guid=row.guid if row else None,
                     wp_id=row.wp_id if row else None,
                     modified=row.modified if row else None,
-                    body=lambda a=article: a.body,
+                    body=_article_body(article),
                 )
             )
         return held
@@ -151,12 +152,13 @@ class Syncer:
 
     def sync(self, sub: Subscription) -> SourceResult:
         result = SourceResult(sub.name, sub.url)
-        state = dict(sub.state)
+        state = sub.state.copy()
         try:
             route = Route.from_state(state) if state.get("complete") else None
             if route is None or state.get("source_url") != sub.url:
                 route = discover(self.client, sub.url)
-                state.update(route.to_state(), source_url=sub.url)
+                state.update(route.to_state())
+                state["source_url"] = sub.url
             result.route = route.kind
             for batch in self._batches(route, state, sub):
                 self._take(batch, sub, route, result)
@@ -169,7 +171,7 @@ class Syncer:
         result.unchanged = max(result.unchanged, held - result.added - result.updated)
         return result
 
-    def _batches(self, route: Route, state: dict, sub: Subscription):
+    def _batches(self, route: Route, state: SyncState, sub: Subscription) -> Iterator[Batch]:
         def step(done: int, total: int) -> None:
             if self.progress:
                 self.progress(sub.name, done, total)
@@ -194,7 +196,7 @@ class Syncer:
             except Exception as exc:  # one malformed post never stops a sync
                 result.errors.append(f"{post.url}: cannot read this post ({exc})")
                 continue
-            if outcome == "unchanged":
+            if row is None or outcome == "unchanged":
                 result.unchanged += 1
                 continue
             rows.append(row)
@@ -204,8 +206,9 @@ class Syncer:
                 result.added_ids.append(row.id)
             else:
                 result.updated += 1
-        state = dict(batch.state) | ({"complete": True} if batch.final else {})
+        state = batch.state.copy()
         if batch.final:
+            state["complete"] = True
             state.setdefault("source_url", sub.url)
             state["last_sync"] = now()
         if self.dry_run:
@@ -226,13 +229,15 @@ class Syncer:
                     row.guid,
                     row.wp_id,
                     row.modified,
-                    body=lambda b=row.body: b or "",
+                    body=_row_body(row.body),
                 )
             )
 
     # -- one post -----------------------------------------------------------------------------
 
-    def _plan(self, post: WebPost, sub: Subscription, route: Route) -> tuple[PostRow, str]:
+    def _plan(self, post: WebPost, sub: Subscription, route: Route) -> tuple[PostRow | None, str]:
+        """The row to commit for `post` and what it is: "added", "updated" or "unchanged"
+        (no row when the site's modification date says so)."""
         held = self.matcher.match(post)
         if held is None:
             row = self._new_row(post, sub, route)
@@ -247,12 +252,12 @@ class Syncer:
                     row.guid,
                     row.wp_id,
                     row.modified,
-                    body=lambda b=row.body: b or "",
+                    body=_row_body(row.body),
                 )
             )
             return row, "added"
         if held.modified and post.modified and held.modified == post.modified:
-            return None, "unchanged"  # type: ignore[return-value]
+            return None, "unchanged"
         row = self._updated_row(held, post, sub, route)
         before = self._rows.get(held.id)
         if before is not None and _same(before, row, self.store):
@@ -315,7 +320,7 @@ class Syncer:
         elif article is not None:
             held_body = article.body
         else:  # a post this sync added moments before (in this batch, or a dry run's)
-            held_body = held.body()
+            held_body = held.body() if held.body else ""
         body = post.body if post.full_text and post.body.strip() else held_body
         title = post.title or held.title
         derived = False if post.title else held.title_is_derived
@@ -348,6 +353,15 @@ class Syncer:
             tags=post.tags,
             web_categories=post.categories,
         )
+
+
+def _article_body(article: Article) -> Callable[[], str]:
+    """The post's text when matching asks for it (an Article reads its body lazily)."""
+    return lambda: article.body
+
+
+def _row_body(body: str | None) -> Callable[[], str]:
+    return lambda: body or ""
 
 
 def _same(before: PostRow, after: PostRow, store: PostStore) -> bool:

@@ -12,12 +12,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlencode
 
 from reader.sanitise import clean_text
 from reader.sources.web.content import clean_title, post_markdown
 from reader.sources.web.http import FetchError, PoliteClient, Response
 from reader.sources.web.records import Batch, WebPost, most_specific
+from reader.store.web import SyncState
+
+# A taxonomy's terms by id, each [name, parent id] (a JSON pair, as SyncState keeps it).
+Terms = dict[str, list[Any]]
 
 PER_PAGE = 100
 MAX_PAGES = 2000  # 200,000 posts: a bound, never a real archive's size
@@ -38,7 +43,9 @@ def _json(client: PoliteClient, url: str) -> tuple[object, Response]:
     raise AssertionError("unreachable")
 
 
-def _pages(client: PoliteClient, base: str, params: dict) -> Iterator[tuple[list, int]]:
+def _pages(
+    client: PoliteClient, base: str, params: dict[str, str | int]
+) -> Iterator[tuple[list[object], int]]:
     """Each page of a collection: (items, total pages)."""
     page = 1
     total = 1
@@ -59,9 +66,9 @@ def _pages(client: PoliteClient, base: str, params: dict) -> Iterator[tuple[list
         page += 1
 
 
-def _terms(client: PoliteClient, api: str, taxonomy: str) -> dict[str, list]:
-    found: dict[str, list] = {}
-    params = {"per_page": PER_PAGE, "_fields": "id,name,parent"}
+def _terms(client: PoliteClient, api: str, taxonomy: str) -> Terms:
+    found: Terms = {}
+    params: dict[str, str | int] = {"per_page": PER_PAGE, "_fields": "id,name,parent"}
     for items, _total in _pages(client, f"{api}wp/v2/{taxonomy}", params):
         for item in items:
             if isinstance(item, dict) and "id" in item:
@@ -72,7 +79,7 @@ def _terms(client: PoliteClient, api: str, taxonomy: str) -> dict[str, list]:
     return found
 
 
-def _author(client: PoliteClient, api: str, author_id: object, known: dict) -> str:
+def _author(client: PoliteClient, api: str, author_id: object, known: dict[str, str]) -> str:
     key = str(author_id)
     if key not in known:
         try:
@@ -94,14 +101,19 @@ def _gmt(value: object) -> datetime | None:
 def rest_batches(
     client: PoliteClient,
     api: str,
-    state: dict,
+    state: SyncState,
     category_id: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Batch]:
     """Posts page by page; the last Batch (final) carries the state to keep."""
-    state = dict(state)
+    state = state.copy()
     high = state.get("high_water")
-    params: dict = {"per_page": PER_PAGE, "orderby": "modified", "order": "asc", "_fields": _FIELDS}
+    params: dict[str, str | int] = {
+        "per_page": PER_PAGE,
+        "orderby": "modified",
+        "order": "asc",
+        "_fields": _FIELDS,
+    }
     if category_id:
         params["categories"] = category_id
     if high:
@@ -132,13 +144,20 @@ def rest_batches(
         if progress:
             progress(done, total)
         yield Batch(posts, state)
-    state.update(categories=cats, tags=tags, authors=users)
+    state.update({"categories": cats, "tags": tags, "authors": users})
     if newest is not None:
         state["high_water"] = newest.isoformat()
     yield Batch([], state, final=True)
 
 
-def _post(client, api, item: dict, cats: dict, tags: dict, users: dict) -> WebPost | None:
+def _post(
+    client: PoliteClient,
+    api: str,
+    item: object,
+    cats: Terms,
+    tags: Terms,
+    users: dict[str, str],
+) -> WebPost | None:
     if not isinstance(item, dict) or not item.get("link"):
         return None
     link = str(item["link"])
