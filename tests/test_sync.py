@@ -106,6 +106,30 @@ def test_feed_route_when_there_is_no_rest_api(capsys):
         assert len(feed_requests) == 1 and feed_requests[0].header("if-none-match")
 
 
+def test_a_feed_that_lists_an_undated_post_twice_adds_it_once_without_error(capsys):
+    # No date on the item: nothing says the second copy is unchanged, so it is compared
+    # with the post the first copy added moments before (which no corpus holds).
+    with WordPressSite(generate_posts(2), rest_api=False) as site:
+        text = " ".join(f"Sentence {n} about practice lists and funding." for n in range(40))
+        item = (
+            f"<item><title>Twice listed</title><link>{site.url}twice-listed/</link>"
+            f"<description><![CDATA[<p>{text}</p>]]></description></item>"
+        )
+        site.fault(
+            "/feed/",
+            "status",
+            times=1,
+            status=200,
+            body=f'<?xml version="1.0"?><rss version="2.0"><channel><title>S</title>'
+            f"<link>{site.url}</link>{item}{item}</channel></rss>",
+            content_type="application/rss+xml; charset=UTF-8",
+        )
+        result = add_and_sync(capsys, site)
+        assert result["errors"] == []
+        twice = [p for p in listed(capsys).values() if p["title"] == "Twice listed"]
+        assert len(twice) == 1
+
+
 def test_url_variants_never_make_a_second_copy(capsys):
     with WordPressSite(generate_posts(5)) as site:
         add_and_sync(capsys, site)
@@ -200,6 +224,39 @@ def test_hostile_responses_are_refused(capsys, kind, why):
         assert code == 1
         errors = json.loads(out)["sources"][0]["errors"]
         assert len(errors) == 1 and why in errors[0]
+
+
+@pytest.mark.parametrize("answer", ["[]", '"private"', "[1, 2]"])
+def test_an_author_endpoint_that_is_not_an_object_costs_only_the_name(capsys, answer):
+    # Security plugins answer /wp/v2/users/ID with 200 and a list or a string; the sync
+    # goes on with no author name, as it does when the endpoint is refused.
+    with WordPressSite(generate_posts(3)) as site:
+        site.fault(
+            "/wp-json/wp/v2/users/*",
+            "status",
+            times=None,
+            status=200,
+            body=answer,
+            content_type="application/json; charset=UTF-8",
+        )
+        result = add_and_sync(capsys, site)
+        assert (result["added"], result["errors"]) == (3, [])
+        assert site.requests_to("/wp-json/wp/v2/users/*")
+
+
+def test_a_posts_page_with_items_that_are_not_objects_is_read_around_them(capsys):
+    with WordPressSite(generate_posts(3)) as site:
+        site.fault(
+            "/wp-json/wp/v2/posts*",
+            "status",
+            times=None,
+            status=200,
+            body='[1, null, "post", []]',
+            content_type="application/json; charset=UTF-8",
+        )
+        result = add_and_sync(capsys, site)
+        assert (result["added"], result["errors"]) == (0, [])
+        assert site.requests_to("/wp-json/wp/v2/posts*")
 
 
 def test_robots_txt_is_honoured(capsys):

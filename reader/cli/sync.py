@@ -7,15 +7,26 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
+
+    from reader.sources.web.fulltext import FullTextResult
+    from reader.sources.web.http import PoliteClient
+    from reader.sources.web.sync import Progress, SourceResult, Syncer
+    from reader.store.posts import PostStore
+    from reader.store.web import Subscription
 
 # As reader.sources.web.http names it (not imported here: httpx is slow to load).
 PAUSE_ENV = "GP_READER_SYNC_PAUSE"
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     group = commands.add_parser("source", help="the sites gp-reader syncs")
     actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = actions.add_parser("add", help="follow a site (its home page, a feed or a category page)")
@@ -60,7 +71,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.set_defaults(func=run_open)
 
 
-def open_store():
+def open_store() -> PostStore:
     """The library store with the default sources in it (added once)."""
     from reader.sources.web.subscriptions import default_subscriptions
     from reader.store.posts import PostStore
@@ -72,7 +83,7 @@ def open_store():
     return store
 
 
-def _find(store, name: str):
+def _find(store: PostStore, name: str) -> Subscription:
     subs = store.subscriptions()
     for sub in subs:
         if sub.name == name:
@@ -186,6 +197,7 @@ def run_source_export(args: argparse.Namespace) -> int:
 
 
 def _pause(args: argparse.Namespace) -> float:
+    value: float
     if args.pause is not None:
         value = args.pause
     else:
@@ -213,7 +225,7 @@ def run_sync(args: argparse.Namespace) -> int:
         if not subs:
             print("No sources to sync (see `gp-reader source add --help`).")
             return 0
-        results = []
+        results: list[SourceResult] = []
         show = sys.stderr.isatty() and not args.json
         try:
             with (
@@ -251,7 +263,15 @@ def run_sync(args: argparse.Namespace) -> int:
     return 1 if any(r.errors for r in results) else 0
 
 
-def _full_texts(store, client, syncer, sites, down, args: argparse.Namespace, progress):
+def _full_texts(
+    store: PostStore,
+    client: PoliteClient,
+    syncer: Syncer,
+    sites: set[str] | None,
+    down: set[str],
+    args: argparse.Namespace,
+    progress: Progress | None,
+) -> FullTextResult:
     """Fetch the full text of every summary-only post held (on the synced sites)."""
     from reader.sanitise import for_terminal
     from reader.sources.web.fulltext import fetch_full_texts
@@ -276,7 +296,7 @@ def _full_texts(store, client, syncer, sites, down, args: argparse.Namespace, pr
     return full
 
 
-def _reindex(results, dry_run: bool, fetched: bool = False) -> None:
+def _reindex(results: list[SourceResult], dry_run: bool, fetched: bool = False) -> None:
     if dry_run or not (fetched or any(r.added or r.updated for r in results)):
         return
     from reader.cli.imports import _update_index
@@ -285,7 +305,7 @@ def _reindex(results, dry_run: bool, fetched: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def _progress(enabled: bool):
+def _progress(enabled: bool) -> Iterator[Progress | None]:
     """A rich progress bar per source on a terminal (stderr), else nothing."""
     if not enabled:
         yield None
@@ -301,7 +321,7 @@ def _progress(enabled: bool):
         console=Console(stderr=True),
         transient=True,
     )
-    tasks: dict[str, int] = {}
+    tasks: dict[str, TaskID] = {}
 
     def update(name: str, done: int, total: int) -> None:
         if name not in tasks:

@@ -14,17 +14,47 @@ import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from reader.errors import ReaderError
 from reader.store.sqlite import now
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import TypeVar
+
     from reader.store.posts import PostRow, WebKey
+
+    T = TypeVar("T")
 
 _DEFAULTS_SEEDED = "web_defaults_seeded"
 _LAST_ADDED_RUN = "web_last_added_run"
 _ROBOTS = "web_robots "  # + the origin (scheme://host:port): {"fetched": epoch, "text": ...}
+
+
+class SyncState(TypedDict, total=False):
+    """What the last sync learnt about a source, kept as JSON; every key may be missing
+    (a source never synced has none)."""
+
+    # The route (reader.sources.web.discover.Route.to_state) and the address it was for.
+    route: str  # "rest", "feed" or "pages"
+    home: str
+    api: str | None
+    feed: str | None
+    category_id: int | None
+    site_name: str
+    source_url: str
+    complete: bool  # a sync of this source ran to its end
+    last_sync: str  # ISO 8601, when
+    # The feed route's validators.
+    etag: str
+    last_modified: str
+    # The REST route: the newest modification seen (ISO 8601 UTC) and the names it read
+    # once, by id: a term is its [name, parent id] as JSON keeps a pair.
+    high_water: str
+    categories: dict[str, list[Any]]
+    tags: dict[str, list[Any]]
+    authors: dict[str, str]
 
 
 @dataclass(frozen=True)
@@ -34,13 +64,13 @@ class Subscription:
     category: str | None
     added: str = ""
     position: int = 0
-    state: dict = field(default_factory=dict)
+    state: SyncState = field(default_factory=SyncState)
 
 
-def _subscription(values: tuple) -> Subscription:
+def _subscription(values: tuple[Any, ...]) -> Subscription:
     name, url, category, added, position, state = values
     try:
-        parsed = json.loads(state or "{}")
+        parsed: SyncState = json.loads(state or "{}")
     except ValueError:
         parsed = {}  # damaged state only costs a full sync
     return Subscription(
@@ -49,10 +79,16 @@ def _subscription(values: tuple) -> Subscription:
 
 
 class WebStore:
-    """Mixed into PostStore (which gives _read, _write)."""
+    """Mixed into PostStore: `_read` and `_write` come from SQLiteStore."""
+
+    if TYPE_CHECKING:  # SQLiteStore's, typed here so that their results keep their types
+
+        def _read(self, work: Callable[[sqlite3.Connection], T]) -> T: ...
+
+        def _write(self, work: Callable[[sqlite3.Connection], T]) -> T: ...
 
     def subscriptions(self) -> list[Subscription]:
-        found = self._read(  # type: ignore[attr-defined]
+        found = self._read(
             lambda c: c.execute(
                 "SELECT name, url, category, added, position, state FROM subscriptions "
                 "ORDER BY position, name"
@@ -76,7 +112,7 @@ class WebStore:
             conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_DEFAULTS_SEEDED, now()))
             return True
 
-        return self._write(work)  # type: ignore[attr-defined]
+        return self._write(work)
 
     def add_subscription(self, sub: Subscription) -> Subscription:
         def work(conn: sqlite3.Connection) -> Subscription:
@@ -84,7 +120,7 @@ class WebStore:
                 raise ReaderError(f"there is already a source named {sub.name!r}", exit_code=2)
             return _insert_subscription(conn, sub)
 
-        return self._write(work)  # type: ignore[attr-defined]
+        return self._write(work)
 
     def remove_subscription(self, name: str, delete_posts: bool) -> int:
         """Forget a source; with delete_posts, the posts only it brought too (their count)."""
@@ -100,11 +136,12 @@ class WebStore:
             _bump_version(conn)
             return gone
 
-        return self._write(work)  # type: ignore[attr-defined]
+        return self._write(work)
 
     def count_from(self, name: str) -> int:
         """How many posts the source named `name` brought."""
-        (count,) = self._read(  # type: ignore[attr-defined]
+        count: int
+        (count,) = self._read(
             lambda c: c.execute("SELECT COUNT(*) FROM posts WHERE feed = ?", (name,)).fetchone()
         )
         return count
@@ -112,16 +149,14 @@ class WebStore:
     def web_keys(self) -> list[WebKey]:
         from reader.store.posts import WEB_COLUMNS, WebKey
 
-        found = self._read(  # type: ignore[attr-defined]
-            lambda c: c.execute(f"SELECT {WEB_COLUMNS} FROM posts").fetchall()
-        )
+        found = self._read(lambda c: c.execute(f"SELECT {WEB_COLUMNS} FROM posts").fetchall())
         return [WebKey(*values) for values in found]
 
     def row(self, post_id: str) -> PostRow | None:
         """One post with its body, or None."""
         from reader.store.posts import _MORE_COLUMNS, META_COLUMNS, _full_row
 
-        found = self._read(  # type: ignore[attr-defined]
+        found = self._read(
             lambda c: c.execute(
                 f"SELECT {META_COLUMNS}, {_MORE_COLUMNS}, body FROM posts WHERE id = ?",
                 (post_id,),
@@ -130,7 +165,7 @@ class WebStore:
         return _full_row(found[:-1], found[-1]) if found else None
 
     def commit_sync(
-        self, name: str, rows: Iterable[PostRow], state: dict, run: str, added: int
+        self, name: str, rows: Iterable[PostRow], state: SyncState, run: str, added: int
     ) -> None:
         """One source's sync, whole or not at all: its posts, its state, the version."""
         from reader.store.posts import _bump_version, insert_post
@@ -155,17 +190,19 @@ class WebStore:
             if rows:
                 _bump_version(conn)
 
-        self._write(work)  # type: ignore[attr-defined]
+        self._write(work)
 
     def cached_robots(self, origin: str, max_age: float) -> str | None:
         """The robots.txt of `origin` fetched less than `max_age` seconds ago, or None."""
-        found = self._read(  # type: ignore[attr-defined]
+        found = self._read(
             lambda c: c.execute(
                 "SELECT value FROM meta WHERE key = ?", (_ROBOTS + origin,)
             ).fetchone()
         )
         try:
             kept = json.loads(found[0]) if found else None
+            if not isinstance(kept, dict):
+                return None
             fetched, text = float(kept["fetched"]), kept["text"]
         except (ValueError, TypeError, KeyError):
             return None  # none, or damaged: fetched again
@@ -179,11 +216,11 @@ class WebStore:
         def work(conn: sqlite3.Connection) -> None:
             conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_ROBOTS + origin, value))
 
-        self._write(work)  # type: ignore[attr-defined]
+        self._write(work)
 
     def last_added_run(self) -> str | None:
         """The sync run that last added posts (the app's "New" section), or None."""
-        found = self._read(  # type: ignore[attr-defined]
+        found = self._read(
             lambda c: c.execute(
                 "SELECT value FROM meta WHERE key = ?", (_LAST_ADDED_RUN,)
             ).fetchone()

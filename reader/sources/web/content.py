@@ -13,6 +13,7 @@ import re
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode
 
 from reader.sanitise import clean_text
 from reader.sources.html_markdown import html_to_markdown
@@ -55,7 +56,7 @@ def clean_title(rendered: str) -> str:
     return clean_text(" ".join(html_lib.unescape(text).split()))
 
 
-def remove_outermost(nodes: list) -> None:
+def remove_outermost(nodes: list[LexborNode]) -> None:
     """Decompose each node not inside another one of them (a nested node goes with its
     ancestor; decomposing it after would touch freed memory)."""
     ids = {node.mem_id for node in nodes}

@@ -18,6 +18,7 @@ from reader.sanitise import clean_text
 from reader.sources.web.content import clean_title
 from reader.sources.web.feed import looks_like_feed, parse_feed
 from reader.sources.web.http import FetchError, PoliteClient
+from reader.store.web import SyncState
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 _TERM_JSON = re.compile(r"/wp/v2/categories/(\d+)\b")
@@ -33,7 +34,7 @@ class Route:
     category_id: int | None = None
     site_name: str = ""
 
-    def to_state(self) -> dict:
+    def to_state(self) -> SyncState:
         return {
             "route": self.kind,
             "home": self.home,
@@ -44,7 +45,7 @@ class Route:
         }
 
     @classmethod
-    def from_state(cls, state: dict) -> Route | None:
+    def from_state(cls, state: SyncState) -> Route | None:
         if state.get("route") not in ("rest", "feed", "pages") or not state.get("home"):
             return None
         return cls(
@@ -167,7 +168,7 @@ def _best_feed(feeds: list[str], page: str) -> str | None:
     comments feed."""
     feeds = [f for f in feeds if "comments" not in urlsplit(f).path]
     own = [f for f in feeds if f.startswith(page.rstrip("/") + "/")]
-    return (own or feeds or [None])[0]
+    return next(iter(own or feeds), None)
 
 
 def _site_name(tree: HTMLParser) -> str:

@@ -12,7 +12,7 @@ import calendar
 import re
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -22,6 +22,10 @@ from reader.sources.web.content import clean_title, post_markdown
 from reader.sources.web.http import FetchError, PoliteClient, declared_charset
 from reader.sources.web.matching import url_key
 from reader.sources.web.records import Batch, WebPost, most_specific
+from reader.store.web import SyncState
+
+# A feedparser entry (a FeedParserDict, a dict subclass; feedparser ships no types).
+Entry = Mapping[str, Any]
 
 MAX_PAGES = 1000
 _WP_ID = re.compile(r"[?&]p=(\d+)\b")
@@ -69,15 +73,15 @@ def looks_like_feed(body: bytes, content_type: str) -> bool:
 def feed_batches(
     client: PoliteClient,
     feed_url: str,
-    state: dict,
+    state: SyncState,
     is_known: Callable[[WebPost], bool],
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Batch]:
     """Posts page by page; the last Batch (final) carries the validators to keep."""
-    state = dict(state)
+    state = state.copy()
     first_sync = not state.get("complete")
     page = 1
-    validators: dict = {}
+    validators: SyncState = {}
     seen: set[str] = set()
     while page <= MAX_PAGES:
         url = paged(feed_url, page)
@@ -94,10 +98,11 @@ def feed_batches(
         if not response.ok:
             raise FetchError(url, f"the feed answered {response.status}")
         if page == 1:
-            validators = {
-                "etag": response.headers.get("etag"),
-                "last_modified": response.headers.get("last-modified"),
-            }
+            validators = {}
+            if etag := response.headers.get("etag"):
+                validators["etag"] = etag
+            if last_modified := response.headers.get("last-modified"):
+                validators["last_modified"] = last_modified
         parsed = parse_feed(response.body, response.url, response.headers.get("content-type", ""))
         if parsed.bozo and not parsed.entries:
             if page > 1:
@@ -115,7 +120,7 @@ def feed_batches(
         if not posts or (not first_sync and any(is_known(p) for p in posts)):
             break
         page += 1
-    state.update({k: v for k, v in validators.items() if v})
+    state.update(validators)
     state["complete"] = True
     yield Batch([], state, final=True)
 
@@ -124,7 +129,7 @@ def _key(post: WebPost) -> str:
     return post.guid or url_key(post.url)
 
 
-def _entry(entry: Any, base: str) -> WebPost | None:
+def _entry(entry: Entry, base: str) -> WebPost | None:
     with warnings.catch_warnings():
         # feedparser warns when updated_parsed falls back to published_parsed; we ask for
         # each by name and take what is there.
@@ -132,7 +137,7 @@ def _entry(entry: Any, base: str) -> WebPost | None:
         return _read_entry(entry, base)
 
 
-def _title(entry: Any) -> str:
+def _title(entry: Entry) -> str:
     """The entry's title as text: feedparser gives HTML (entities, maybe tags) unless it
     knows the title is plain text, which must then not be unescaped a second time."""
     detail = entry.get("title_detail") or {}
@@ -142,7 +147,7 @@ def _title(entry: Any) -> str:
     return clean_title(title)
 
 
-def _read_entry(entry: Any, base: str) -> WebPost | None:
+def _read_entry(entry: Entry, base: str) -> WebPost | None:
     link = entry.get("link") or ""
     if not link:
         # An RSS item whose guid is its address (isPermaLink true, the default).
@@ -188,7 +193,7 @@ def _read_entry(entry: Any, base: str) -> WebPost | None:
     )
 
 
-def _local_date(raw: str, parsed: Any) -> str | None:
+def _local_date(raw: str, parsed: time.struct_time | None) -> str | None:
     """The post's date as the site shows it (in the site's own offset, not UTC)."""
     from email.utils import parsedate_to_datetime
 

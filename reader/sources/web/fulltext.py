@@ -63,7 +63,7 @@ class FullTextResult:
             shown.append(f"  … and {len(self.failed) - LISTED} more summaries stay")
         return shown
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "pending": self.pending,
             "fetched": [post_id for post_id, _ in self.fetched],

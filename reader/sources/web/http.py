@@ -114,7 +114,8 @@ class Response:
 
     @property
     def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        value: str = self.headers.get("content-type", "")  # httpx types .get() as Any
+        return value.split(";")[0].strip().lower()
 
     @property
     def text(self) -> str:

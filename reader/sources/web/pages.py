@@ -22,12 +22,14 @@ from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
+from selectolax.lexbor import LexborNode
 
 from reader.sanitise import clean_text
 from reader.sources.web.content import CHROME_SELECTOR, clean_title, post_markdown, remove_outermost
 from reader.sources.web.http import FetchError, PoliteClient
 from reader.sources.web.matching import url_key
 from reader.sources.web.records import Batch, WebPost, most_specific
+from reader.store.web import SyncState
 
 MAX_PAGES = 2000
 _HTML = "text/html,application/xhtml+xml;q=0.9"
@@ -54,12 +56,12 @@ _NEXT_LINKS = (
 def page_batches(
     client: PoliteClient,
     listing: str,
-    state: dict,
+    state: SyncState,
     is_known: Callable[[str], bool],
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Batch]:
     """Posts listing page by listing page; the last Batch (final) carries the state."""
-    state = dict(state)
+    state = state.copy()
     first_sync = not state.get("complete")
     url: str | None = listing
     seen: set[str] = set()
@@ -212,8 +214,8 @@ def read_post_page(text: str, url: str) -> WebPost | None:
     )
 
 
-def _texts(node, selector: str) -> list[str]:
-    found = []
+def _texts(node: LexborNode, selector: str) -> list[str]:
+    found: list[str] = []
     for a in node.css(selector):
         name = clean_title(a.text(strip=True))
         if name and name not in found:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reader.store.web import SyncState
+
 GENERIC_CATEGORIES = frozenset({"blogs", "blog", "uncategorized", "uncategorised", "news", "posts"})
 
 
@@ -27,7 +29,7 @@ class Batch:
     """Posts fetched, and the route state to keep once they are committed."""
 
     posts: list[WebPost]
-    state: dict
+    state: SyncState
     final: bool = False  # the route has nothing more to give this sync
 
 

@@ -63,7 +63,8 @@ def read_opml(path: Path) -> list[Subscription]:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
         raise ReaderError(f"{path} is not OPML ({exc})", exit_code=2) from None
-    if root.tag.lower() != "opml" or root.find("body") is None:
+    body = root.find("body")
+    if root.tag.lower() != "opml" or body is None:
         raise ReaderError(f"{path} is not OPML (no <opml><body>)", exit_code=2)
     found: list[Subscription] = []
 
@@ -79,7 +80,7 @@ def read_opml(path: Path) -> list[Subscription]:
             else:
                 walk(outline, text or folder)
 
-    walk(root.find("body"), None)
+    walk(body, None)
     return found
 
 

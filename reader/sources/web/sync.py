@@ -10,12 +10,14 @@ last complete one ended and passes quickly over what it had already taken in.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from typing import Literal
 from urllib.parse import urlsplit
 
 from reader import paths
 from reader.articles.bundled import TAXONOMY, Corpus
+from reader.articles.model import Article
 from reader.articles.parse import count_words, derive_title, short_hash, slugify
 from reader.articles.topics import Taxonomy, load_taxonomy
 from reader.sources.web.discover import Route, discover
@@ -27,7 +29,7 @@ from reader.sources.web.records import GENERIC_CATEGORIES, Batch, WebPost
 from reader.sources.web.wordpress import RestUnavailable, rest_batches
 from reader.store.posts import PostRow, PostStore
 from reader.store.sqlite import now
-from reader.store.web import Subscription
+from reader.store.web import Subscription, SyncState
 
 Progress = Callable[[str, int, int], None]  # (source name, done, total or 0)
 
@@ -44,7 +46,7 @@ class SourceResult:
     unreachable: bool = False
     added_ids: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {
             "name": self.name,
             "url": self.url,
@@ -142,7 +144,7 @@ class Syncer:
                     guid=row.guid if row else None,
                     wp_id=row.wp_id if row else None,
                     modified=row.modified if row else None,
-                    body=lambda a=article: a.body,
+                    body=_article_body(article),
                 )
             )
         return held
@@ -151,12 +153,13 @@ class Syncer:
 
     def sync(self, sub: Subscription) -> SourceResult:
         result = SourceResult(sub.name, sub.url)
-        state = dict(sub.state)
+        state = sub.state.copy()
         try:
             route = Route.from_state(state) if state.get("complete") else None
             if route is None or state.get("source_url") != sub.url:
                 route = discover(self.client, sub.url)
-                state.update(route.to_state(), source_url=sub.url)
+                state.update(route.to_state())
+                state["source_url"] = sub.url
             result.route = route.kind
             try:
                 for batch in self._batches(route, state, sub):
@@ -168,8 +171,10 @@ class Syncer:
                 # security plugin, robots.txt, a web page for JSON): its feed, else its
                 # pages, as if the API were not there; kept for the next syncs.
                 route = _without_rest(route)
-                state = {k: v for k, v in state.items() if k not in _ROUTE_PROGRESS}
-                state.update(route.to_state(), source_url=sub.url)
+                for key in _ROUTE_PROGRESS:
+                    state.pop(key, None)
+                state.update(route.to_state())
+                state["source_url"] = sub.url
                 result.route = route.kind
                 for batch in self._batches(route, state, sub):
                     self._take(batch, sub, route, result)
@@ -188,7 +193,7 @@ class Syncer:
         result.unchanged = max(result.unchanged, held - result.added - result.updated)
         return result
 
-    def _batches(self, route: Route, state: dict, sub: Subscription):
+    def _batches(self, route: Route, state: SyncState, sub: Subscription) -> Iterator[Batch]:
         def step(done: int, total: int) -> None:
             if self.progress:
                 self.progress(sub.name, done, total)
@@ -213,7 +218,7 @@ class Syncer:
             except Exception as exc:  # one malformed post never stops a sync
                 result.errors.append(f"{post.url}: cannot read this post ({exc})")
                 continue
-            if outcome == "unchanged":
+            if row is None or outcome == "unchanged":
                 result.unchanged += 1
                 continue
             rows.append(row)
@@ -223,8 +228,9 @@ class Syncer:
                 result.added_ids.append(row.id)
             else:
                 result.updated += 1
-        state = dict(batch.state) | ({"complete": True} if batch.final else {})
+        state = batch.state.copy()
         if batch.final:
+            state["complete"] = True
             state.setdefault("source_url", sub.url)
             state["last_sync"] = now()
         if self.dry_run:
@@ -245,13 +251,15 @@ class Syncer:
                     row.guid,
                     row.wp_id,
                     row.modified,
-                    body=lambda b=row.body: b or "",
+                    body=_row_body(row.body),
                 )
             )
 
     # -- one post -----------------------------------------------------------------------------
 
-    def _plan(self, post: WebPost, sub: Subscription, route: Route) -> tuple[PostRow, str]:
+    def _plan(self, post: WebPost, sub: Subscription, route: Route) -> tuple[PostRow | None, str]:
+        """The row to commit for `post` and what it is: "added", "updated" or "unchanged"
+        (no row when the site's modification date says so)."""
         held = self.matcher.match(post)
         if held is None:
             row = self._new_row(post, sub, route)
@@ -266,12 +274,12 @@ class Syncer:
                     row.guid,
                     row.wp_id,
                     row.modified,
-                    body=lambda b=row.body: b or "",
+                    body=_row_body(row.body),
                 )
             )
             return row, "added"
         if held.modified and post.modified and held.modified == post.modified:
-            return None, "unchanged"  # type: ignore[return-value]
+            return None, "unchanged"
         row = self._updated_row(held, post, sub, route)
         before = self._rows.get(held.id)
         if before is not None and _same(before, row, self.store):
@@ -332,16 +340,19 @@ class Syncer:
         before = self._rows.get(held.id)
         bundled = held.id in self.corpus.bundled_ids
         article = self.corpus.find(held.id)
-        held_body = (before.body if before and before.body is not None else None) or (
-            self.store.body(held.id) if before else article.body
-        )
+        if before is not None:
+            held_body = before.body if before.body is not None else self.store.body(held.id)
+        elif article is not None:
+            held_body = article.body
+        else:  # a post this sync added moments before (in this batch, or a dry run's)
+            held_body = held.body() if held.body else ""
         fuller = post.full_text and bool(post.body.strip())
         body = post.body if fuller else held_body
         # Still a summary when the held text is one and the site sent no more of it.
         still_summary = before is not None and before.summary_url is not None and not fuller
         title = post.title or held.title
         derived = False if post.title else held.title_is_derived
-        if bundled:
+        if bundled and article is not None:
             category, site, author = article.category, article.site, article.author
         elif before is not None and before.synced is None and before.feed is None:
             category, site, author = before.category, before.site, before.author  # imported
@@ -374,13 +385,27 @@ class Syncer:
 
 
 # What a route learnt of its own progress, which another route must not take for its own.
-_ROUTE_PROGRESS = ("complete", "high_water", "etag", "last_modified")
+_ROUTE_PROGRESS: tuple[Literal["complete", "high_water", "etag", "last_modified"], ...] = (
+    "complete",
+    "high_water",
+    "etag",
+    "last_modified",
+)
 
 
 def _without_rest(route: Route) -> Route:
     if route.feed:
         return Route("feed", route.home, feed=route.feed, site_name=route.site_name)
     return Route("pages", route.home, site_name=route.site_name)
+
+
+def _article_body(article: Article) -> Callable[[], str]:
+    """The post's text when matching asks for it (an Article reads its body lazily)."""
+    return lambda: article.body
+
+
+def _row_body(body: str | None) -> Callable[[], str]:
+    return lambda: body or ""
 
 
 def _same(before: PostRow, after: PostRow, store: PostStore) -> bool:

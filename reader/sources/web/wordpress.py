@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from reader.sanitise import clean_text
 from reader.sources.web.content import clean_title, post_markdown
 from reader.sources.web.http import Disallowed, FetchError, PoliteClient, Response
 from reader.sources.web.records import Batch, WebPost, most_specific
+from reader.store.web import SyncState
+
+# A taxonomy's terms by id, each [name, parent id] (a JSON pair, as SyncState keeps it).
+Terms = dict[str, list[Any]]
 
 PER_PAGE = 100
 MAX_PAGES = 2000  # 200,000 posts: a bound, never a real archive's size
@@ -30,7 +35,7 @@ class RestUnavailable(FetchError):
     plugin's 401 or 403, a 404, an HTML page, robots.txt): sync takes the feed instead."""
 
 
-def rest_url(api: str, route: str, params: dict[str, object] | None = None) -> str:
+def rest_url(api: str, route: str, params: Mapping[str, object] | None = None) -> str:
     """The address of `route` (e.g. "wp/v2/posts") under the REST root `api`, with
     `params`: /wp-json/wp/v2/posts?page=2 on a site with pretty permalinks, and
     /?rest_route=/wp/v2/posts&page=2 on one without (the root WordPress then advertises)."""
@@ -84,7 +89,7 @@ def _json(client: PoliteClient, url: str) -> tuple[object, Response]:
 
 
 def _pages(
-    client: PoliteClient, api: str, route: str, params: dict[str, object]
+    client: PoliteClient, api: str, route: str, params: Mapping[str, object]
 ) -> Iterator[tuple[list[dict[str, object]], int]]:
     """Each page of a collection: (items, total pages, 0 where the site does not say).
     Without X-WP-TotalPages (a proxy or cache that drops it) pages are read until one
@@ -128,9 +133,7 @@ def _pages(
         page += 1
 
 
-def _terms(
-    client: PoliteClient, api: str, taxonomy: str, wanted: set[str], known: dict[str, list]
-) -> dict[str, list]:
+def _terms(client: PoliteClient, api: str, taxonomy: str, wanted: set[str], known: Terms) -> Terms:
     """`known` with the terms of `wanted` ids (and their parents) added, asked for by id
     (include=, 100 at a time), so a site with thousands of tags costs a request or two."""
     found = dict(known)
@@ -157,7 +160,7 @@ def _terms(
     return found
 
 
-def _author(client: PoliteClient, api: str, author_id: object, known: dict) -> str:
+def _author(client: PoliteClient, api: str, author_id: object, known: dict[str, str]) -> str:
     key = str(author_id)
     if key not in known:
         try:
@@ -179,14 +182,19 @@ def _gmt(value: object) -> datetime | None:
 def rest_batches(
     client: PoliteClient,
     api: str,
-    state: dict,
+    state: SyncState,
     category_id: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> Iterator[Batch]:
     """Posts page by page; the last Batch (final) carries the state to keep."""
-    state = dict(state)
+    state = state.copy()
     high = state.get("high_water")
-    params: dict = {"per_page": PER_PAGE, "orderby": "modified", "order": "asc", "_fields": _FIELDS}
+    params: dict[str, str | int] = {
+        "per_page": PER_PAGE,
+        "orderby": "modified",
+        "order": "asc",
+        "_fields": _FIELDS,
+    }
     if category_id:
         params["categories"] = category_id
     if high:
@@ -217,7 +225,7 @@ def rest_batches(
         if progress:
             progress(done, total)
         yield Batch(posts, state)
-    state.update(categories=cats, tags=tags, authors=users)
+    state.update({"categories": cats, "tags": tags, "authors": users})
     if newest is not None:
         state["high_water"] = newest.isoformat()
     yield Batch([], state, final=True)
@@ -238,8 +246,8 @@ def _post(
     client: PoliteClient,
     api: str,
     item: dict[str, object],
-    cats: dict[str, list],
-    tags: dict[str, list],
+    cats: Terms,
+    tags: Terms,
     users: dict[str, str],
 ) -> WebPost | None:
     link = item.get("link")

@@ -16,13 +16,49 @@ A mixin of MainScreen: it uses the screen's session, NavTree, #status and open_a
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
 from textual.widgets import Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from reader.errors import ReaderError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.screen import Screen
+
+    from reader.articles.bundled import Corpus
+    from reader.articles.model import Article
+    from reader.search.index import SearchIndex
+    from reader.session import Session
+    from reader.ui.widgets.article_view import ArticleView
+
+    class _Host(Screen[None]):
+        """What MainScreen, which takes this mixin, gives it."""
+
+        session: Session
+        searching: bool
+
+        @property
+        def current(self) -> Article | None: ...
+
+        @property
+        def article_view(self) -> ArticleView: ...
+
+        def open_article(
+            self,
+            article_id: str,
+            terms: Iterable[str] = (),
+            position: float | None = None,
+            focus: bool = True,
+            chosen: bool = True,
+        ) -> None: ...
+
+else:
+    _Host = object
 
 
 class SyncProgress(Message):
@@ -35,7 +71,14 @@ class LibraryLoaded(Message):
     """A corpus loaded again (after a sync here, or a change made elsewhere), with the
     search index brought up to date with it, and what the sync said (if one ran)."""
 
-    def __init__(self, corpus, index, summary: list[str], failed: bool, added: int = 0) -> None:
+    def __init__(
+        self,
+        corpus: Corpus | None,
+        index: SearchIndex | None,
+        summary: list[str],
+        failed: bool,
+        added: int = 0,
+    ) -> None:
         super().__init__()
         self.corpus = corpus
         self.index = index
@@ -44,7 +87,7 @@ class LibraryLoaded(Message):
         self.added = added
 
 
-class LibrarySync:
+class LibrarySync(_Host):
     """Mixed into MainScreen."""
 
     _syncing = False
@@ -130,7 +173,7 @@ class LibrarySync:
 
         return fetch_full_texts(store, client, syncer.taxonomy, unreachable=down, progress=progress)
 
-    def on_worker_state_changed(self, event) -> None:
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A sync or reload that failed in an unforeseen way: said, and not left running."""
         from textual.worker import WorkerState
 
