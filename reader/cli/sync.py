@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 
 # As reader.sources.web.http names it (not imported here: httpx is slow to load).
 PAUSE_ENV = "GP_READER_SYNC_PAUSE"
@@ -67,7 +68,7 @@ def open_store():
 
     store = PostStore.open()
     for notice in store.notices:
-        print(f"gp-reader: {notice}", file=sys.stderr)
+        print(f"gp-reader: {for_terminal(notice, single_line=True)}", file=sys.stderr)
     store.seed_subscriptions(default_subscriptions())
     return store
 
