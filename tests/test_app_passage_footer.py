@@ -58,3 +58,15 @@ async def test_e_and_y_without_the_cursor_still_work():
         await wait_until(pilot, lambda: any("Copied" in n.message for n in app._notifications))
         await pilot.press("e")  # the bookmark's note
         await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor))
+
+
+async def test_at_80_columns_the_palette_key_reaches_the_edge_so_no_cut_key_shows():
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, _, _ = parts(app)
+        await into_post(pilot)
+        await pilot.press("v")  # more keys than fit in 80 columns
+        await wait_until(pilot, lambda: "Highlight" in footer(screen))
+        await pilot.pause()
+        palette = screen.query_one("FooterKey.-command-palette")
+        assert palette.region.right == 80
