@@ -186,3 +186,26 @@ async def test_sync_now_with_the_site_down_says_so_and_keeps_the_library(site):
         await wait_until(pilot, lambda: notes and not screen._syncing, timeout=60)
         assert any("Sim: cannot reach" in n and "nothing changed" in n for n in notes)
         assert len(session.corpus) == before
+
+
+async def test_a_sync_here_while_another_reader_syncs_adds_nothing_twice(site, capsys):
+    session = make_session()
+    before = len(session.corpus)
+    app = build_app(session)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        # S: the app's sync asks for the posts, and the site holds its answer...
+        held = site.fault("*/wp/v2/posts*", "slow")
+        await pilot.press("S")
+        await wait_until(pilot, lambda: held.fired == 1, timeout=30)
+        # ... while another gp-reader (here the CLI) syncs the same site to the end.
+        assert main(["sync", "Sim", "--pause", "0"]) == 0
+        capsys.readouterr()
+        held.release.set()
+        await wait_until(pilot, lambda: not screen._syncing, timeout=60)
+        await wait_until(pilot, lambda: len(session.corpus) >= before + 8, timeout=30)
+        await pilot.pause()
+        # The app's sync matched the site's posts against the library as it is now (with
+        # the other reader's copies), not as the app last loaded it: nothing twice.
+        titles = [a.title for a in session.corpus]
+        assert len(titles) == len(set(titles)) == before + 8

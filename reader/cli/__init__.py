@@ -86,6 +86,18 @@ def _check_text_arguments(args: argparse.Namespace) -> None:
                 )
 
 
+def _command_parser(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.ArgumentParser:
+    """The parser of the (sub)command `argv` names: `bookmark add` for `bookmark add ID -x`."""
+    top = parser
+    for word in argv:
+        commands = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+        if commands and word in commands[0].choices:
+            parser = commands[0].choices[word]
+        elif parser is not top and not word.startswith("-"):
+            break  # an argument of the command (options before it, as --theme's, go by)
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
@@ -97,8 +109,8 @@ def main(argv: list[str] | None = None) -> int:
         # `gp-reader search neighbourhood -pcn`: '-pcn' is the query's NOT, not an option.
         if extra and args.command == "search" and all(_NOT_WORD.fullmatch(e) for e in extra):
             args.query += extra
-        elif extra:
-            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        elif extra:  # said by the command's own parser, whose --help tells its options
+            _command_parser(parser, argv).error(f"unrecognized arguments: {' '.join(extra)}")
     handler = getattr(args, "func", _open_app)
     try:
         _check_text_arguments(args)

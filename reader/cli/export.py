@@ -23,7 +23,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     a.add_argument("--post", metavar="ID", help="one post's highlights only")
     a.add_argument("--output", metavar="FILE", help="write here instead of stdout")
     a.set_defaults(func=run_highlights)
-    a = kinds.add_parser("epub", help="posts as an EPUB 3 reading pack, highlights marked")
+    a = kinds.add_parser(
+        "epub",
+        help="posts as an EPUB 3 reading pack, highlights marked",
+        # argparse cannot break the one-of group across lines: 96 columns on its own.
+        usage="%(prog)s [-h]\n       (--bookmarked | --post ID [ID ...] | --topic NAME | "
+        "--search QUERY)\n       --output FILE [--title TEXT]",
+    )
     which = a.add_mutually_exclusive_group(required=True)
     which.add_argument("--bookmarked", action="store_true", help="every bookmarked post")
     which.add_argument("--post", metavar="ID", nargs="+", help="these posts, in this order")

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 
 if TYPE_CHECKING:
     from rich.progress import TaskID
@@ -78,7 +79,7 @@ def open_store() -> PostStore:
 
     store = PostStore.open()
     for notice in store.notices:
-        print(f"gp-reader: {notice}", file=sys.stderr)
+        print(f"gp-reader: {for_terminal(notice, single_line=True)}", file=sys.stderr)
     store.seed_subscriptions(default_subscriptions())
     return store
 

@@ -319,9 +319,10 @@ def _open_connection(kind: StoreKind, path: Path, timeout: float) -> sqlite3.Con
     """Connect, check and migrate; _Damaged if the file is not a healthy store."""
     deadline = time.monotonic() + timeout
     while True:
-        problem = _header_problem(kind, path)
-        if problem:
-            raise _Damaged(problem)
+        # No look at the file's first bytes here (SQLite checks them itself): closing any
+        # descriptor of the file drops every POSIX lock this process holds on it, so a
+        # store already open here would lose its locks, and another process closing the
+        # store would delete the WAL under it (and what it wrote next would be lost).
         conn = None
         try:
             conn = sqlite3.connect(
@@ -345,6 +346,8 @@ def _open_connection(kind: StoreKind, path: Path, timeout: float) -> sqlite3.Con
         except sqlite3.Error as exc:
             if conn is not None:
                 conn.close()
+            if _error_code(exc) == "SQLITE_NOTADB":
+                raise _Damaged("not a SQLite database") from None
             if _is_damage(exc):
                 raise _Damaged(str(exc)) from None
             if _is_busy(exc) and time.monotonic() < deadline:

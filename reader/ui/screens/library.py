@@ -134,7 +134,10 @@ class LibrarySync(_Host):
                 with PoliteClient(
                     pause=pause_from_env(), cancel=cancel, robots_cache=store
                 ) as client:
-                    syncer = Syncer(store, lambda: self.session.corpus, client, progress=progress)
+                    # Matched against the library as it is when the first post arrives
+                    # (loaded then), not as this app last loaded it: another gp-reader
+                    # may have synced the same posts since, and they must not come twice.
+                    syncer = Syncer(store, load_corpus, client, progress=progress)
                     for sub in subs:
                         self.post_message(SyncProgress(f"Syncing {sub.name}…"))
                         result = syncer.sync(sub)

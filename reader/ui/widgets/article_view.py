@@ -97,6 +97,14 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
     PassageAction = PassageAction
 
     BINDINGS = [
+        # In the footer while the post has the keys: how to page it and how to go back.
+        Binding("space", "page_down", "Page", key_display="Space"),
+        # In the footer while the passage cursor is on (check_action hides them otherwise,
+        # and the same keys then reach the bindings below): what the cursor is for.
+        Binding("h", "in_passage('highlight')", "Highlight"),
+        Binding("e", "in_passage('note')", "Note"),
+        Binding("y", "in_passage('copy')", "Copy"),
+        Binding("v", "in_passage('passage')", "Off"),
         Binding("j,down", "line(1)", "Down", show=False),
         Binding("k,up", "line(-1)", "Up", show=False),
         Binding("v", "passage", "Passage", show=False),
@@ -110,8 +118,6 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
         Binding("escape", "leave", "Back", show=False),
         Binding("g", "scroll_home", "Top", show=False),
         Binding("G", "scroll_end", "Bottom", show=False),
-        # In the footer while the post has the keys: how to page it and how to go back.
-        Binding("space", "page_down", "Page", key_display="Space"),
         # h: highlight the passage cursor's or the mouse's passage; with neither, to the
         # list (as ← does; PostAnnotations.action_highlight decides).
         Binding("h", "highlight", "List", key_display="←"),  # after Page, as 'l'
@@ -290,6 +296,14 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
     def set_highlights(self, highlights) -> None:
         self.highlights = list(highlights)
         self._render_body()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "in_passage":
+            return self.passage is not None
+        return True
+
+    async def action_in_passage(self, action: str) -> None:
+        await self.run_action(action)
 
     def action_leave(self) -> None:
         """Esc: out of the passage cursor, else close the find bar, else the screen's Esc."""

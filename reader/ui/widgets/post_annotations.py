@@ -84,6 +84,7 @@ class PostAnnotations(_Host):
             span for b in self._blocks for span in sentence_spans(b.text, b.start)
         ] or [(b.start, b.end) for b in self._blocks]
         self.passage: tuple[int, int] | None = None
+        self.refresh_bindings()
         self.highlights: list[Highlight] = []
         self.find_spans: list[tuple[int, int]] = []
         self.find_index = -1
@@ -241,11 +242,13 @@ class PostAnnotations(_Host):
             return
         top = self._top_offset()
         self.passage = self._sentences[self._sentence_at(top)]
+        self.refresh_bindings()  # the footer shows what the cursor is for
         self._render_body()
         self._show_offset(self.passage[0])
 
     def leave_passage(self) -> None:
         self.passage = None
+        self.refresh_bindings()
         self._render_body()
 
     def move_passage(self, step: int, by: str = "sentence") -> None:
