@@ -5,6 +5,7 @@ first, so nothing here reaches the network."""
 
 from __future__ import annotations
 
+import webbrowser
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -19,6 +20,24 @@ from tests.ui_support import search, wait_until
 from tests.wpsite import WordPressSite, build_post, generate_posts
 
 SIZE = (120, 40)
+
+
+class FakeBrowser(webbrowser.BaseBrowser):
+    """A graphical browser, as webbrowser.get() gives one, that notes what it opens."""
+
+    def __init__(self) -> None:
+        super().__init__("fake")
+        self.opened: list[str] = []
+
+    def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+        self.opened.append(url)
+        return True
+
+
+def browser_opens(monkeypatch) -> list[str]:
+    browser = FakeBrowser()
+    monkeypatch.setattr(webbrowser, "get", lambda *_: browser)
+    return browser.opened
 
 
 @pytest.fixture
@@ -60,7 +79,7 @@ def section_labels(tree: NavTree) -> list[str]:
     return [str(node.label) for node in tree.root.children]
 
 
-async def test_sync_now_adds_posts_to_new_their_category_and_search(site):
+async def test_sync_now_adds_posts_to_new_their_category_and_search(site, monkeypatch):
     session = make_session()
     before = len(session.corpus)
     app = build_app(session)
@@ -88,8 +107,7 @@ async def test_sync_now_adds_posts_to_new_their_category_and_search(site):
             lambda: screen.current is not None and screen.current.id == "quinoa-and-the-surgery",
         )
         # The byline names the site; o opens the post's address.
-        opened: list[str] = []
-        app.open_url = lambda url, **_: opened.append(url)
+        opened = browser_opens(monkeypatch)
         screen.article_view.focus()
         await pilot.press("o")
         assert opened == [site.url + "2025/06/01/quinoa-and-the-surgery/"]
@@ -136,14 +154,15 @@ async def test_the_app_looks_for_posts_added_elsewhere_on_its_own(site, capsys):
         assert section_labels(app.screen.query_one(NavTree))[0].startswith("New")
 
 
-async def test_links_in_a_post_open_held_posts_in_the_app_and_others_in_the_browser(site):
+async def test_links_in_a_post_open_held_posts_in_the_app_and_others_in_the_browser(
+    site, monkeypatch
+):
     assert main(["sync", "Sim", "--pause", "0"]) == 0
     session = make_session()
     app = build_app(session)
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        opened: list[str] = []
-        app.open_url = lambda url, **_: opened.append(url)
+        opened = browser_opens(monkeypatch)
         screen.open_article("a-post-that-links")
         await pilot.pause()
         links = screen.article_view.links

@@ -76,7 +76,9 @@ class ReaderApp(App):
                 try:
                     save_theme(choice)
                 except OSError as exc:
-                    self.notify(f"Could not remember the theme: {exc}", severity="warning")
+                    self.notify(
+                        f"Could not remember the theme: {exc}", severity="warning", markup=False
+                    )
 
     def get_system_commands(self, screen):
         """Textual's own palette commands, less its Theme (twenty themes not drawn for

@@ -155,4 +155,4 @@ class PaneLayout(Screen[None]):
         try:
             settings.save_width(name, value)
         except OSError as exc:
-            self.notify(f"Could not remember the width: {exc}", severity="warning")
+            self.notify(f"Could not remember the width: {exc}", severity="warning", markup=False)

@@ -24,6 +24,7 @@ from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
 from reader.errors import ReaderError
+from reader.ui.browser import open_address
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -187,7 +188,9 @@ class LibrarySync(_Host):
             if not self.searching:
                 self.query_one("#status").display = False
             what = "Sync" if was_sync else "Loading the library again"
-            self.notify(f"{what} failed: {event.worker.error}", severity="error", timeout=10)
+            self.notify(
+                f"{what} failed: {event.worker.error}", severity="error", timeout=10, markup=False
+            )
 
     def on_sync_progress(self, message: SyncProgress) -> None:
         self._show_progress(message.line)
@@ -280,8 +283,7 @@ class LibrarySync(_Host):
         if not article.url:
             self.notify("This post has no address on the web yet (a sync finds it).", timeout=3)
             return
-        self.app.open_url(article.url)
-        self.notify(f"Opening {article.url}", timeout=3)
+        self.notify(open_address(self.app, article.url), timeout=4, markup=False)
 
     def action_links(self) -> None:
         from reader.ui.screens.links import LinksScreen
@@ -308,5 +310,4 @@ class LibrarySync(_Host):
         if held is not None:
             self.open_article(held.id)
             return
-        self.app.open_url(url)
-        self.notify(f"Opening {url}", timeout=3)
+        self.notify(open_address(self.app, url), timeout=4, markup=False)

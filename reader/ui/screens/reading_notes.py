@@ -181,7 +181,7 @@ class ReadingNotes(_Host):
             if not name:
                 return
             self.session.save_search(name, query)
-            self.notify(f"Saved the search “{query}” as {name}.", timeout=3)
+            self.notify(f"Saved the search “{query}” as {name}.", timeout=3, markup=False)
             self.query_one("#nav", NavTree).refresh_section("saved")
 
         self.app.push_screen(NameAsker(f"Save the search “{query}” as"), named)
