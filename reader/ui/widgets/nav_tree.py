@@ -54,6 +54,10 @@ class NavTree(Tree[NodeData], PostList):
         self.show_root = False
         self.guide_depth = 3
         self._loaded: set[int] = set()
+        # Posts read while Unread is open stay listed (dim, no ●) until it is closed and
+        # opened again, as Miniflux keeps them until a reload: the list does not shift
+        # under the cursor, and j goes to the post after the one just read.
+        self._kept_in_unread: set[str] = set()
         self._details: dict[int, tuple[str | None, int]] = {}  # (note, count) by node id
 
     def on_mount(self) -> None:
@@ -134,6 +138,9 @@ class NavTree(Tree[NodeData], PostList):
         for sub in subsections:
             self._add_section(node, sub)
         entries = self.session.entries(key)
+        if key == "unread" and self._kept_in_unread:
+            unread = {e.id for e in entries} | self._kept_in_unread
+            entries = [e for e in self.session.entries("all") if e.id in unread]
         if subsections:  # a year lists its months, not their posts a second time
             listed = {e.id for sub in subsections for e in self.session.entries(sub)}
             entries = [e for e in entries if e.id not in listed]
@@ -202,8 +209,18 @@ class NavTree(Tree[NodeData], PostList):
             return True
         return False
 
+    def on_tree_node_collapsed(self, event: Tree.NodeCollapsed) -> None:
+        if _data(event.node) == ("section", "unread"):  # opened again: only the unread
+            self._kept_in_unread.clear()
+            self._loaded.discard(event.node.id)
+            event.node.remove_children()
+
     def _reload(self, node: TreeNode[NodeData]) -> None:
         selected = self.cursor_node.data if self.cursor_node else None
+        if _data(node) == ("section", "unread"):
+            self._kept_in_unread |= {
+                _data(child)[1] for child in self._walk(node) if _data(child)[0] == "post"
+            }
         node.remove_children()
         self._loaded.discard(node.id)
         self._load(node)
