@@ -303,3 +303,24 @@ def test_opml_round_trip(capsys, tmp_path):
     (tmp_path / "bad.opml").write_text("<html>not opml</html>")
     code, _, err = cli(capsys, "source", "import", str(tmp_path / "bad.opml"))
     assert code == 2 and "not OPML" in err and len(err.strip().splitlines()) == 1
+
+
+def test_two_syncs_of_one_site_at_once_never_both_add_a_post(capsys):
+    # The tight race: this sync read the library before another gp-reader's sync stored
+    # the same posts, and commits after it. The check inside the write keeps one copy.
+    from reader.articles.bundled import load_corpus
+    from reader.sources.web.http import PoliteClient
+    from reader.sources.web.sync import Syncer
+    from reader.store.posts import PostStore
+
+    with WordPressSite(generate_posts(5, seed=3)) as site:
+        assert cli(capsys, "source", "add", site.url, "--name", "Race")[0] == 0
+        stale = load_corpus()  # the library as this sync first read it
+        assert cli(capsys, "sync", "Race", "--pause", "0")[0] == 0  # the other reader's
+        with PostStore.open() as store, PoliteClient(pause=0) as client:
+            (sub,) = [s for s in store.subscriptions() if s.name == "Race"]
+            sub = type(sub)(**{**sub.__dict__, "state": {}})  # as if never synced here
+            result = Syncer(store, lambda: stale, client).sync(sub)
+        assert result.added == 0 and not result.errors, result.errors
+        titles = [p["title"] for p in listed(capsys).values()]
+        assert len(titles) == len(set(titles))

@@ -165,19 +165,41 @@ class WebStore:
         return _full_row(found[:-1], found[-1]) if found else None
 
     def commit_sync(
-        self, name: str, rows: Iterable[PostRow], state: SyncState, run: str, added: int
-    ) -> None:
-        """One source's sync, whole or not at all: its posts, its state, the version."""
+        self,
+        name: str,
+        rows: Iterable[PostRow],
+        state: SyncState,
+        run: str,
+        added: int,
+        address_key: Callable[[str], str] | None = None,
+    ) -> set[str]:
+        """One source's sync, whole or not at all: its posts, its state, the version.
+
+        `address_key` (one key for every spelling of an address): a new post whose address
+        a post already stored has, under another id, is not added. Another gp-reader
+        syncing the same site at the same time stored it since this sync read the library;
+        the check is made inside the write, so two syncs never both add it. Returns the ids
+        of the posts not added for that reason."""
         from reader.store.posts import _bump_version, insert_post
 
         rows = list(rows)
+        skipped: set[str] = set()
 
         def work(conn: sqlite3.Connection) -> None:
+            skipped.clear()
             (seq,) = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM posts").fetchone()
             held = dict(conn.execute("SELECT id, seq FROM posts"))
+            addresses: set[str] = set()
+            if address_key is not None and any(row.id not in held and row.url for row in rows):
+                addresses = {
+                    address_key(url)
+                    for (url,) in conn.execute("SELECT url FROM posts WHERE url != ''")
+                }
             for row in rows:
                 if row.id in held:
                     insert_post(conn, row, held[row.id])
+                elif row.url and address_key is not None and address_key(row.url) in addresses:
+                    skipped.add(row.id)
                 else:
                     seq += 1
                     insert_post(conn, row, seq)
@@ -191,6 +213,7 @@ class WebStore:
                 _bump_version(conn)
 
         self._write(work)
+        return skipped
 
     def cached_robots(self, origin: str, max_age: float) -> str | None:
         """The robots.txt of `origin` fetched less than `max_age` seconds ago, or None."""

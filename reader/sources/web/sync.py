@@ -23,7 +23,7 @@ from reader.articles.topics import Taxonomy, load_taxonomy
 from reader.sources.web.discover import Route, discover
 from reader.sources.web.feed import feed_batches
 from reader.sources.web.http import FetchError, PoliteClient
-from reader.sources.web.matching import Held, Matcher
+from reader.sources.web.matching import Held, Matcher, url_key
 from reader.sources.web.pages import page_batches
 from reader.sources.web.records import GENERIC_CATEGORIES, Batch, WebPost
 from reader.sources.web.wordpress import RestUnavailable, rest_batches
@@ -236,9 +236,19 @@ class Syncer:
         if self.dry_run:
             return
         if rows or batch.final:
-            self.store.commit_sync(
-                sub.name, rows, state if batch.final else sub.state, self.run, added
+            stored_elsewhere = self.store.commit_sync(
+                sub.name,
+                rows,
+                state if batch.final else sub.state,
+                self.run,
+                added,
+                address_key=url_key,
             )
+            if stored_elsewhere:  # another gp-reader's sync added them a moment ago
+                rows = [row for row in rows if row.id not in stored_elsewhere]
+                result.added_ids = [i for i in result.added_ids if i not in stored_elsewhere]
+                result.added -= len(stored_elsewhere)
+                result.unchanged += len(stored_elsewhere)
         for row in rows:
             self._rows[row.id] = row
             self.matcher.add(
