@@ -336,8 +336,9 @@ class SearchIndex:
                         matched=matched,
                     )
                 )
-            # While typing, the last word is unfinished; when nothing matches, it counts.
-        suggestion = self._suggest(searcher, text, as_you_type and strict_total > 0)
+            # While typing, the last word is unfinished; when nothing matches, it counts
+            # unless it is the start of a word the posts use ('neighbourh').
+        suggestion = self._suggest(searcher, text, as_you_type, strict_total > 0)
         took = (time.perf_counter() - started) * 1000
         return SearchResults(text, took, total, tuple(hits), terms, suggestion, notice)
 
@@ -434,7 +435,9 @@ class SearchIndex:
             self.notices.extend(self._meaning.notices)
             self._meaning.notices.clear()
 
-    def _suggest(self, searcher, text: str, skip_last: bool = False) -> str | None:
+    def _suggest(
+        self, searcher, text: str, as_you_type: bool = False, found: bool = False
+    ) -> str | None:
         """'Did you mean': replace words the corpus never uses with its closest words."""
         corrector = None  # made only for a word the corpus lacks: most searches have none
         changed = False
@@ -442,8 +445,14 @@ class SearchIndex:
         # Words of 3 to MAX_SUGGESTED_WORD letters (a longer one is no typo of a word the
         # posts use, and its edit distances cost seconds); at most MAX_SUGGESTIONS of them.
         words = re.findall(rf"(?<![\w:])[A-Za-z]{{3,{MAX_SUGGESTED_WORD}}}(?![\w:*~])", text)
-        if skip_last and words and not text.endswith(" "):
-            words = words[:-1]
+        if as_you_type and words and not text.endswith(" "):
+            # The word being typed: no "did you mean" while some post has every word,
+            # nor for the start of a word the posts use (each key would ask whoosh's
+            # corrector, 10-50 ms, about a word not yet written: 'neighbourh' offered
+            # 'neighbour' on the way to 'neighbourhoods').
+            typing = text.endswith(words[-1])
+            if found or (typing and self._starts_a_word(searcher, words[-1])):
+                words = words[:-1]
         for word in words[:MAX_SUGGESTIONS]:
             if word.upper() in ("AND", "OR", "NOT"):
                 continue
@@ -478,6 +487,16 @@ class SearchIndex:
         if changed and out.count('"') % 2:
             out = " ".join(out.replace('"', " ").split())  # a lone quote: offer the words
         return out if changed else None
+
+    def _starts_a_word(self, searcher, word: str) -> bool:
+        forms = list(self._schema["body_exact"].process_text(word, mode="query"))
+        if not forms:
+            return False
+        reader = searcher.reader()
+        return any(
+            next(iter(reader.expand_prefix(field, forms[0])), None) is not None
+            for field in ("body_exact", "title_exact")
+        )
 
     def related(self, article_id: str, limit: int = 5) -> list[RelatedPost]:
         """Posts most like this one, never itself: closest in meaning (the cosine of the
