@@ -223,3 +223,42 @@ def test_field_lengths_read_at_once_are_whoosh_lengths(segmented):
             assert decoded == blocks.field_lengths(reader, fieldname), fieldname
             checked += 1
     assert checked == 18
+
+
+def test_an_and_with_a_word_no_post_has_reads_no_other_word(index, monkeypatch):
+    """The parts of an AND are read rarest first: one word in no post ends it unread."""
+    searcher = index._searcher_now()
+    q, _ = index.parse("why should my practice bother with zzyzxqq neighbourhoods")
+    assert whoosh_scores(searcher, q) == {}
+    read: list[str] = []
+    real = Evaluator._read_term
+
+    def counting(self, reader, sub, field, fieldname, btext, boost, with_values):
+        read.append(btext)
+        return real(self, reader, sub, field, fieldname, btext, boost, with_values)
+
+    monkeypatch.setattr(Evaluator, "_read_term", counting)
+    assert Evaluator(searcher).scores(q) == {}
+    reader = searcher.reader()
+    assert read and not any(reader.doc_frequency("body", word) for word in read)
+    assert b"neighbourhood" not in read and b"practic" not in read
+
+
+def test_terms_shared_within_a_search_score_as_when_read_apart(index, monkeypatch):
+    searcher = index._searcher_now()
+    evaluator = Evaluator(searcher)
+    texts = ["primary care networks", "primary", "care", '"primary care"', "PCN care"]
+    apart = [evaluator.scores(index.parse(text)[0]) for text in texts]
+    read: list[tuple] = []
+    real = Evaluator._read_term
+
+    def counting(self, reader, sub, field, fieldname, btext, boost, with_values):
+        read.append((fieldname, btext, boost, with_values))
+        return real(self, reader, sub, field, fieldname, btext, boost, with_values)
+
+    monkeypatch.setattr(Evaluator, "_read_term", counting)
+    with evaluator.sharing_terms():
+        shared = [evaluator.scores(index.parse(text)[0]) for text in texts]
+    for text, a, b in zip(texts, apart, shared, strict=True):
+        assert_same(a, b, text)
+    assert len(read) == len(set(read))  # each term read once

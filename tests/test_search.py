@@ -511,3 +511,15 @@ def test_a_search_that_fails_after_a_rebuild_says_so_as_a_notice(corpus, tmp_pat
     assert results.total == 0 and results.hits == () and results.terms == ()
     assert results.suggestion is None
     assert results.notice and "this search still failed (ValueError)" in results.notice
+
+
+def test_no_did_you_mean_for_the_start_of_a_word_being_typed(index):
+    """While typing, a word under the cursor that starts a word the posts use is on its
+    way there ('neighbourh'): no suggestion for it; a misspelt one still gets one."""
+    typing = "maggots neighbourh"
+    results = index.search(typing, as_you_type=True)
+    assert results.hits and not any(hit.matched == "all" for hit in results.hits)
+    assert results.suggestion is None
+    assert index.search(typing).suggestion is not None  # typed whole: not a word
+    misspelt = index.search("involved in neighbourhods", as_you_type=True)
+    assert misspelt.suggestion == "involved in neighbourhoods"

@@ -154,3 +154,27 @@ def test_rebuild_embeds_every_post_again(corpus, tmp_path, counting):
     SearchIndex.open(corpus.articles, corpus.fingerprint, directory, rebuild=True).close()
     assert len([t for t in counting.texts if t.startswith(corpus.articles[0].title)]) >= 1
     assert len(counting.texts) > len(corpus.articles)
+
+
+def test_without_numpy_search_goes_on_by_words_alone(tmp_path):
+    """numpy is loaded only by search by meaning: without it, words alone, and said so."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['numpy'] = None\n"
+        "from pathlib import Path\n"
+        "from reader.articles.bundled import load_corpus\n"
+        "from reader.search.index import SearchIndex\n"
+        "c = load_corpus()\n"
+        f"ix = SearchIndex.open(c.articles, c.fingerprint, Path({str(tmp_path)!r}) / 'ix')\n"
+        "print(ix.notices)\n"
+        "q = 'why should my practice bother getting involved in neighbourhoods'\n"
+        "hits = ix.search(q).hits\n"
+        "print(len(hits), sorted({h.matched for h in hits}))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    notices, found = result.stdout.strip().splitlines()
+    assert "search by meaning is unavailable (numpy is not installed)" in notices
+    assert found.split(" ", 1)[1] == "['some']" and int(found.split()[0]) > 0

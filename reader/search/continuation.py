@@ -12,14 +12,18 @@ that gibberish finds nothing rather than the least unrelated posts).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import heapq
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from reader.search.fusion import reciprocal_rank_fusion
-from reader.search.meaning.engine import Meaning
 from reader.search.partial import Scores, content_words, is_explicit, some_of_the_words
+
+if TYPE_CHECKING:  # numpy and the model load only when a search goes on by meaning
+    import numpy as np
+
+    from reader.search.meaning.engine import Meaning
 
 __all__ = ["FEW", "Continued", "content_words", "continue_results", "goes_on"]
 
@@ -33,8 +37,7 @@ MEANING_FLOOR = 0.2
 
 @dataclass(frozen=True)
 class Continued:
-    article_id: str
-    docnum: int | None
+    docnum: int
     matched: str  # "some" or "meaning"
     score: float  # the fused score
 
@@ -45,20 +48,20 @@ def goes_on(text: str, strict_total: int) -> bool:
 
 def continue_results(
     text: str,
-    strict: set[int],
+    strict: Collection[int],
     word_scores: Callable[[str], Scores],
     id_of: Callable[[int], str],
     meaning: Meaning | None,
     question: np.ndarray | None,
-    known: Callable[[str], bool],
-    docnum_for: Callable[[str], int | None] = lambda post_id: None,
+    docnum_for: Callable[[str], int | None],
     common: Callable[[str], bool] = lambda word: False,
 ) -> tuple[list[Continued], int]:
     """The posts after the strict ones, best first (at most DEPTH), and how many there are.
 
-    `word_scores(word)` scores the posts one word matches (docnum -> BM25F); `id_of`
-    gives a docnum's post id, `docnum_for` the other way; `known(id)` says whether a post
-    is in the index.
+    Posts are document numbers throughout: `word_scores(word)` scores the posts one word
+    matches (docnum -> BM25F); the meaning ranking's post ids become document numbers
+    by `docnum_for` (None: not in the index), and `id_of` gives the post id of the
+    words' best DEPTH, whose paragraphs the meaning ranking scores too.
     """
     words = content_words(text)
     # A word in more than half the posts has a BM25 idf near nothing ("practice" in a
@@ -68,35 +71,31 @@ def continue_results(
     scores, _counts = some_of_the_words(words, word_scores)
     for docnum in strict:
         scores.pop(docnum, None)
-    ranked = sorted(scores.items(), key=lambda pair: (-pair[1], pair[0]))
-    docnum_of = {id_of(docnum): docnum for docnum, _ in ranked[:DEPTH]}
-    by_words = list(docnum_of)
-    strict_ids = {id_of(docnum) for docnum in strict}
-    total = len(ranked)
+    # The best DEPTH by score, ties by document number: no sort of every post found.
+    best = heapq.nsmallest(DEPTH, scores.items(), key=lambda pair: (-pair[1], pair[0]))
+    by_words = [docnum for docnum, _ in best]
+    total = len(scores)
 
-    by_meaning: list[str] = []
+    by_meaning: list[int] = []
     if meaning is not None and question is not None:
-        for post_id, score in meaning.rank(question, DEPTH + len(strict), also=by_words):
-            if post_id in strict_ids or not known(post_id):
-                continue
-            if post_id in docnum_of or score >= MEANING_FLOOR:
-                by_meaning.append(post_id)
-        # Posts only close in meaning: those holding none of the words (a post further
-        # down the words' ranking than DEPTH is counted there already).
-        words_found = set(scores)
-        total += sum(
-            1
-            for post_id in by_meaning
-            if post_id not in docnum_of and docnum_for(post_id) not in words_found
-        )
+        in_words = set(by_words)
+        also = [id_of(docnum) for docnum in by_words]
+        for post_id, score in meaning.rank(question, DEPTH + len(strict), also=also):
+            found = docnum_for(post_id)
+            if found is None or found in strict:
+                continue  # not in the index (yet), or shown already
+            if found in in_words or score >= MEANING_FLOOR:
+                by_meaning.append(found)
+                # Posts only close in meaning: those holding none of the words (a post
+                # further down the words' ranking than DEPTH is counted there already).
+                if found not in scores:
+                    total += 1
+        by_words_set = in_words
+    else:
+        by_words_set = set(by_words)
     fused = reciprocal_rank_fusion([by_words, by_meaning])[:DEPTH]
     out = [
-        Continued(
-            post_id,
-            docnum_of.get(post_id),
-            "some" if post_id in docnum_of else "meaning",
-            score,
-        )
-        for post_id, score in fused
+        Continued(docnum, "some" if docnum in by_words_set else "meaning", score)
+        for docnum, score in fused
     ]
     return out, total

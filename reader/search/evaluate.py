@@ -34,8 +34,9 @@ that knows whoosh's private names (values are unpickled only for phrases).
 
 from __future__ import annotations
 
+import contextlib
 import heapq
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import accumulate
 from typing import Any
@@ -194,6 +195,8 @@ class Evaluator:
         self._weighting = searcher.weighting
         self._norms: dict[tuple[int, str], list[float]] = {}
         self._context = None
+        # Inside sharing_terms(): each term's match, read once (see there)
+        self._terms: dict[tuple, Match] | None = None
 
     @property
     def searcher(self):
@@ -215,6 +218,18 @@ class Evaluator:
             else:
                 out.update(local)
         return out
+
+    @contextlib.contextmanager
+    def sharing_terms(self) -> Iterator[Evaluator]:
+        """Within it, a term's postings are read and decoded once, however many queries
+        use it: a search that goes on past few strict results (reader.search.continuation)
+        scores each of its words again on its own, after the strict query read them all.
+        The matches live as long as the block (one search), not longer."""
+        self._terms = {}
+        try:
+            yield self
+        finally:
+            self._terms = None
 
     def top(self, scores: Scores, limit: int | None) -> list[tuple[int, float]]:
         """The best `limit` (all if None), by score, ties by document number."""
@@ -276,10 +291,12 @@ class Evaluator:
 
     def _and(self, q: query.And, sub, within: set | None = None) -> Match:
         subs = q.subqueries
-        if len(subs) < 2 or not any(map(_has_phrase, subs)):
+        if len(subs) < 2:
             parts = self._parts(q, sub, within)
             if isinstance(parts, Match):
                 return parts
+        elif not any(map(_has_phrase, subs)):
+            return self._and_of_words(q, sub, within)
         else:
             # The parts without phrases first: a phrase then checks positions only in
             # the posts they all have. Parts keep their order (it orders the sums).
@@ -299,6 +316,24 @@ class Evaluator:
             return NOTHING
         match = AndMatch(parts, q.boost)
         return match if match.ids else NOTHING
+
+    def _and_of_words(self, q: query.And, sub, within: set | None) -> Match:
+        """An AND without phrases: its parts read rarest first (by the index's document
+        frequencies), and none read once the posts they all match are none: a question
+        with one word no post has ("bother") reads no posting of its common words."""
+        subs = q.subqueries
+        reader = sub.reader()
+        order = sorted(range(len(subs)), key=lambda n: _size_hint(subs[n], reader))
+        found: dict[int, Match] = {}
+        common: set[int] | None = None
+        for n in order:
+            found[n] = part = self._eval(subs[n], sub, within)
+            common = set(part.ids) if common is None else common.intersection(part.ids)
+            if not common:
+                return NOTHING
+        assert common is not None  # two parts or more
+        # The parts in their order (it orders the sums), their matches as found.
+        return AndMatch([found[n] for n in range(len(subs))], q.boost, ids=common)
 
     def _and_maybe(self, q: query.AndMaybe, sub, within: set | None = None) -> Match:
         a = self._eval(q.a, sub, within)
@@ -392,6 +427,18 @@ class Evaluator:
         except ValueError:
             return NOTHING
         reader = sub.reader()
+        memo = self._terms
+        key = (id(reader), fieldname, btext, boost, with_values)
+        if memo is not None and key in memo:
+            return memo[key]
+        match = self._read_term(reader, sub, field, fieldname, btext, boost, with_values)
+        if memo is not None:
+            memo[key] = match
+        return match
+
+    def _read_term(
+        self, reader, sub, field, fieldname: str, btext, boost: float, with_values: bool
+    ):
         if (fieldname, btext) not in reader:
             return NOTHING
         weighting = self._weighting
@@ -433,6 +480,21 @@ class Evaluator:
                 norm = [K1 * ((1 - B) + B * fl / avgfl) if fl else 0.0 for fl in lengths]
             self._norms[key] = norm
         return norm
+
+
+def _size_hint(q: query.Query, reader) -> float:
+    """About how many posts of a segment `q` matches, from document frequencies alone
+    (no postings read): words and their ORs and ANDs; anything else counts as many."""
+    if type(q) is query.Term:
+        try:
+            return reader.doc_frequency(q.fieldname, q.text)
+        except Exception:  # noqa: BLE001 - a field or text whoosh cannot look up
+            return float("inf")
+    if isinstance(q, query.Or) and not (q.minmatch or q.scale):
+        return sum(_size_hint(s, reader) for s in q.subqueries)
+    if type(q) is query.And:
+        return min((_size_hint(s, reader) for s in q.subqueries), default=0)
+    return float("inf")
 
 
 def _has_phrase(q: query.Query) -> bool:

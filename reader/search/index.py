@@ -33,6 +33,7 @@ from reader.search.guard import (
     tidy_query,
 )
 from reader.search.highlight import Highlighter
+from reader.search.post_ids import PostIds
 from reader.search.query import (
     Expander,
     also_as_prefix,
@@ -77,18 +78,23 @@ class SearchIndex:
         meaning: Meaning | None = None,
     ) -> None:
         self._ix = ix
+        # whoosh's FileIndex.schema reads the index's table of contents from disk at each
+        # use (about 1 ms); the schema is make_schema()'s for the index's life, rebuilds too.
+        self._schema = ix.schema
         self._meaning = meaning  # None: words alone
         # "did you mean" per word, for one searcher (under the key None)
         self._corrections: dict[str | None, Any] = {}
+        self._word_queries: dict[str, query.Query] = {}  # see _word_query
+        self._ids: PostIds | None = None  # see _post_ids
         self._articles = {a.id: a for a in articles}
         self.notices: list[str] = []
         self._glossary = glossary if glossary is not None else load_glossary()
-        self._expander = Expander(self._glossary, ix.schema)
+        self._expander = Expander(self._glossary, self._schema)
         self._searcher = None
         self._evaluator: Evaluator | None = None
         # whoosh searchers are not meant for several threads at once: searches take turns.
         self._searcher_lock = threading.RLock()
-        self._parser = self._make_parser(ix.schema)
+        self._parser = self._make_parser(self._schema)
         # Where the index lives and what it holds, to rebuild it if a search finds damage.
         self._directory: Path | None = None
         self._fingerprint: str | None = None
@@ -238,7 +244,7 @@ class SearchIndex:
         notice = "; ".join([*notes, notice] if notice else notes) or None
         q = self._expander.expand(q)
         if unfinished:
-            q = also_as_prefix(q, unfinished, self._ix.schema)
+            q = also_as_prefix(q, unfinished, self._schema)
         return faster_matchers(exact_phrases_as_boosts(q.normalize())), notice
 
     def search(
@@ -271,6 +277,7 @@ class SearchIndex:
                     self._searcher.close()
                 self._searcher = None
             self._evaluator = None
+            self._ids = None
             with contextlib.suppress(Exception):
                 self._ix.close()
             notices: list[str] = []
@@ -291,21 +298,23 @@ class SearchIndex:
                 self._evaluator = Evaluator(searcher)
             # Every match scored and counted, a term's postings at a time (whoosh's
             # matchers take a posting at a time: see reader.search.evaluate).
-            scores = self._evaluator.scores(q)
-            total = len(scores)
-            best = self._evaluator.top(scores, limit)
-            terms = query_terms(q, searcher.reader())
-            question = None
-            found: list[tuple[int, float, str]] = [(d, s, "all") for d, s in best]
-            strict_total = total
-            if continuation.goes_on(text, total):
-                # The words as parse() read them (cut to MAX_QUERY_CHARS, controls off):
-                # whoosh's parser takes time quadratic in a pasted page's length.
-                words = tidy_query(text)[0]
-                found, total, question = self._go_on(
-                    searcher, self._evaluator, words, found, total, as_you_type
-                )
-                terms = terms or self._words_terms(words, searcher.reader())
+            # The strict query and any going on past it read each term's postings once.
+            with self._evaluator.sharing_terms():
+                scores = self._evaluator.scores(q)
+                total = len(scores)
+                best = self._evaluator.top(scores, limit)
+                terms = query_terms(q, searcher.reader())
+                question = None
+                found: list[tuple[int, float, str]] = [(d, s, "all") for d, s in best]
+                strict_total = total
+                if continuation.goes_on(text, total):
+                    # The words as parse() read them (cut to MAX_QUERY_CHARS, controls off):
+                    # whoosh's parser takes time quadratic in a pasted page's length.
+                    words = tidy_query(text)[0]
+                    found, total, question = self._go_on(
+                        searcher, self._evaluator, words, found, total, as_you_type
+                    )
+                    terms = terms or self._words_terms(words, searcher.reader())
             highlighter = Highlighter(terms) if snippets else None
             hits = []
             for docnum, score, matched in found[:limit]:
@@ -327,16 +336,26 @@ class SearchIndex:
                         matched=matched,
                     )
                 )
-            # While typing, the last word is unfinished; when nothing matches, it counts.
-        suggestion = self._suggest(searcher, text, as_you_type and strict_total > 0)
+            # While typing, the last word is unfinished; when nothing matches, it counts
+            # unless it is the start of a word the posts use ('neighbourh').
+        suggestion = self._suggest(searcher, text, as_you_type, strict_total > 0)
         took = (time.perf_counter() - started) * 1000
         return SearchResults(text, took, total, tuple(hits), terms, suggestion, notice)
 
     # -- going on past the strict results (reader.search.continuation) -------------------
 
     def _word_query(self, word: str) -> query.Query:
-        q = self._expander.expand(self._parser.parse(word))
-        return faster_matchers(exact_phrases_as_boosts(q.normalize()))
+        """One word's query, as the strict search would read it alone. Kept: whoosh's
+        parser takes about a millisecond a word, and a question typed a letter at a time
+        asks for the same words again at every key."""
+        q = self._word_queries.get(word)
+        if q is None:
+            q = self._expander.expand(self._parser.parse(word))
+            q = faster_matchers(exact_phrases_as_boosts(q.normalize()))
+            if len(self._word_queries) >= WORD_QUERIES_KEPT:
+                self._word_queries.pop(next(iter(self._word_queries)))
+            self._word_queries[word] = q
+        return q
 
     def _words_terms(self, text: str, reader: IndexReader) -> tuple[MatchTerm, ...]:
         words = continuation.content_words(text)
@@ -358,28 +377,29 @@ class SearchIndex:
             # As the reader types, a model not yet loaded starts loading instead.
             question = self._meaning.query_vector(text, wait=not as_you_type)
             self._take_meaning_notices()
+        ids = self._post_ids(searcher)
         continued, more = continuation.continue_results(
             text,
             {docnum for docnum, _, _ in found},
             lambda word: evaluator.scores(self._word_query(word)),
-            lambda docnum: searcher.stored_fields(docnum)["id"],
+            ids.id_of,
             self._meaning,
             question,
-            lambda post_id: post_id in self._articles,
-            lambda post_id: searcher.document_number(id=post_id),
+            ids.docnum_for,
             lambda word: self._in_most_posts(searcher, word),
         )
-        for hit in continued:
-            docnum = hit.docnum
-            if docnum is None:
-                docnum = searcher.document_number(id=hit.article_id)
-            if docnum is not None:
-                found.append((docnum, hit.score, hit.matched))
+        found.extend((hit.docnum, hit.score, hit.matched) for hit in continued)
         return found, total + more, question
+
+    def _post_ids(self, searcher: Searcher) -> PostIds:
+        """Post ids and document numbers as this searcher has them, learnt as asked."""
+        if self._ids is None or self._ids.searcher is not searcher:
+            self._ids = PostIds(searcher, self._articles)
+        return self._ids
 
     def _in_most_posts(self, searcher: Searcher, word: str) -> bool:
         """Whether more than half the posts hold the word (its stem, in the body)."""
-        stems = list(self._ix.schema["body"].process_text(word, mode="query"))
+        stems = list(self._schema["body"].process_text(word, mode="query"))
         if not stems:
             return False
         return searcher.doc_frequency("body", stems[0]) * 2 > searcher.doc_count()
@@ -415,7 +435,9 @@ class SearchIndex:
             self.notices.extend(self._meaning.notices)
             self._meaning.notices.clear()
 
-    def _suggest(self, searcher, text: str, skip_last: bool = False) -> str | None:
+    def _suggest(
+        self, searcher, text: str, as_you_type: bool = False, found: bool = False
+    ) -> str | None:
         """'Did you mean': replace words the corpus never uses with its closest words."""
         corrector = None  # made only for a word the corpus lacks: most searches have none
         changed = False
@@ -423,12 +445,18 @@ class SearchIndex:
         # Words of 3 to MAX_SUGGESTED_WORD letters (a longer one is no typo of a word the
         # posts use, and its edit distances cost seconds); at most MAX_SUGGESTIONS of them.
         words = re.findall(rf"(?<![\w:])[A-Za-z]{{3,{MAX_SUGGESTED_WORD}}}(?![\w:*~])", text)
-        if skip_last and words and not text.endswith(" "):
-            words = words[:-1]
+        if as_you_type and words and not text.endswith(" "):
+            # The word being typed: no "did you mean" while some post has every word,
+            # nor for the start of a word the posts use (each key would ask whoosh's
+            # corrector, 10-50 ms, about a word not yet written: 'neighbourh' offered
+            # 'neighbour' on the way to 'neighbourhoods').
+            typing = text.endswith(words[-1])
+            if found or (typing and self._starts_a_word(searcher, words[-1])):
+                words = words[:-1]
         for word in words[:MAX_SUGGESTIONS]:
             if word.upper() in ("AND", "OR", "NOT"):
                 continue
-            forms = list(self._ix.schema["body_exact"].process_text(word, mode="query"))
+            forms = list(self._schema["body_exact"].process_text(word, mode="query"))
             if not forms:
                 continue
             lowered = forms[0]  # lower case, British spelling, as the index holds it
@@ -459,6 +487,16 @@ class SearchIndex:
         if changed and out.count('"') % 2:
             out = " ".join(out.replace('"', " ").split())  # a lone quote: offer the words
         return out if changed else None
+
+    def _starts_a_word(self, searcher, word: str) -> bool:
+        forms = list(self._schema["body_exact"].process_text(word, mode="query"))
+        if not forms:
+            return False
+        reader = searcher.reader()
+        return any(
+            next(iter(reader.expand_prefix(field, forms[0])), None) is not None
+            for field in ("body_exact", "title_exact")
+        )
 
     def related(self, article_id: str, limit: int = 5) -> list[RelatedPost]:
         """Posts most like this one, never itself: closest in meaning (the cosine of the
@@ -517,6 +555,9 @@ class SearchIndex:
     @property
     def doc_count(self) -> int:
         return self._ix.doc_count()
+
+
+WORD_QUERIES_KEPT = 256  # see SearchIndex._word_query
 
 
 def vectors_path(directory: Path) -> Path:

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from reader.articles.model import Article
-from reader.search.meaning import model, vectors
+from reader.search.meaning import blas, model, vectors
 from reader.search.meaning.vectors import Vectors
 
 # Paragraph cosines are worked out for the posts whose whole-post cosine is among the
@@ -25,6 +25,9 @@ from reader.search.meaning.vectors import Vectors
 PARAGRAPH_CANDIDATES = 200
 PARAGRAPH_WEIGHT = 0.5  # the mean of the two cosines
 UNAVAILABLE = "search by meaning is unavailable ({why}); searching by words alone"
+
+
+blas.one_thread()
 
 
 class Meaning:
@@ -122,14 +125,20 @@ class Meaning:
         count = min(len(whole), PARAGRAPH_CANDIDATES)
         candidates = set(np.argpartition(-whole, count - 1)[:count].tolist())
         candidates.update(vec.row_of[i] for i in also if i in vec.row_of)
-        scored = []
-        for row in candidates:
-            paragraphs = vec.paragraphs[vec.paragraph_rows(row)].astype(np.float32) @ question
-            best = float(paragraphs.max())
-            score = (1 - PARAGRAPH_WEIGHT) * float(whole[row]) + PARAGRAPH_WEIGHT * best
-            scored.append((vec.ids[row], score))
-        scored.sort(key=lambda pair: -pair[1])
-        return scored[:limit]
+        rows = np.fromiter(sorted(candidates), np.int64, len(candidates))
+        # Every candidate's paragraphs in one gather and one product (a loop of a product a
+        # post cost about 5 ms at 300 candidates), then each post's best of them.
+        starts, ends = vec.first[rows], vec.first[rows + 1]
+        lengths = ends - starts  # at least one paragraph a post
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        gather = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
+        paragraphs = vec.paragraphs[gather].astype(np.float32) @ question
+        best = np.maximum.reduceat(paragraphs, offsets)
+        # in float64, as the sums of Python floats were
+        scores = (1 - PARAGRAPH_WEIGHT) * whole[rows].astype(np.float64)
+        scores += PARAGRAPH_WEIGHT * best.astype(np.float64)
+        order = np.argsort(-scores, kind="stable")[:limit]
+        return [(vec.ids[int(rows[n])], float(scores[n])) for n in order]
 
     def related(self, article_id: str, limit: int) -> list[tuple[str, float]] | None:
         """The posts whose whole text is closest in meaning to this one's, never itself;
