@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from reader.articles.model import LazyBody, StoredArticle
+import dataclasses
+
+import pytest
+
+from reader.articles.model import LazyBody, StoredArticle, byline, shown_date
 
 
 def stored(loads: list) -> StoredArticle:
@@ -104,3 +108,28 @@ def test_a_library_takes_in_what_another_gp_reader_changed():
     assert not mine.sync()
     mine.close()
     theirs.close()
+
+
+@pytest.mark.parametrize(
+    ("date", "shown"),
+    [
+        (None, ""),
+        ("", ""),
+        ("2013-07-08", "2013-07-08"),
+        ("2013-07", "2013-07"),  # a month: what is known, no made-up day
+        ("2013-07-00", "2013-07"),
+        ("2013", "2013"),
+        ("2013-00-00", "2013"),
+        ("2013-07-08T09:30:00+01:00", "2013-07-08"),
+        ("not a date", ""),
+    ],
+)
+def test_a_date_shows_what_is_known_of_it(date, shown):
+    assert shown_date(date) == shown
+
+
+def test_a_byline_leaves_an_unknown_date_out_and_keeps_a_partial_one():
+    post = stored([])
+    assert byline(post) == "Ben Gowland · Imported · 1 min read · Topics: PCNs"
+    month = dataclasses.replace(post, date="2013-07", body="The body.")
+    assert byline(month) == "Ben Gowland · Imported · 2013-07 · 1 min read · Topics: PCNs"

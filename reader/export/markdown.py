@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reader.articles.model import Article
+from reader.articles.model import Article, shown_date
 from reader.export.citation import post_url
 from reader.store.highlights import Highlight
 
@@ -103,7 +103,7 @@ def highlights_markdown(posts: list[PostHighlights], exported: str) -> str:
             details = [
                 ("Author", article.author),
                 ("Source", f"{article.category} ({article.site})" if article.site else ""),
-                ("Date", article.date or "undated"),
+                ("Date", shown_date(article.date) or "undated"),
                 ("URL", post_url(article) or ""),
                 ("Post id", f"`{article.id}`"),
             ]
