@@ -235,6 +235,16 @@ async def test_no_results_and_did_you_mean_are_shown_plainly():
         assert screen.query_one(ResultsList).option_count > 0
 
 
+async def test_a_plain_question_is_not_rewritten_by_did_you_mean():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _, _ = parts(app)
+        await search(pilot, "why should my practice bother with neighbourhoods")
+        status = str(screen.query_one("#status").render())
+        assert screen.query_one(ResultsList).option_count > 0
+        assert "Did you mean" not in status  # 'bother' is a word, not a typo of 'other'
+
+
 async def test_a_first_letter_alone_is_not_searched():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -179,6 +179,43 @@ def test_no_hits_says_so_and_a_misspelling_gets_a_suggestion(index):
     assert index.search("lone").suggestion == "one"  # not 'on', two edits away
     assert index.search('"lone').suggestion == "one"  # searched as words: offered as words
     assert index.search('"primary neighbourhod"').suggestion == '"primary neighbourhood"'
+    # Of equally close words, the one that keeps the typed word's ending.
+    assert index.search("integrater").suggestion == "integrator"
+    assert index.search("trsut").suggestion == "trust"  # a transposition is one edit
+
+
+def test_a_real_english_word_the_posts_lack_is_not_corrected(index):
+    question = "why should my practice bother with neighbourhoods"
+    results = index.search(question)
+    assert results.total > 0 and results.suggestion is None  # not 'other'
+    assert index.search("why should my practice bother").suggestion is None
+    assert index.search("lone ranger").suggestion is None  # a phrase, not a typo of 'one'
+    # A typo in the same kind of question is still corrected.
+    typo = index.search("how do integraters help practices")
+    assert typo.suggestion == "how do integrators help practices"
+
+
+@pytest.mark.parametrize("word", ["blorp", "qwert", "wardz"])
+def test_a_short_word_two_edits_from_any_post_word_is_not_corrected(index, word):
+    assert index.search(word).suggestion is None  # not 'blog', 'exert', 'words'
+
+
+@pytest.mark.parametrize(
+    ("word", "english"),
+    [
+        ("bother", True),
+        ("organisation", True),  # British spellings count
+        ("colour", True),
+        ("centre", True),
+        ("integrater", False),
+        ("neighbourhod", False),
+        ("recieve", False),
+    ],
+)
+def test_english_words_are_told_from_typos(word, english):
+    from reader.search.suggest import is_english_word
+
+    assert is_english_word(word) is english
 
 
 @pytest.mark.parametrize(
