@@ -495,6 +495,41 @@ def test_two_processes_building_at_once_both_answer():
         assert '"total": 18' in out
 
 
+def test_a_snippet_reads_as_the_post_does_in_the_app():
+    from reader.articles.markdown import plain_text
+    from reader.search.highlight import Highlighter
+    from reader.search.snippets import make_snippet
+
+    body = "\n\n".join(
+        [
+            "### Why **care** matters",
+            "> Care is *what* we do",
+            "1. First, care",
+            "- a care bullet",
+            "36\\. is not a list, care",
+            "\\- nor a care bullet",
+            "See [the care plan](https://example.org/care) for more",
+        ]
+    )
+    care = Highlighter([MatchTerm(("care",), "stem")])
+    snippet, spans = make_snippet(body, care, width=400)
+    # The codec's text, one line: no '### ', '> ', '**', '*', backslash or link syntax.
+    assert snippet == " ".join(plain_text(body).split())
+    assert snippet == (
+        "Why care matters Care is what we do 1. First, care • a care bullet "
+        "36. is not a list, care - nor a care bullet See the care plan for more"
+    )
+    assert [snippet[a:b].lower() for a, b in spans] == ["care"] * 7
+    # Cut in the middle of a post: still the drawn text, highlights on the word.
+    long = "\n\n".join(
+        ["### Heading"] + ["> " + "filler words here " * 8] * 3 + ["- the **care** item"]
+    )
+    snippet, spans = make_snippet(long, care)
+    assert snippet.startswith("…") and snippet.endswith("• the care item")
+    assert "**" not in snippet and "> " not in snippet
+    assert [snippet[a:b] for a, b in spans] == ["care"]
+
+
 def test_a_snippet_shows_the_stretch_with_most_of_the_query_words(index):
     from reader.search.highlight import Highlighter
     from reader.search.snippets import make_snippet
