@@ -86,6 +86,7 @@ def test_section_counts_agree_with_the_posts_each_section_lists():
 def test_a_library_takes_in_what_another_gp_reader_changed():
     from reader import paths
     from reader.articles.bundled import load_corpus
+    from reader.articles.text import plain_text
     from reader.session import Session
     from reader.store.state import StateStore
 
@@ -105,6 +106,17 @@ def test_a_library_takes_in_what_another_gp_reader_changed():
     assert [e.id for e in mine.entries("recent")] == [second]
     assert not mine.sync()  # taken in once
     mine.set_read(first, False)  # its own change is not news to it
+    assert not mine.sync()
+    # Highlights and their notes, told apart from marks so the app redraws the post.
+    text = plain_text(corpus.articles[0])
+    h = theirs.add_highlight(corpus.articles[0], 0, text.index(" ", 20))
+    assert mine.sync() == {"highlights"}
+    theirs.set_highlight_note(h.id, "ask the ICB")
+    assert mine.sync() == {"highlights"}
+    assert [x.note for x in mine.highlights(corpus.articles[0])] == ["ask the ICB"]
+    theirs.toggle_bookmark(corpus.articles[0])
+    theirs.remove_highlight(h.id)
+    assert mine.sync() == {"marks", "highlights"}
     assert not mine.sync()
     mine.close()
     theirs.close()
