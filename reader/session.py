@@ -85,6 +85,7 @@ class Session(NotesMixin):
         self._read = store.read_ids()
         self._bookmarks = self._bookmark_notes()  # id -> note (None: no note)
         self._recent = self._recent_ids()
+        self._highlight_state = self._highlights_seen()
         self._library: PostStore | None = None  # opened when first looked at
         self._library_version = _library_part(corpus.fingerprint)
         self._gather_sections()
@@ -184,21 +185,35 @@ class Session(NotesMixin):
 
     # -- state -----------------------------------------------------------------------
 
-    def sync(self) -> bool:
-        """Take in what another gp-reader (or the CLI) changed in the reading state: True
-        when a read mark, a bookmark or its note, or the recently opened list differs
-        (positions alone do not count: the other reader saves them as it scrolls)."""
+    def sync(self) -> frozenset[str]:
+        """Take in what another gp-reader (or the CLI) changed in the reading state: the
+        parts that differ, empty when none does: "marks" (a read mark, a bookmark or its
+        note, the recently opened list) and "highlights" (one added, removed, re-anchored
+        or its note changed). Positions alone do not count: the other reader saves them as
+        it scrolls."""
         if self._pending and not self.retry_writes():
-            return False  # this session's unsaved changes win until they are saved
+            return frozenset()  # this session's unsaved changes win until they are saved
         version = self.store.data_version()
         if version == self._version:
-            return False
+            return frozenset()
         self._version = version
+        changed = set()
         state = (self.store.read_ids(), self._bookmark_notes(), self._recent_ids())
-        if state == (self._read, self._bookmarks, self._recent):
-            return False
-        self._read, self._bookmarks, self._recent = state
-        return True
+        if state != (self._read, self._bookmarks, self._recent):
+            self._read, self._bookmarks, self._recent = state
+            changed.add("marks")
+        highlights = self._highlights_seen()
+        if highlights != self._highlight_state:
+            self._highlight_state = highlights
+            changed.add("highlights")
+        return frozenset(changed)
+
+    def _highlights_seen(self) -> tuple[tuple[object, ...], ...]:
+        """What of every highlight the app shows: where it is, its note, whether detached."""
+        return tuple(
+            (h.id, h.article_id, h.start, h.end, h.note, h.updated, h.detached)
+            for h in self.store.highlights()
+        )
 
     def _bookmark_notes(self) -> dict[str, str | None]:
         return {b.article_id: b.note for b in self.store.bookmarks()}

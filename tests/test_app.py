@@ -138,7 +138,9 @@ async def test_article_pane_shows_title_byline_and_markdown_blocks():
         screen.open_article("why-extended-access-is-so-controversial")
         await pilot.pause()
         byline = str(view.query_one("#byline").render())
-        assert "Ben Gowland" in byline and "date unknown" in byline and "min read" in byline
+        # An undated post's byline has no date in it, not a "date unknown".
+        assert "Ben Gowland" in byline and "min read" in byline and "date unknown" not in byline
+        assert "The General Practice Blog (Ockham Healthcare) · 3 min read" in byline
         assert "Topics: Access" in byline and "unread" in byline
         kinds = [kind for kind, _, _ in split_blocks(view.article.body)]
         assert "heading" in kinds and kinds.count("bullet") == 4
@@ -231,6 +233,16 @@ async def test_no_results_and_did_you_mean_are_shown_plainly():
         await pilot.press("enter")  # takes the suggestion
         await wait_until(pilot, lambda: screen.last_search == "neighbourhoods ")
         assert screen.query_one(ResultsList).option_count > 0
+
+
+async def test_a_plain_question_is_not_rewritten_by_did_you_mean():
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _, _ = parts(app)
+        await search(pilot, "why should my practice bother with neighbourhoods")
+        status = str(screen.query_one("#status").render())
+        assert screen.query_one(ResultsList).option_count > 0
+        assert "Did you mean" not in status  # 'bother' is a word, not a typo of 'other'
 
 
 async def test_a_first_letter_alone_is_not_searched():

@@ -239,3 +239,48 @@ async def test_a_highlight_whose_text_is_gone_is_shown_detached_not_dropped():
         assert "┃" not in as_text(view)  # and not marked anywhere in the text
     (kept,) = session.store.highlights(NEWEST)
     assert kept.detached and kept.quote.startswith("A sentence the fuller import")
+
+
+async def test_highlights_and_notes_made_by_the_cli_show_while_the_app_runs(monkeypatch):
+    import asyncio
+    import json
+    import os
+    import subprocess
+    import sys
+
+    monkeypatch.setattr("reader.ui.screens.main.STATE_SYNC_SECONDS", 0.05)
+
+    def cli(*args: str) -> str:  # `gp-reader ...` in another process, as a user runs it
+        ran = subprocess.run(
+            [sys.executable, "-m", "reader", *args],
+            capture_output=True,
+            text=True,
+            env=os.environ.copy(),
+            timeout=120,
+        )
+        assert ran.returncode == 0, ran.stderr
+        return ran.stdout
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, tree, view = parts(app)
+        assert view.article.id == NEWEST and view.highlights == []
+        section = next(c for c in tree.root.children if c.data == ("section", "highlights"))
+        assert str(section.label).startswith("Highlights  0")
+        quote = "a somewhat fuzzy concept"
+        await asyncio.to_thread(cli, "highlight", "add", NEWEST, "--quote", quote)
+        await wait_until(pilot, lambda: [h.quote for h in view.highlights] == [quote])
+        (h,) = view.highlights
+        assert view.plain[h.start : h.end] == quote
+        assert "┃ " in as_text(view)  # drawn in the open post, not only stored
+        assert "1 highlight" in str(screen.query_one("#byline").render())
+        assert str(section.label).startswith("Highlights  1")
+        # A note set from the CLI arrives on the open post's highlight too.
+        listed = json.loads(await asyncio.to_thread(cli, "highlight", "list", "--json"))
+        await asyncio.to_thread(cli, "highlight", "note", listed[0]["id"], "Ask the ICB")
+        await wait_until(pilot, lambda: [x.note for x in view.highlights] == ["Ask the ICB"])
+        # And one removed there goes here.
+        await asyncio.to_thread(cli, "highlight", "remove", listed[0]["id"])
+        await wait_until(pilot, lambda: view.highlights == [])
+        assert "highlight" not in str(screen.query_one("#byline").render())
+        assert str(section.label).startswith("Highlights  0")

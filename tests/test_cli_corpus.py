@@ -72,8 +72,18 @@ def test_show_prints_markdown_with_title_and_byline():
     assert result.returncode == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "# 50 to 1"
-    assert "Ben Gowland" in lines[2] and "date unknown" in lines[2]
+    assert "Ben Gowland" in lines[2] and "date unknown" not in lines[2]
+    assert "(Ockham Healthcare) · " in lines[2] and " min read" in lines[2]
     assert "Cynefin Framework" in result.stdout
+
+
+def test_search_text_leaves_an_unknown_date_out_and_shows_a_known_one():
+    out = run("search", "integrator").stdout
+    wheres = [line.strip() for line in out.splitlines() if " · score " in line]
+    assert wheres and not any("date unknown" in w for w in wheres)
+    assert any(w.startswith("The General Practice Blog · score ") for w in wheres)
+    dated = run("search", "independent bookstores").stdout
+    assert "CCGs and Primary Care · 2014-02-09 · score " in dated
 
 
 def test_show_json_adds_the_body():

@@ -14,7 +14,7 @@ import pytest
 from reader.articles.text import plain_text
 from reader.cli import main
 from reader.export.epub import build_epub
-from reader.export.markdown import group_by_post, highlights_markdown
+from reader.export.markdown import PostHighlights, group_by_post, highlights_markdown
 from reader.store.highlights import Highlight
 
 GOLDEN = Path(__file__).parent / "data" / "highlights_export.md"
@@ -188,3 +188,140 @@ def test_export_commands_as_a_user_runs_them(cli, tmp_path):
     )
     assert code == 1 and "no such directory" in err
     assert json.loads(cli("highlight", "list", "--json")[1])[0]["quote"]
+
+
+def hostile_post():
+    from reader.articles.model import Article
+
+    body = "\n\n".join(
+        [
+            "### A **bold** heading",
+            'Plain, then **strongly & <b>truly</b>** meant, then *quietly "said"* too.',
+            "> *All* of it quoted",
+            "- a **bullet** point",
+            "<script>alert('body')</script> & 'quotes'",
+        ]
+    )
+    return Article(
+        id="hostile",
+        title='<script>alert("t")</script> & \'Tom\' "quoted"',
+        title_is_derived=False,
+        category="Imported",
+        site="",
+        author="A & B <x>",
+        date="2013-07",
+        topics=(),
+        body=body,
+        source="hostile.md",
+        words=30,
+    )
+
+
+def test_epub_keeps_bold_and_italic_and_shows_markup_as_text(tmp_path):
+    article = hostile_post()
+    text = plain_text(article)
+    quote = "meant, then quietly"  # a highlight across the end of the bold and into italic
+    start = text.index("truly</b> meant")
+    h = Highlight(
+        "hh",
+        article.id,
+        text[start : start + 30],
+        "",
+        "",
+        start,
+        start + 30,
+        None,
+        "2025-01-01T00:00:00+00:00",
+        "2025-01-01T00:00:00+00:00",
+        False,
+    )
+    out = build_epub([article], {article.id: [h]}, "Pack & <co>", tmp_path / "h.epub", "x")
+    _, files = read_epub(out)
+    name = next(n for n in files if n.endswith("post-0001.xhtml"))
+    chapter = ElementTree.fromstring(files[name])  # well-formed, whatever the post held
+    x = "{http://www.w3.org/1999/xhtml}"
+    assert chapter.find(f".//{x}script") is None and chapter.find(f".//{x}b") is None
+    body_text = "".join(chapter.find(f"{x}body").itertext())
+    assert '<script>alert("t")</script> & \'Tom\' "quoted"' in body_text  # the title
+    assert "<script>alert('body')</script> & 'quotes'" in body_text
+    assert "**" not in body_text and "*quietly" not in body_text
+    strong = ["".join(e.itertext()) for e in chapter.iter(f"{x}strong")]
+    em = ["".join(e.itertext()) for e in chapter.iter(f"{x}em")]
+    # The highlight cuts the bold in two: both halves stay bold, one inside the <mark>.
+    assert strong == ["bold", "strongly & <b>", "truly</b>", "bullet"]
+    assert em == ["quietly ", '"said"', "All"]  # the mark ends after the space
+    marks = ["".join(e.itertext()) for e in chapter.iter(f"{x}mark")]
+    assert marks == [text[start : start + 30]] and quote in marks[0]
+    mark = next(chapter.iter(f"{x}mark"))
+    assert [c.tag for c in mark] == [f"{x}strong", f"{x}em"]
+
+
+@pytest.mark.skipif(
+    not (shutil.which("java") and Path("/usr/share/java/epubcheck.jar").exists()),
+    reason="epubcheck is not installed (apt-get install epubcheck)",
+)
+def test_an_epub_of_a_hostile_post_with_emphasis_passes_epubcheck(tmp_path):
+    out = build_epub([hostile_post()], {}, "Pack & <co>", tmp_path / "h.epub", "x")
+    ran = subprocess.run(
+        ["java", "-jar", "/usr/share/java/epubcheck.jar", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "0 errors / 0 warnings" in ran.stdout
+
+
+def test_markdown_export_keeps_bold_and_italic_and_escapes_markup():
+    article = hostile_post()
+    text = plain_text(article)
+    start = text.index("strongly")
+    end = text.index(" too.")
+    h = Highlight(
+        "hh",
+        article.id,
+        text[start:end],
+        "",
+        "",
+        start,
+        end,
+        None,
+        "2025-01-01T00:00:00+00:00",
+        "2025-01-01T00:00:00+00:00",
+        False,
+    )
+    cut = text.index("meant")  # a passage that starts inside the bold
+    inside = Highlight(
+        "hi",
+        article.id,
+        text[cut - 6 : cut + 5],
+        "",
+        "",
+        cut - 6,
+        cut + 5,
+        None,
+        "2025-01-01T00:00:00+00:00",
+        "2025-01-01T00:00:00+00:00",
+        False,
+    )
+    gone = Highlight(
+        "hg",
+        article.id,
+        "*not* <i>here</i>",
+        "",
+        "",
+        0,
+        17,
+        None,
+        "2025-01-01T00:00:00+00:00",
+        "2025-01-01T00:00:00+00:00",
+        True,
+    )
+    doc = highlights_markdown(
+        [PostHighlights(article.id, article, (h, inside, gone))], "2025-01-03T12:00:00Z"
+    )
+    lines = doc.splitlines()
+    assert '> **strongly & \\<b>truly\\</b>** meant, then *quietly "said"*' in lines
+    assert "> **y\\</b>** meant" in lines  # the bold cut to what the passage holds
+    assert "> \\*not\\* \\<i>here\\</i>" in lines  # no longer in the post: all text
+    assert '## \\<script>alert("t")\\</script> & \'Tom\' "quoted"' in lines

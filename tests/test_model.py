@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from reader.articles.model import LazyBody, StoredArticle
+import dataclasses
+
+import pytest
+
+from reader.articles.model import LazyBody, StoredArticle, byline, shown_date
 
 
 def stored(loads: list) -> StoredArticle:
@@ -82,6 +86,7 @@ def test_section_counts_agree_with_the_posts_each_section_lists():
 def test_a_library_takes_in_what_another_gp_reader_changed():
     from reader import paths
     from reader.articles.bundled import load_corpus
+    from reader.articles.text import plain_text
     from reader.session import Session
     from reader.store.state import StateStore
 
@@ -102,5 +107,41 @@ def test_a_library_takes_in_what_another_gp_reader_changed():
     assert not mine.sync()  # taken in once
     mine.set_read(first, False)  # its own change is not news to it
     assert not mine.sync()
+    # Highlights and their notes, told apart from marks so the app redraws the post.
+    text = plain_text(corpus.articles[0])
+    h = theirs.add_highlight(corpus.articles[0], 0, text.index(" ", 20))
+    assert mine.sync() == {"highlights"}
+    theirs.set_highlight_note(h.id, "ask the ICB")
+    assert mine.sync() == {"highlights"}
+    assert [x.note for x in mine.highlights(corpus.articles[0])] == ["ask the ICB"]
+    theirs.toggle_bookmark(corpus.articles[0])
+    theirs.remove_highlight(h.id)
+    assert mine.sync() == {"marks", "highlights"}
+    assert not mine.sync()
     mine.close()
     theirs.close()
+
+
+@pytest.mark.parametrize(
+    ("date", "shown"),
+    [
+        (None, ""),
+        ("", ""),
+        ("2013-07-08", "2013-07-08"),
+        ("2013-07", "2013-07"),  # a month: what is known, no made-up day
+        ("2013-07-00", "2013-07"),
+        ("2013", "2013"),
+        ("2013-00-00", "2013"),
+        ("2013-07-08T09:30:00+01:00", "2013-07-08"),
+        ("not a date", ""),
+    ],
+)
+def test_a_date_shows_what_is_known_of_it(date, shown):
+    assert shown_date(date) == shown
+
+
+def test_a_byline_leaves_an_unknown_date_out_and_keeps_a_partial_one():
+    post = stored([])
+    assert byline(post) == "Ben Gowland · Imported · 1 min read · Topics: PCNs"
+    month = dataclasses.replace(post, date="2013-07", body="The body.")
+    assert byline(month) == "Ben Gowland · Imported · 2013-07 · 1 min read · Topics: PCNs"

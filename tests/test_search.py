@@ -179,6 +179,43 @@ def test_no_hits_says_so_and_a_misspelling_gets_a_suggestion(index):
     assert index.search("lone").suggestion == "one"  # not 'on', two edits away
     assert index.search('"lone').suggestion == "one"  # searched as words: offered as words
     assert index.search('"primary neighbourhod"').suggestion == '"primary neighbourhood"'
+    # Of equally close words, the one that keeps the typed word's ending.
+    assert index.search("integrater").suggestion == "integrator"
+    assert index.search("trsut").suggestion == "trust"  # a transposition is one edit
+
+
+def test_a_real_english_word_the_posts_lack_is_not_corrected(index):
+    question = "why should my practice bother with neighbourhoods"
+    results = index.search(question)
+    assert results.total > 0 and results.suggestion is None  # not 'other'
+    assert index.search("why should my practice bother").suggestion is None
+    assert index.search("lone ranger").suggestion is None  # a phrase, not a typo of 'one'
+    # A typo in the same kind of question is still corrected.
+    typo = index.search("how do integraters help practices")
+    assert typo.suggestion == "how do integrators help practices"
+
+
+@pytest.mark.parametrize("word", ["blorp", "qwert", "wardz"])
+def test_a_short_word_two_edits_from_any_post_word_is_not_corrected(index, word):
+    assert index.search(word).suggestion is None  # not 'blog', 'exert', 'words'
+
+
+@pytest.mark.parametrize(
+    ("word", "english"),
+    [
+        ("bother", True),
+        ("organisation", True),  # British spellings count
+        ("colour", True),
+        ("centre", True),
+        ("integrater", False),
+        ("neighbourhod", False),
+        ("recieve", False),
+    ],
+)
+def test_english_words_are_told_from_typos(word, english):
+    from reader.search.suggest import is_english_word
+
+    assert is_english_word(word) is english
 
 
 @pytest.mark.parametrize(
@@ -456,6 +493,41 @@ def test_two_processes_building_at_once_both_answer():
         assert proc.returncode == 0, err
         assert "Traceback" not in err and "LockError" not in err
         assert '"total": 18' in out
+
+
+def test_a_snippet_reads_as_the_post_does_in_the_app():
+    from reader.articles.markdown import plain_text
+    from reader.search.highlight import Highlighter
+    from reader.search.snippets import make_snippet
+
+    body = "\n\n".join(
+        [
+            "### Why **care** matters",
+            "> Care is *what* we do",
+            "1. First, care",
+            "- a care bullet",
+            "36\\. is not a list, care",
+            "\\- nor a care bullet",
+            "See [the care plan](https://example.org/care) for more",
+        ]
+    )
+    care = Highlighter([MatchTerm(("care",), "stem")])
+    snippet, spans = make_snippet(body, care, width=400)
+    # The codec's text, one line: no '### ', '> ', '**', '*', backslash or link syntax.
+    assert snippet == " ".join(plain_text(body).split())
+    assert snippet == (
+        "Why care matters Care is what we do 1. First, care • a care bullet "
+        "36. is not a list, care - nor a care bullet See the care plan for more"
+    )
+    assert [snippet[a:b].lower() for a, b in spans] == ["care"] * 7
+    # Cut in the middle of a post: still the drawn text, highlights on the word.
+    long = "\n\n".join(
+        ["### Heading"] + ["> " + "filler words here " * 8] * 3 + ["- the **care** item"]
+    )
+    snippet, spans = make_snippet(long, care)
+    assert snippet.startswith("…") and snippet.endswith("• the care item")
+    assert "**" not in snippet and "> " not in snippet
+    assert [snippet[a:b] for a, b in spans] == ["care"]
 
 
 def test_a_snippet_shows_the_stretch_with_most_of_the_query_words(index):

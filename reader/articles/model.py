@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
@@ -42,13 +43,35 @@ class Article:
         return max(1, round(self.words / 230))
 
 
+# A whole date, a month or a year, with anything after it (a time) ignored.
+_KNOWN_DATE_RE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?(?![\d-])")
+
+
+def shown_date(date: str | None) -> str:
+    """The part of a post's date that is known, for display; "" where none is.
+
+    '2013-07-08' stays whole; a month ('2013-07', or '2013-07-00' as some exports write
+    an unknown day) shows as '2013-07', a year alone as '2013'. Every listing uses this,
+    so an undated post simply has no date rather than a "date unknown" on every line.
+    """
+    m = _KNOWN_DATE_RE.match((date or "").strip())
+    if not m:
+        return ""
+    year, month, day = m.groups()
+    if not month or month == "00":
+        return year
+    if not day or day == "00":
+        return f"{year}-{month}"
+    return f"{year}-{month}-{day}"
+
+
 def byline(article: Article) -> str:
     """Author · category (site) · date · reading time · topics (empty parts left out)."""
     where = f"{article.category} ({article.site})" if article.site else article.category
     parts = [
         article.author,
         where,
-        article.date or "date unknown",
+        shown_date(article.date),
         f"{article.reading_minutes} min read",
     ]
     if article.topics:

@@ -27,6 +27,8 @@ class Block:
     text: str
     start: int  # where the block's text starts in the plain text
     end: int
+    # (start, end, 'bold'|'italic') within `text`: the emphasis its marks stood for
+    emphasis: tuple[tuple[int, int, str], ...] = ()
 
 
 def blocks_with_offsets(markdown: str) -> list[Block]:
@@ -35,10 +37,10 @@ def blocks_with_offsets(markdown: str) -> list[Block]:
     out: list[Block] = []
     at = 0
     for block in split_blocks(markdown):
-        text = split_emphasis(block.text)[0]
+        text, emphasis = split_emphasis(block.text)
         if block.marker:  # plain_text writes '3. ' or '• ' before the item's text
             at += len(block.marker) + 1
-        out.append(Block(block.kind, block.marker, text, at, at + len(text)))
+        out.append(Block(block.kind, block.marker, text, at, at + len(text), tuple(emphasis)))
         at += len(text) + len(BLOCK_SEPARATOR)
     return out
 

@@ -7,7 +7,7 @@ import json
 import sys
 
 from reader.articles.bundled import load_corpus
-from reader.articles.model import Article, byline
+from reader.articles.model import Article, byline, shown_date
 from reader.sanitise import for_terminal
 
 
@@ -45,7 +45,7 @@ def print_article_lines(articles: list[Article]) -> None:
     id_width = max((len(a.id) for a in articles), default=0)
     for a in articles:
         title = for_terminal(a.title, single_line=True)
-        print(f"{a.date or '—':10}  {for_terminal(a.id):{id_width}}  {title}")
+        print(f"{shown_date(a.date) or '—':10}  {for_terminal(a.id):{id_width}}  {title}")
 
 
 def run_list(args: argparse.Namespace) -> int:

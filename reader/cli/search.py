@@ -7,6 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from reader.articles.model import shown_date
 from reader.cli.output import progress_bar
 from reader.errors import ReaderError
 from reader.sanitise import for_terminal
@@ -97,7 +98,8 @@ def run_search(args: argparse.Namespace) -> int:
         for hit in results.hits:
             print()
             print(for_terminal(f"{hit.title}  [{hit.id}]", single_line=True))
-            where = f"{hit.category} · {hit.date or 'date unknown'}"
+            # An unknown date is left out, as in the app's results.
+            where = " · ".join(p for p in (hit.category, shown_date(hit.date)) if p)
             print(f"  {for_terminal(where, single_line=True)} · score {hit.score:.2f}")
             print(f"  {for_terminal(hit.marked_snippet(), single_line=True)}")
     if results.suggestion:

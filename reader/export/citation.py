@@ -5,7 +5,7 @@ This module never imports textual.
 
 from __future__ import annotations
 
-from reader.articles.model import Article
+from reader.articles.model import Article, shown_date
 
 
 def post_url(article: Article) -> str | None:
@@ -20,7 +20,7 @@ def post_url(article: Article) -> str | None:
 def citation(article: Article) -> str:
     """One line: “Title”, Author, Site (Category), date. URL"""
     where = article.site or article.category
-    parts = [f"“{article.title}”", article.author, where, article.date or "undated"]
+    parts = [f"“{article.title}”", article.author, where, shown_date(article.date) or "undated"]
     line = ", ".join(p for p in parts if p)
     url = post_url(article)
     return f"{line}. {url}" if url else f"{line}."

@@ -34,17 +34,39 @@ p.detached { font-size: 0.9em; color: #555; }
 """
 
 
-def _marked(text: str, start: int, spans: list[tuple[int, int]]) -> str:
-    """A block's text as XHTML, the highlighted parts (plain-text offsets) in <mark>."""
-    out, at = [], 0
-    for s, e in sorted(spans):
-        s, e = max(s - start, at), min(e - start, len(text))
-        if s >= e:
-            continue
-        out.append(html.escape(text[at:s]))
-        out.append(f"<mark>{html.escape(text[s:e])}</mark>")
-        at = e
-    out.append(html.escape(text[at:]))
+# Inline tags, outermost first: a highlight's <mark> holds the bold and italic within it.
+_TAGS = (("mark", "mark"), ("bold", "strong"), ("italic", "em"))
+
+
+def _inline(
+    text: str, start: int, marks: list[tuple[int, int]], emphasis: Sequence[tuple[int, int, str]]
+) -> str:
+    """A block's text as XHTML: highlighted parts (plain-text offsets, `start` being where
+    the block begins) in <mark>, the post's **bold** and *italic* (offsets in `text`) in
+    <strong> and <em>; every character of the text escaped, so markup in a post is text.
+
+    The text is cut wherever a span starts or ends; tags are closed and opened at the
+    cuts in one fixed nesting, so overlapping spans still make well-formed XHTML.
+    """
+    spans = [(max(0, s - start), min(len(text), e - start), "mark") for s, e in marks]
+    spans += [(s, e, kind) for s, e, kind in emphasis]
+    spans = [(s, e, kind) for s, e, kind in spans if s < e]
+    if not spans:
+        return html.escape(text)
+    cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
+    out: list[str] = []
+    open_tags: list[str] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        kinds = {kind for s, e, kind in spans if s <= a and b <= e}
+        wanted = [tag for kind, tag in _TAGS if kind in kinds]
+        keep = 0
+        while keep < min(len(open_tags), len(wanted)) and open_tags[keep] == wanted[keep]:
+            keep += 1
+        out.extend(f"</{tag}>" for tag in reversed(open_tags[keep:]))
+        out.extend(f"<{tag}>" for tag in wanted[keep:])
+        open_tags = wanted
+        out.append(html.escape(text[a:b]))
+    out.extend(f"</{tag}>" for tag in reversed(open_tags))
     return "".join(out)
 
 
@@ -60,7 +82,7 @@ def chapter_xhtml(article: Article, highlights: Sequence[Highlight]) -> str:
     in_list = False
     for block in blocks_with_offsets(article.body):
         mine = [h for h in attached if h.start < block.end and h.end > block.start]
-        text = _marked(block.text, block.start, [(h.start, h.end) for h in mine])
+        text = _inline(block.text, block.start, [(h.start, h.end) for h in mine], block.emphasis)
         if block.kind == "bullet" and not in_list:
             parts.append("<ul>")
             in_list = True

@@ -12,12 +12,19 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from reader.articles.model import Article
+from reader.articles.model import Article, shown_date
+from reader.articles.text import blocks_with_offsets
+from reader.articles.text import plain_text as article_plain_text
 from reader.export.citation import post_url
 from reader.store.highlights import Highlight
 
-# A line starting so would turn into a heading, list or rule inside the quotation.
-_BLOCK_START = re.compile(r"^(\s*)([#>+*-]|\d+[.)]|=+$|`{3,}|~{3,})")
+# A line starting so would turn into a heading, list or rule inside the quotation ('*'
+# only as a bullet: '**bold**' opening a line is emphasis; a literal '*' is escaped).
+_BLOCK_START = re.compile(r"^(\s*)([#>+-]|\*(?=\s|$)|\d+[.)]|=+$|`{3,}|~{3,})")
+# What a Markdown viewer would read as emphasis, an escape, an HTML tag or an entity
+# ('&amp;'): written as text, backslash-escaped as CommonMark allows.
+_INLINE_SYNTAX = re.compile(r"([\\*_<]|&(?=#?\w+;))")
+_MARKS = {"bold": "**", "italic": "*"}
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,39 @@ def _escape(line: str) -> str:
     return _BLOCK_START.sub(escaped, line, count=1)
 
 
+def _literal(text: str) -> str:
+    return _INLINE_SYNTAX.sub(r"\\\1", text)
+
+
+def quote_markdown(article: Article | None, highlight: Highlight) -> str:
+    """The highlighted passage as Markdown: its text, with the post's **bold** and
+    *italic* kept where the passage is still in the post; any other '*', '_', '\\', '<'
+    or entity-like '&' escaped, so a post's text stays text in a Markdown viewer."""
+    quote = highlight.quote
+    if article is None or highlight.detached:
+        return _literal(quote)
+    if article_plain_text(article)[highlight.start : highlight.end] != quote:
+        return _literal(quote)
+    start, end = highlight.start, highlight.end
+    spans = []
+    for block in blocks_with_offsets(article.body):
+        for s, e, kind in block.emphasis:
+            s, e = max(block.start + s, start), min(block.start + e, end)
+            # Marks hug the words: '** meant**' would not be emphasis.
+            while s < e and quote[s - start].isspace():
+                s += 1
+            while e > s and quote[e - start - 1].isspace():
+                e -= 1
+            if s < e:
+                spans.append((s - start, e - start, _MARKS[kind]))
+    out, at = [], 0
+    for s, e, mark in sorted(spans):
+        out += [_literal(quote[at:s]), mark, _literal(quote[s:e]), mark]
+        at = e
+    out.append(_literal(quote[at:]))
+    return "".join(out)
+
+
 def _quotation(text: str) -> list[str]:
     lines = []
     for n, paragraph in enumerate(re.split(r"\n\s*\n", text.strip())):
@@ -96,21 +136,21 @@ def highlights_markdown(posts: list[PostHighlights], exported: str) -> str:
     for post in posts:
         article = post.article
         title = article.title if article else post.article_id
-        out += [f"## {_escape(title)}", ""]
+        out += [f"## {_escape(_literal(title))}", ""]
         if article is None:
             out += ["*No longer in the library.*", ""]
         else:
             details = [
                 ("Author", article.author),
                 ("Source", f"{article.category} ({article.site})" if article.site else ""),
-                ("Date", article.date or "undated"),
+                ("Date", shown_date(article.date) or "undated"),
                 ("URL", post_url(article) or ""),
                 ("Post id", f"`{article.id}`"),
             ]
             out += [f"- **{k}:** {v}" for k, v in details if v]
             out.append("")
         for h in post.highlights:
-            out += _quotation(h.quote)
+            out += _quotation(quote_markdown(article, h))
             out.append("")
             if h.detached:
                 out += ["*(Detached: this passage is no longer found in the post.)*", ""]

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from whoosh import qparser, query, scoring
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import RamStorage
-from whoosh.support.levenshtein import damerau_levenshtein as edit_distance
 
 from reader import paths
 from reader.articles.glossary import Glossary, load_glossary
@@ -27,8 +26,6 @@ from reader.articles.model import Article
 from reader.search import continuation, storage
 from reader.search.evaluate import Evaluator
 from reader.search.guard import (
-    MAX_SUGGESTED_WORD,
-    MAX_SUGGESTIONS,
     strip_comparisons,
     tidy_query,
 )
@@ -56,6 +53,7 @@ from reader.search.results import (
 )
 from reader.search.schema import make_schema
 from reader.search.snippets import make_snippet
+from reader.search.suggest import Suggester
 from reader.search.whoosh_internals import CachedLengthBM25F
 
 if TYPE_CHECKING:
@@ -82,14 +80,13 @@ class SearchIndex:
         # use (about 1 ms); the schema is make_schema()'s for the index's life, rebuilds too.
         self._schema = ix.schema
         self._meaning = meaning  # None: words alone
-        # "did you mean" per word, for one searcher (under the key None)
-        self._corrections: dict[str | None, Any] = {}
         self._word_queries: dict[str, query.Query] = {}  # see _word_query
         self._ids: PostIds | None = None  # see _post_ids
         self._articles = {a.id: a for a in articles}
         self.notices: list[str] = []
         self._glossary = glossary if glossary is not None else load_glossary()
         self._expander = Expander(self._glossary, self._schema)
+        self._suggester = Suggester(self._schema, self._glossary)
         self._searcher = None
         self._evaluator: Evaluator | None = None
         # whoosh searchers are not meant for several threads at once: searches take turns.
@@ -338,7 +335,9 @@ class SearchIndex:
                 )
             # While typing, the last word is unfinished; when nothing matches, it counts
             # unless it is the start of a word the posts use ('neighbourh').
-        suggestion = self._suggest(searcher, text, as_you_type, strict_total > 0)
+        suggestion = self._suggester.suggest(
+            searcher, text, as_you_type, found=strict_total > 0, found_any=total > 0
+        )
         took = (time.perf_counter() - started) * 1000
         return SearchResults(text, took, total, tuple(hits), terms, suggestion, notice)
 
@@ -434,69 +433,6 @@ class SearchIndex:
         if self._meaning is not None and self._meaning.notices:
             self.notices.extend(self._meaning.notices)
             self._meaning.notices.clear()
-
-    def _suggest(
-        self, searcher, text: str, as_you_type: bool = False, found: bool = False
-    ) -> str | None:
-        """'Did you mean': replace words the corpus never uses with its closest words."""
-        corrector = None  # made only for a word the corpus lacks: most searches have none
-        changed = False
-        out = text
-        # Words of 3 to MAX_SUGGESTED_WORD letters (a longer one is no typo of a word the
-        # posts use, and its edit distances cost seconds); at most MAX_SUGGESTIONS of them.
-        words = re.findall(rf"(?<![\w:])[A-Za-z]{{3,{MAX_SUGGESTED_WORD}}}(?![\w:*~])", text)
-        if as_you_type and words and not text.endswith(" "):
-            # The word being typed: no "did you mean" while some post has every word,
-            # nor for the start of a word the posts use (each key would ask whoosh's
-            # corrector, 10-50 ms, about a word not yet written: 'neighbourh' offered
-            # 'neighbour' on the way to 'neighbourhoods').
-            typing = text.endswith(words[-1])
-            if found or (typing and self._starts_a_word(searcher, words[-1])):
-                words = words[:-1]
-        for word in words[:MAX_SUGGESTIONS]:
-            if word.upper() in ("AND", "OR", "NOT"):
-                continue
-            forms = list(self._schema["body_exact"].process_text(word, mode="query"))
-            if not forms:
-                continue
-            lowered = forms[0]  # lower case, British spelling, as the index holds it
-            if searcher.doc_frequency("body_exact", lowered) or searcher.doc_frequency(
-                "title_exact", lowered
-            ):
-                continue
-            if self._glossary.lookup(word):
-                continue
-            # A question typed a letter at a time asks again for each word it has passed
-            # (whoosh's corrector: 10-50 ms a word); kept while the index is the same.
-            cache = self._corrections
-            if cache.get(None) is not searcher:
-                cache.clear()
-                cache[None] = searcher
-            options = cache.get(lowered)
-            if options is None:
-                corrector = corrector or searcher.corrector("body_exact")
-                # whoosh orders the words within two edits by how common they are, so
-                # 'lone' became 'on' and 'neighbourhod' 'neighbourhoods': the closest word
-                # wins here, the more common of equally close ones (whoosh's order kept).
-                options = corrector.suggest(lowered, limit=10, maxdist=2)
-                options.sort(key=lambda option: edit_distance(lowered, option))
-                cache[lowered] = options
-            if options and options[0] != lowered:
-                out = re.sub(rf"\b{re.escape(word)}\b", options[0], out, count=1)
-                changed = True
-        if changed and out.count('"') % 2:
-            out = " ".join(out.replace('"', " ").split())  # a lone quote: offer the words
-        return out if changed else None
-
-    def _starts_a_word(self, searcher, word: str) -> bool:
-        forms = list(self._schema["body_exact"].process_text(word, mode="query"))
-        if not forms:
-            return False
-        reader = searcher.reader()
-        return any(
-            next(iter(reader.expand_prefix(field, forms[0])), None) is not None
-            for field in ("body_exact", "title_exact")
-        )
 
     def related(self, article_id: str, limit: int = 5) -> list[RelatedPost]:
         """Posts most like this one, never itself: closest in meaning (the cosine of the

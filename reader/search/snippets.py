@@ -1,7 +1,15 @@
-"""The passage of a post shown under a search hit."""
+"""The passage of a post shown under a search hit.
+
+It is cut from the post's plain text as the Markdown codec gives it
+(reader.articles.markdown.plain_text): a heading without its '### ', a quotation without
+its '> ', an item with its number, a bullet with its '•', no emphasis marks, a link as its
+text, no escapes; so the passage reads as the post does in the app, and its highlight
+spans are counted in that text.
+"""
 
 from __future__ import annotations
 
+from reader.articles.markdown import plain_text
 from reader.search.highlight import Highlighter
 from reader.search.results import Span
 
@@ -11,8 +19,9 @@ SNIPPET_CHARS = 180
 def make_snippet(
     body: str, highlighter: Highlighter | None, width: int = SNIPPET_CHARS
 ) -> tuple[str, tuple[Span, ...]]:
-    """The stretch of the body with the most of the query's different words (the first
-    such), as plain text, and the spans of its matches."""
+    """The stretch of the body (Markdown) with the most of the query's different words
+    (the first such), as plain text on one line, and the spans of its matches there."""
+    body = plain_text(body)
     spans = highlighter.spans(body) if highlighter else []
     first = _best_match(body, spans, width - width // 3) if spans else None
     start = 0
@@ -25,7 +34,7 @@ def make_snippet(
     if end < len(body):
         space = body.rfind(" ", start, end)
         end = space if space > start else end
-    window = " ".join(body[start:end].replace("### ", "").replace("> ", "").split())
+    window = " ".join(body[start:end].split())  # blocks run on, as on one line
     text = ("…" if start else "") + window + ("…" if end < len(body) else "")
     return text, tuple(highlighter.spans(text)) if highlighter else ()
 

@@ -8,6 +8,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from reader.articles.model import shown_date
 from reader.sanitise import for_terminal
 
 
@@ -95,7 +96,7 @@ class ReaderCommands(Provider):
                 (
                     f"Open: {for_terminal(article.title, single_line=True)}",
                     partial(screen.open_article, article.id),
-                    article.date or "",
+                    shown_date(article.date),
                 )
             )
         return commands

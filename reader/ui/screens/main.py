@@ -203,6 +203,9 @@ class MainScreen(ReadingNotes, LibrarySync, PaneLayout, Screen):
             self.notify("Your changes are saved now.", timeout=3)
         if changed:
             self.query_one(NavTree).refresh_state()
+            if "highlights" in changed and self.current is not None:
+                # The open post's marks and notes, as the CLI (or another app) left them.
+                self.article_view.set_highlights(self.session.highlights(self.current))
             self._update_byline()
         self.check_library()  # posts another gp-reader synced or imported
 

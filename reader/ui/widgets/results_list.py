@@ -10,6 +10,7 @@ from textual.widget import Widget
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from reader.articles.model import shown_date
 from reader.sanitise import for_terminal
 from reader.ui.widgets.post_list import SIDEBAR_BINDINGS, PostList
 
@@ -70,7 +71,8 @@ def hit_prompt(hit: SearchHit, snippet_chars: int | None = None) -> Text:
     prompt = Text()
     prompt.append(for_terminal(hit.title, single_line=True), style="bold")
     # Where and when; an unknown date is left out, not spelt out on every result.
-    where = f"{hit.category} · {hit.date}" if hit.date else hit.category
+    when = shown_date(hit.date)
+    where = f"{hit.category} · {when}" if when else hit.category
     prompt.append(f"\n{for_terminal(where, single_line=True)}", style="dim")
     label = MATCHED_LABELS.get(hit.matched)
     if label:
