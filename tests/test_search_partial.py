@@ -43,6 +43,18 @@ def test_its_snippet_is_a_paragraph_of_the_post(index, corpus):
     assert "maggots" in marked  # the question's words are marked in the paragraph
 
 
+@pytest.mark.parametrize(
+    "text", ["what is wrong with advice and guidance", "how do I get my ARRS staff to stay"]
+)
+def test_a_question_marks_its_own_words_not_its_stop_words(index, text):
+    # A few posts hold every word, so the results go on; the strict query's terms then
+    # held 'what', 'is', 'the', 'to' and marked them in every snippet.
+    results = index.search(text, limit=10)
+    marked = {hit.snippet[a:b].lower() for hit in results.hits for a, b in hit.highlights}
+    assert marked and not marked & {"what", "is", "with", "and", "how", "do", "i", "to", "my"}
+    assert not {w for t in results.terms for w in t.words} & {"what", "is", "to", "how"}
+
+
 def test_keywords_with_enough_posts_keep_the_strict_ranking(index):
     results = index.search("neighbourhood health", limit=10)
     assert len(results.hits) >= 3

@@ -311,7 +311,8 @@ class SearchIndex:
                     found, total, question = self._go_on(
                         searcher, self._evaluator, words, found, total, as_you_type
                     )
-                    terms = terms or self._words_terms(words, searcher.reader())
+                    # Marked: the question's own words, not its 'why', 'the' or 'to'.
+                    terms = self._words_terms(words, searcher.reader()) or terms
             highlighter = Highlighter(terms) if snippets else None
             hits = []
             for docnum, score, matched in found[:limit]:
