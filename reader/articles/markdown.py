@@ -136,9 +136,11 @@ def plain_text(markdown: str) -> str:
     from reader.articles.inline import split_emphasis
 
     # As the app draws a block: emphasis marks off, then links as their text alone (the
-    # offsets highlights keep count in this text).
-    texts = (split_links(split_emphasis(block.text)[0])[0] for block in split_blocks(markdown))
-    return "\n\n".join(
-        f"{block.marker} {text}" if block.marker else text
-        for block, text in zip(split_blocks(markdown), texts, strict=True)
-    )
+    # offsets highlights keep count in this text). Most blocks have neither.
+    out = []
+    for block in split_blocks(markdown):
+        text = split_emphasis(block.text)[0]
+        if "](" in text:
+            text = split_links(text)[0]
+        out.append(f"{block.marker} {text}" if block.marker else text)
+    return "\n\n".join(out)
