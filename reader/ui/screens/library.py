@@ -25,41 +25,11 @@ from textual.worker import Worker, get_current_worker
 
 from reader.errors import ReaderError
 from reader.ui.browser import open_address
+from reader.ui.screens.host import MainScreenHost
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from textual.screen import Screen
-
     from reader.articles.bundled import Corpus
-    from reader.articles.model import Article
     from reader.search.index import SearchIndex
-    from reader.session import Session
-    from reader.ui.widgets.article_view import ArticleView
-
-    class _Host(Screen[None]):
-        """What MainScreen, which takes this mixin, gives it."""
-
-        session: Session
-        searching: bool
-
-        @property
-        def current(self) -> Article | None: ...
-
-        @property
-        def article_view(self) -> ArticleView: ...
-
-        def open_article(
-            self,
-            article_id: str,
-            terms: Iterable[str] = (),
-            position: float | None = None,
-            focus: bool = True,
-            chosen: bool = True,
-        ) -> None: ...
-
-else:
-    _Host = object
 
 
 class SyncProgress(Message):
@@ -88,7 +58,7 @@ class LibraryLoaded(Message):
         self.added = added
 
 
-class LibrarySync(_Host):
+class LibrarySync(MainScreenHost):
     """Mixed into MainScreen."""
 
     _syncing = False

@@ -9,50 +9,16 @@ from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
 from reader.export.citation import quoted_with_citation
+from reader.ui.screens.host import MainScreenHost
 from reader.ui.widgets.nav_tree import NavTree
 from reader.ui.widgets.post_annotations import PassageAction
 from reader.ui.widgets.search_bar import SearchBar
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
-    from textual.screen import Screen
-
-    from reader.articles.model import Article
-    from reader.session import Session
-    from reader.ui.widgets.article_view import ArticleView
-
-    class _Host(Screen[None]):
-        """What MainScreen, which takes this mixin, gives it."""
-
-        session: Session
-
-        @property
-        def current(self) -> Article | None: ...
-
-        @property
-        def article_view(self) -> ArticleView: ...
-
-        def _update_byline(self) -> None: ...
-
-        def _fold_list_if_narrow(self) -> None: ...
-
-        def go_to_section(self, key: str) -> None: ...
-
-        def open_article(
-            self,
-            article_id: str,
-            terms: Iterable[str] = (),
-            position: float | None = None,
-            focus: bool = True,
-            chosen: bool = True,
-        ) -> None: ...
-
-else:
-    _Host = object
+    pass
 
 
-class ReadingNotes(_Host):
+class ReadingNotes(MainScreenHost):
     """Mixed into MainScreen (which has session, article_view, current, notify ...)."""
 
     # -- find in the post ------------------------------------------------------------
