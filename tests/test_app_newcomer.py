@@ -298,3 +298,21 @@ async def test_a_post_read_in_unread_stays_listed_until_the_section_is_opened_ag
         again = [n.data[1] for n in section.children if n.data[0] == "post"]
         assert first not in again and second in again
         assert screen.session.counts("unread")[1] == len(again)
+
+
+# Found driving the app: a width kept at 160 columns left the post 20 columns at 80.
+async def test_a_list_width_kept_from_a_wide_terminal_leaves_the_post_its_room():
+    from reader.ui.screens.layout import POST_MIN_WIDTH
+
+    paths.settings_file().parent.mkdir(parents=True, exist_ok=True)
+    paths.settings_file().write_text(json.dumps({"list_width": 100}), encoding="utf-8")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen, _, view = parts(app)
+        assert screen.query_one("#sidebar").size.width == 80 - POST_MIN_WIDTH
+        assert view.size.width > 20  # was 15 with the kept width applied as it was
+        await pilot.resize_terminal(200, 40)
+        await pilot.pause()
+        assert screen.query_one("#sidebar").size.width == 100
+    assert json.loads(paths.settings_file().read_text(encoding="utf-8"))["list_width"] == 100

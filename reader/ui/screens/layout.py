@@ -58,6 +58,7 @@ class PaneLayout(Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.narrow = event.size.width < NARROW_BELOW
+        self.watch_list_width(self.list_width)
         for footer in self.query(Footer):
             footer.compact = event.size.width < COMPACT_FOOTER_BELOW
             footer.show_command_palette = event.size.width >= PALETTE_KEY_FROM
@@ -72,6 +73,11 @@ class PaneLayout(Screen[None]):
         # width would overrule).
         sidebar = self.query_one("#sidebar")
         chosen = width is not None and not self.narrow
+        if width is not None and self.size.width:
+            # A width kept from a wider terminal still leaves the post its columns here
+            # (the kept width itself stays, for the next wide terminal).
+            room = self.size.width - POST_MIN_WIDTH
+            width = max(settings.LIST_WIDTHS.start, min(width, room))
         sidebar.styles.width = width if chosen else None
         sidebar.styles.max_width = "100%" if chosen else None
 
