@@ -64,3 +64,20 @@ async def test_the_address_shown_is_sanitised(monkeypatch):
     async with app.run_test():
         message = open_address(app, HOSTILE)
     assert "\x1b" not in message and "\x07" not in message
+
+
+async def test_only_web_addresses_reach_the_browser(monkeypatch):
+    opened: list[str] = []
+
+    class Browser(webbrowser.BaseBrowser):
+        def open(self, url: str, new: int = 0, autoraise: bool = True) -> bool:
+            opened.append(url)
+            return True
+
+    monkeypatch.setattr(webbrowser, "get", lambda *_: Browser("b"))
+    app = Bare()
+    async with app.run_test():
+        for url in ("javascript:alert(1)", "file:///etc/passwd", "vscode://x/y"):
+            assert open_address(app, url).startswith("Not a web address")
+        assert open_address(app, "https://ockham.healthcare/").startswith("Opening")
+    assert opened == ["https://ockham.healthcare/"]

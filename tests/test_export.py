@@ -200,6 +200,8 @@ def hostile_post():
             "> *All* of it quoted",
             "- a **bullet** point",
             "<script>alert('body')</script> & 'quotes'",
+            "See [the **ARRS** post](https://ockham.healthcare/arrs/?a=1&b=2) and "
+            "[this one](javascript:alert(1)).",
         ]
     )
     return Article(
@@ -248,7 +250,11 @@ def test_epub_keeps_bold_and_italic_and_shows_markup_as_text(tmp_path):
     strong = ["".join(e.itertext()) for e in chapter.iter(f"{x}strong")]
     em = ["".join(e.itertext()) for e in chapter.iter(f"{x}em")]
     # The highlight cuts the bold in two: both halves stay bold, one inside the <mark>.
-    assert strong == ["bold", "strongly & <b>", "truly</b>", "bullet"]
+    assert strong == ["bold", "strongly & <b>", "truly</b>", "bullet", "ARRS"]
+    # Links as links (web addresses only), never as Markdown.
+    links = [(e.get("href"), "".join(e.itertext())) for e in chapter.iter(f"{x}a")]
+    assert links == [("https://ockham.healthcare/arrs/?a=1&b=2", "the ARRS post")]
+    assert "](" not in body_text and "See the ARRS post and this one." in body_text
     assert em == ["quietly ", '"said"', "All"]  # the mark ends after the space
     marks = ["".join(e.itertext()) for e in chapter.iter(f"{x}mark")]
     assert marks == [text[start : start + 30]] and quote in marks[0]
@@ -325,3 +331,21 @@ def test_markdown_export_keeps_bold_and_italic_and_escapes_markup():
     assert "> **y\\</b>** meant" in lines  # the bold cut to what the passage holds
     assert "> \\*not\\* \\<i>here\\</i>" in lines  # no longer in the post: all text
     assert '## \\<script>alert("t")\\</script> & \'Tom\' "quoted"' in lines
+
+
+def test_blocks_with_offsets_stand_where_the_plain_text_has_them():
+    # The app's passage cursor and highlights, and both exports, count in this text: a
+    # link's address left in a block moved every highlight after it.
+    from reader.articles.markdown import plain_text as body_plain_text
+    from reader.articles.text import blocks_with_offsets
+
+    body = hostile_post().body + "\n\nAfter the [link](https://example.org/) a **last** word."
+    text = body_plain_text(body)
+    for block in blocks_with_offsets(body):
+        assert text[block.start : block.end] == block.text
+        for start, end, kind in block.emphasis:
+            assert kind in ("bold", "italic") and 0 <= start < end <= len(block.text)
+    last = blocks_with_offsets(body)[-1]
+    assert last.text == "After the link a last word."
+    assert [last.text[a:b] for a, b, _ in last.links] == ["link"]
+    assert [last.text[a:b] for a, b, _ in last.emphasis] == ["last"]

@@ -89,7 +89,9 @@ def split_blocks(markdown: str) -> list[Block]:
 
 
 # A Markdown link as reader.sources.html_markdown writes it: [text](address).
-_LINK = re.compile(r"\[([^\]\n]*)\]\((\S+?)\)")
+# The address may hold balanced parentheses, as CommonMark allows
+# (https://en.wikipedia.org/wiki/Commissioning_(NHS)); the sync writes ')' as %29.
+_LINK = re.compile(r"\[([^\]\n]*)\]\(((?:[^\s()]|\([^\s()]*\))+)\)")
 
 
 def split_links(text: str) -> tuple[str, list[tuple[int, int, str]]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from reader.articles.inline import split_emphasis
 from reader.articles.markdown import plain_text as body_plain_text
-from reader.articles.markdown import split_blocks
+from reader.articles.markdown import split_blocks, split_links_mapped
 from reader.articles.model import Article
 
 BLOCK_SEPARATOR = "\n\n"
@@ -29,18 +29,29 @@ class Block:
     end: int
     # (start, end, 'bold'|'italic') within `text`: the emphasis its marks stood for
     emphasis: tuple[tuple[int, int, str], ...] = ()
+    # (start, end, address) within `text`: its links, drawn as their text alone
+    links: tuple[tuple[int, int, str], ...] = ()
 
 
 def blocks_with_offsets(markdown: str) -> list[Block]:
     """The body's blocks (reader.articles.markdown) as the app draws them, emphasis marks
-    left out, each with where its text is in `plain_text`."""
+    left out and links as their text alone (as `plain_text` has them), each with where its
+    text is in `plain_text`."""
     out: list[Block] = []
     at = 0
     for block in split_blocks(markdown):
         text, emphasis = split_emphasis(block.text)
+        links: list[tuple[int, int, str]] = []
+        if "](" in text:
+            text, links, where = split_links_mapped(text)
+            emphasis = [
+                (where[a], where[b], kind) for a, b, kind in emphasis if where[a] < where[b]
+            ]
         if block.marker:  # plain_text writes '3. ' or '• ' before the item's text
             at += len(block.marker) + 1
-        out.append(Block(block.kind, block.marker, text, at, at + len(text), tuple(emphasis)))
+        out.append(
+            Block(block.kind, block.marker, text, at, at + len(text), tuple(emphasis), tuple(links))
+        )
         at += len(text) + len(BLOCK_SEPARATOR)
     return out
 

@@ -39,7 +39,11 @@ _TAGS = (("mark", "mark"), ("bold", "strong"), ("italic", "em"))
 
 
 def _inline(
-    text: str, start: int, marks: list[tuple[int, int]], emphasis: Sequence[tuple[int, int, str]]
+    text: str,
+    start: int,
+    marks: list[tuple[int, int]],
+    emphasis: Sequence[tuple[int, int, str]],
+    links: Sequence[tuple[int, int, str]] = (),
 ) -> str:
     """A block's text as XHTML: highlighted parts (plain-text offsets, `start` being where
     the block begins) in <mark>, the post's **bold** and *italic* (offsets in `text`) in
@@ -50,6 +54,8 @@ def _inline(
     """
     spans = [(max(0, s - start), min(len(text), e - start), "mark") for s, e in marks]
     spans += [(s, e, kind) for s, e, kind in emphasis]
+    # A post's links (web addresses only: a javascript: or file: link is its text alone).
+    spans += [(s, e, "link " + url) for s, e, url in links if _web_address(url)]
     spans = [(s, e, kind) for s, e, kind in spans if s < e]
     if not spans:
         return html.escape(text)
@@ -59,15 +65,22 @@ def _inline(
     for a, b in zip(cuts, cuts[1:], strict=False):
         kinds = {kind for s, e, kind in spans if s <= a and b <= e}
         wanted = [tag for kind, tag in _TAGS if kind in kinds]
+        for kind in sorted(k for k in kinds if k.startswith("link ")):  # inside any <mark>
+            at = 1 if wanted[:1] == ["mark"] else 0
+            wanted.insert(at, f'a href="{html.escape(kind[5:], quote=True)}"')
         keep = 0
         while keep < min(len(open_tags), len(wanted)) and open_tags[keep] == wanted[keep]:
             keep += 1
-        out.extend(f"</{tag}>" for tag in reversed(open_tags[keep:]))
+        out.extend(f"</{tag.split()[0]}>" for tag in reversed(open_tags[keep:]))
         out.extend(f"<{tag}>" for tag in wanted[keep:])
         open_tags = wanted
         out.append(html.escape(text[a:b]))
-    out.extend(f"</{tag}>" for tag in reversed(open_tags))
+    out.extend(f"</{tag.split()[0]}>" for tag in reversed(open_tags))
     return "".join(out)
+
+
+def _web_address(url: str) -> bool:
+    return url.lower().startswith(("http://", "https://", "mailto:"))
 
 
 def chapter_xhtml(article: Article, highlights: Sequence[Highlight]) -> str:
@@ -82,7 +95,8 @@ def chapter_xhtml(article: Article, highlights: Sequence[Highlight]) -> str:
     in_list = False
     for block in blocks_with_offsets(article.body):
         mine = [h for h in attached if h.start < block.end and h.end > block.start]
-        text = _inline(block.text, block.start, [(h.start, h.end) for h in mine], block.emphasis)
+        marks = [(h.start, h.end) for h in mine]
+        text = _inline(block.text, block.start, marks, block.emphasis, block.links)
         if block.kind == "bullet" and not in_list:
             parts.append("<ul>")
             in_list = True

@@ -20,6 +20,11 @@ from reader.sanitise import for_terminal
 def open_address(app: App[object], url: str) -> str:
     """Open `url` in a browser; the one line to tell the reader what happened."""
     shown = for_terminal(url, single_line=True)
+    if not url.lower().startswith(("http://", "https://")):
+        # A post's link from a file (javascript:, file:, a local program's scheme) is
+        # never handed to the browser; the address is there to copy by hand.
+        app.copy_to_clipboard(url)
+        return f"Not a web address, so not opened (copied): {shown}"
     try:
         browser = webbrowser.get()
     except webbrowser.Error:
