@@ -103,6 +103,20 @@ def test_import_with_fetch_full_text_keeps_the_pages_text_under_the_same_ids(cap
         assert site.requests_to("/robots.txt")
 
 
+def test_the_flag_fetches_summaries_imported_before_without_it(capsys, tmp_path):
+    # Found trying it as a user: the same feed again with --fetch-full-text added nothing
+    # new, so it returned before fetching anything, and said nothing about it.
+    with WordPressSite(generate_posts(2), full_text_feed=False) as site:
+        feed = saved_feed(site, tmp_path)
+        assert cli(capsys, "import", str(feed))[0] == 0
+        assert len(summaries()) == 2
+        code, out, err = cli(capsys, "import", str(feed), "--fetch-full-text")
+        assert code == 0, err
+        assert "added 0 posts, 2 duplicates" in out
+        assert "full text: fetched 2 of 2 summaries" in out
+        assert summaries() == {}
+
+
 def test_offline_the_import_stands_and_the_summaries_stay(capsys, tmp_path):
     with WordPressSite(generate_posts(2), full_text_feed=False) as site:
         feed = saved_feed(site, tmp_path)

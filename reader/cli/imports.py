@@ -103,16 +103,28 @@ def run_import(args: argparse.Namespace) -> int:
         return 1
     _print_details(report)
     print(report.summary(dry_run=args.dry_run))
-    if args.dry_run or not (plan.rows or plan.sources):
+    if args.dry_run:
+        return refused
+    # --fetch-full-text: the summaries among these files' posts, new or held already
+    # (imported before without the flag).
+    wanted = {post_id for _, _, post_id, _ in report.outcomes} if args.fetch_full_text else set()
+    if not (plan.rows or plan.sources):
+        if existing is not None and wanted and _summaries_among(existing, wanted):
+            _fetch_full_texts(existing, wanted)
+            _update_index()
         return refused
     store = existing or PostStore.open()
     write_plan(plan, store)
-    if args.fetch_full_text and report.summaries:
-        _fetch_full_texts(store, {post_id for post_id, _ in report.summaries})
+    if wanted and _summaries_among(store, wanted):
+        _fetch_full_texts(store, wanted)
     elif report.summaries:
         print("  (`gp-reader sync`, or --fetch-full-text, fetches their full text)")
     _update_index()
     return refused
+
+
+def _summaries_among(store: PostStore, ids: set[str]) -> bool:
+    return not set(store.summaries()).isdisjoint(ids)
 
 
 def _fetch_full_texts(store: PostStore, ids: set[str]) -> None:
