@@ -6,6 +6,8 @@ thousands of examples.
 
 from __future__ import annotations
 
+import plistlib
+import quopri
 import time
 from pathlib import Path
 
@@ -113,7 +115,7 @@ def _read(tmp_path: Path, name: str, data: bytes):
     return posts
 
 
-SUFFIXES = [".md", ".xml", ".html", ".txt", ".rss", ""]
+SUFFIXES = [".md", ".xml", ".html", ".txt", ".rss", ".mhtml", ".webarchive", ""]
 
 
 @given(st.binary(max_size=400), st.sampled_from(SUFFIXES))
@@ -212,3 +214,46 @@ def test_almost_valid_files_are_read_or_refused_in_one_line(tmp_path_factory, te
 def test_the_templates_themselves_import(tmp_path):
     for template, name in [(MARKDOWN, "a.md"), (RSS, "b.xml"), (ATOM, "c.atom"), (HTML, "d.html")]:
         assert _read(tmp_path, name, template.encode()), name
+
+
+def _mhtml(html: bytes, boundary: str = "----MultipartBoundary--x----") -> bytes:
+    return (
+        (
+            f"From: <Saved by Blink>\r\nSnapshot-Content-Location: https://example.org/p/\r\n"
+            f'MIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n\ttype="text/html";\r\n'
+            f'\tboundary="{boundary}"\r\n\r\n--{boundary}\r\nContent-Type: text/html\r\n'
+            f"Content-Transfer-Encoding: quoted-printable\r\n"
+            f"Content-Location: https://example.org/p/\r\n\r\n"
+        ).encode()
+        + quopri.encodestring(html)
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+
+
+def _webarchive(html: bytes) -> bytes:
+    main = {
+        "WebResourceData": html,
+        "WebResourceMIMEType": "text/html",
+        "WebResourceTextEncodingName": "UTF-8",
+        "WebResourceURL": "https://example.org/p/",
+    }
+    return plistlib.dumps({"WebMainResource": main}, fmt=plistlib.FMT_BINARY)
+
+
+@given(data=st.data())
+def test_almost_valid_single_file_saves_are_read_or_refused_in_one_line(tmp_path_factory, data):
+    # The page inside damaged (it was), and the container around it cut or spliced.
+    html = _mutate(HTML, data.draw).encode("utf-8", "surrogatepass")
+    container = data.draw(st.sampled_from(["mhtml", "webarchive"]))
+    raw = _mhtml(html) if container == "mhtml" else _webarchive(html)
+    if data.draw(st.booleans()):
+        at = data.draw(st.integers(0, len(raw)))
+        raw = (
+            raw[:at] + data.draw(st.binary(max_size=40)) + raw[at + data.draw(st.integers(0, 40)) :]
+        )
+    _read(tmp_path_factory.mktemp("saves"), "page." + container, raw)
+
+
+def test_the_single_file_save_templates_import(tmp_path):
+    assert _read(tmp_path, "a.mhtml", _mhtml(HTML.encode()))
+    assert _read(tmp_path, "b.webarchive", _webarchive(HTML.encode()))
