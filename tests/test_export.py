@@ -70,6 +70,17 @@ def sample(corpus) -> list[Highlight]:
     ]
 
 
+def assert_epubcheck_passes(out: Path) -> None:
+    ran = subprocess.run(
+        ["java", "-jar", "/usr/share/java/epubcheck.jar", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "0 errors / 0 warnings" in ran.stdout
+
+
 def test_markdown_export_matches_the_golden_file(corpus):
     posts = group_by_post(sample(corpus), corpus)
     # The post highlighted most recently first; in the post, in the order of its text.
@@ -134,14 +145,7 @@ def test_epub_passes_epubcheck(corpus, tmp_path):
     out = build_epub(
         [corpus.get(POST)], {POST: sample(corpus)[:2]}, "Pack", tmp_path / "p.epub", "x"
     )
-    ran = subprocess.run(
-        ["java", "-jar", "/usr/share/java/epubcheck.jar", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "0 errors / 0 warnings" in ran.stdout
+    assert_epubcheck_passes(out)
 
 
 @pytest.fixture
@@ -268,14 +272,7 @@ def test_epub_keeps_bold_and_italic_and_shows_markup_as_text(tmp_path):
 )
 def test_an_epub_of_a_hostile_post_with_emphasis_passes_epubcheck(tmp_path):
     out = build_epub([hostile_post()], {}, "Pack & <co>", tmp_path / "h.epub", "x")
-    ran = subprocess.run(
-        ["java", "-jar", "/usr/share/java/epubcheck.jar", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "0 errors / 0 warnings" in ran.stdout
+    assert_epubcheck_passes(out)
 
 
 def test_markdown_export_keeps_bold_and_italic_and_escapes_markup():
