@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from reader import paths
+from tests.cli_support import Ran, run_cli
 
 # Property tests (tests/test_fuzz_*.py): a bounded number of examples, no per-example
 # deadline (a shared CI machine stalls now and then); HYPOTHESIS_PROFILE=deep for more.
@@ -63,3 +64,13 @@ def corpus_copy(tmp_path: Path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(paths.corpus_dir(), target)
     return target
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):
+    """`cli("list", "--json")`: the command run here, as Ran(code, out, err)."""
+
+    def run(*args: str) -> Ran:
+        return run_cli(capsys, *args)
+
+    return run

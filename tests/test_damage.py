@@ -10,26 +10,12 @@ from pathlib import Path
 import pytest
 
 from reader import paths
-from reader.cli import main
 
 POSTS = [
     f"---\ntitle: Imported post number {n}\ndate: 2020-01-{n + 1:02d}\n---\n\n"
     + f"Paragraph about neighbourhoods and PCNs, variant {n}. " * 40
     for n in range(12)
 ]
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture):
-    def run(*args: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 def scatter(path: Path, seed: int, count: int = 24, skip: int = 100) -> None:

@@ -12,7 +12,6 @@ from xml.etree import ElementTree
 import pytest
 
 from reader.articles.text import plain_text
-from reader.cli import main
 from reader.export.epub import build_epub
 from reader.export.markdown import PostHighlights, group_by_post, highlights_markdown
 from reader.store.highlights import Highlight
@@ -149,18 +148,9 @@ def test_epub_passes_epubcheck(corpus, tmp_path):
 
 
 @pytest.fixture
-def cli(capsys, tmp_path, monkeypatch):
+def cli(cli, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-
-    def run(*args: str):
-        try:
-            code = main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
+    return cli
 
 
 def test_export_commands_as_a_user_runs_them(cli, tmp_path):

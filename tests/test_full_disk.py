@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from reader.cli import main
-
 
 def _can_mount() -> bool:
     return os.geteuid() == 0 and shutil.which("mount") is not None
@@ -64,19 +62,6 @@ def small_disk(tmp_path: Path):
         for view in views:
             subprocess.run(["umount", "-l", str(view)])
         subprocess.run(["umount", "-l", str(mount)])
-
-
-@pytest.fixture
-def cli(capsys):
-    def run(*args: str):
-        try:
-            code = main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 def test_a_full_data_directory_still_shows_imported_posts(small_disk, cli, tmp_path, monkeypatch):

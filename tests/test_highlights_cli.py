@@ -9,7 +9,6 @@ import pytest
 
 from reader.annotations import place
 from reader.articles.bundled import load_corpus
-from reader.cli import main
 from reader.store.state import StateStore
 
 
@@ -23,19 +22,6 @@ def private_dirs(tmp_path: Path, shared_cache: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(shared_cache))
     return tmp_path
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture):
-    def run(*args: str):
-        try:
-            code = main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
 
 
 POST = "what-a-neighbourhood-health-service-for-london-means-for"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from reader.cli import main
+from tests.cli_support import Ran
 
 ESC = "\x1b"
 OSC52 = f"{ESC}]52;c;cm0gLXJmIH4vKgo={ESC}\\"  # sets the clipboard to `rm -rf ~/*`
@@ -39,24 +39,6 @@ author: "Mallory\u202e"
 The body {CLEAR}wipes the screen and rings\x07 the bell; {OSC8}click here{ESC}]8;;{ESC}\\
 and has a \x9b2J C1 sequence. Neighbourhoods and PCNs come up too.
 """
-
-
-class Ran:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture):
-    def run(*args: str) -> Ran:
-        try:
-            code = main(list(args))
-        except SystemExit as exc:  # argparse usage errors
-            code = exc.code
-        captured = capsys.readouterr()
-        return Ran(code, captured.out, captured.err)
-
-    return run
 
 
 def assert_clean(ran: Ran) -> None:

@@ -11,31 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.cli import main
+from tests.cli_support import Ran
 
 EXPORT = {
     "format": "gp-reader-state",
     "version": 1,
     "bookmarks": [{"id": "some-post", "title": "T", "created": "2024-01-02T03:04:05+00:00"}],
 }
-
-
-class Ran:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture):
-    def run(*args: str) -> Ran:
-        try:
-            code = main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-        captured = capsys.readouterr()
-        return Ran(code, captured.out, captured.err)
-
-    return run
 
 
 def one_line(ran: Ran) -> str:

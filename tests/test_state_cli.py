@@ -13,8 +13,8 @@ import pytest
 import reader.articles.bundled
 from reader import paths
 from reader.articles.bundled import Corpus, load_corpus
-from reader.cli import main
 from reader.store.state import StateStore
+from tests.cli_support import Ran
 
 
 @pytest.fixture(scope="module")
@@ -36,27 +36,6 @@ def ids(shared_cache: Path) -> list[str]:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XDG_CACHE_HOME", str(shared_cache))
         return [a.id for a in load_corpus()]
-
-
-class Ran:
-    def __init__(self, code: int, out: str, err: str) -> None:
-        self.code, self.out, self.err = code, out, err
-
-    def json(self):
-        return json.loads(self.out)
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture):
-    def run(*args: str) -> Ran:
-        try:
-            code = main(list(args))
-        except SystemExit as exc:  # argparse usage errors
-            code = exc.code
-        captured = capsys.readouterr()
-        return Ran(code, captured.out, captured.err)
-
-    return run
 
 
 def one_line_error(ran: Ran) -> str:
