@@ -13,42 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from tests.tmux_support import Terminal
+
 GP_READER = Path(sys.executable).parent / "gp-reader"
 MAGGOTS = "2013-12-16-much-has-been-written-about-maggots-this"
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 
-# A private tmux server (own socket, no user config): a tmux already running on the machine,
-# or its default-size, cannot change the terminal the test sees.
-SOCKET = "gp-reader-e2e-" + uuid.uuid4().hex[:8]
-
-
-def tmux(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null", *args], **kwargs)
-
-
-def screen(session: str) -> str:
-    return tmux("capture-pane", "-p", "-t", session, capture_output=True, text=True).stdout
-
-
-def wait_for(session: str, text: str, timeout: float = 20.0) -> str:
-    """Poll the terminal until `text` is on it (the app has drawn that state)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        shown = screen(session)
-        if text in shown:
-            return shown
-        time.sleep(0.05)
-    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen(session)}")
-
-
-def wait_for_gone(session: str, text: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while text in screen(session):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{text!r} never went; the screen was:\n{screen(session)}")
-        time.sleep(0.05)
+TERMINAL = Terminal("e2e")
+SOCKET = TERMINAL.socket
+tmux, screen, wait_for = TERMINAL.tmux, TERMINAL.screen, TERMINAL.wait_for
+wait_for_gone = TERMINAL.wait_for_gone
 
 
 def keys(session: str, *args: str) -> None:

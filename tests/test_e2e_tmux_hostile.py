@@ -14,33 +14,18 @@ import shutil
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 
+from tests.tmux_support import Terminal
+
 GP_READER = Path(sys.executable).parent / "gp-reader"
 ESC = "\x1b"
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-SOCKET = "gp-reader-hostile-" + uuid.uuid4().hex[:8]
-
-
-def tmux(*args: str, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(["tmux", "-L", SOCKET, "-f", "/dev/null", *args], **kwargs)
-
-
-def screen(session: str) -> str:
-    return tmux("capture-pane", "-p", "-t", session, capture_output=True, text=True).stdout
-
-
-def wait_for(session: str, text: str, timeout: float = 30.0) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        shown = screen(session)
-        if text in shown:
-            return shown
-        time.sleep(0.05)
-    raise AssertionError(f"{text!r} never appeared; the screen was:\n{screen(session)}")
+TERMINAL = Terminal("hostile", timeout=30.0)
+SOCKET = TERMINAL.socket
+tmux, screen, wait_for = TERMINAL.tmux, TERMINAL.screen, TERMINAL.wait_for
 
 
 def title(session: str) -> str:
