@@ -22,7 +22,6 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 
 
 TERMINAL = Terminal("e2e")
-SOCKET = TERMINAL.socket
 tmux, screen, wait_for = TERMINAL.tmux, TERMINAL.screen, TERMINAL.wait_for
 wait_for_gone = TERMINAL.wait_for_gone
 
