@@ -89,7 +89,10 @@ def test_same_posts_and_scores_as_whoosh_on_the_real_corpus(index, as_you_type):
 
 @pytest.fixture(scope="module")
 def segmented(corpus, tmp_path_factory):
-    """The corpus in three segments, with two posts deleted and one rewritten."""
+    """The corpus in three segments, with two posts deleted and one rewritten, written
+    by whoosh's own writer with its default zlib'd posting blocks, as gp-reader wrote
+    them before it stored them plain (segment_writer.POSTING_COMPRESSION): an index
+    from then still reads the same."""
     directory = tmp_path_factory.mktemp("segments")
     ix = FileStorage(str(directory)).create_index(make_schema())
     articles = list(corpus.articles)
@@ -148,9 +151,13 @@ def test_ranking_is_by_score_then_document_number():
     assert evaluator.top({}, 20) == []
 
 
-def test_block_reading_without_values_reads_the_same_ids_and_weights(index):
+BOTH_KINDS_OF_BLOCK = pytest.mark.parametrize("built", ["index", "segmented"])  # plain, zlib
+
+
+@BOTH_KINDS_OF_BLOCK
+def test_block_reading_without_values_reads_the_same_ids_and_weights(built, request):
     """The cut pickle gives what whoosh's own block reading gives, in every field."""
-    reader = index._searcher_now().reader()
+    reader = request.getfixturevalue(built)._searcher_now().reader()
     checked = 0
     for fieldname in ("title", "body", "title_exact", "body_exact", "category"):
         for term in list(reader.lexicon(fieldname))[:60]:
@@ -170,8 +177,9 @@ def test_block_reading_without_values_reads_the_same_ids_and_weights(index):
     assert checked >= 200
 
 
-def test_positions_read_from_blocks_are_whoosh_positions(index):
-    reader = index._searcher_now().reader()
+@BOTH_KINDS_OF_BLOCK
+def test_positions_read_from_blocks_are_whoosh_positions(built, request):
+    reader = request.getfixturevalue(built)._searcher_now().reader()
     fmt = reader.schema["body"].format
     checked = 0
     for term in list(reader.lexicon("body"))[::7][:150]:
@@ -262,3 +270,17 @@ def test_terms_shared_within_a_search_score_as_when_read_apart(index, monkeypatc
     for text, a, b in zip(texts, apart, shared, strict=True):
         assert_same(a, b, text)
     assert len(read) == len(set(read))  # each term read once
+
+
+def test_the_two_indexes_hold_the_two_kinds_of_block(index, segmented):
+    """The tests above read both: blocks stored plain, and zlib'd as whoosh stores them."""
+
+    def compressions(search_index) -> set[int]:
+        found = set()
+        for sub, _ in search_index._searcher_now().leaf_searchers():
+            matcher = sub.reader().postings("body", "care")
+            matcher = getattr(matcher, "child", matcher)  # a deletions filter's
+            found.add(matcher._compression)
+        return found
+
+    assert compressions(index) == {0} and 0 not in compressions(segmented)

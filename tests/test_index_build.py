@@ -12,7 +12,11 @@ from whoosh.codec.whoosh3 import W3Codec
 
 from reader.articles.bundled import load_corpus
 from reader.search.schema import article_fields, make_schema
-from reader.search.whoosh_internals.segment_writer import FastMpWriter, FastSegmentWriter
+from reader.search.whoosh_internals.segment_writer import (
+    FastMpWriter,
+    FastSegmentWriter,
+    plain_codec,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import synthetic  # noqa: E402
@@ -48,7 +52,8 @@ def build(directory: Path, batches, writer_for) -> Path:
 
 
 def whoosh_writer(ix):
-    return ix.writer(compound=False)
+    # whoosh's own writer, told to store posting blocks as ours does (plain, not zlib)
+    return ix.writer(compound=False, codec=plain_codec())
 
 
 def fast_writer(ix):

@@ -15,7 +15,7 @@ from whoosh.filedb.filestore import FileStorage
 
 from reader.articles.model import Article
 from reader.search.schema import SCHEMA_VERSION, article_fields, content_hash, make_schema
-from reader.search.whoosh_internals import FastMpWriter, FastSegmentWriter
+from reader.search.whoosh_internals import FastMpWriter, FastSegmentWriter, plain_codec
 
 META_FILE = "gp-reader-meta.json"
 LOCK_WAIT_SECONDS = 5.0
@@ -211,7 +211,9 @@ def _writer(ix, fresh_build: bool, parallel: bool, compound: bool):
         return FastMpWriter(ix, procs=2, timeout=LOCK_WAIT_SECONDS, compound=compound)
     if fresh_build:
         return FastSegmentWriter(ix, timeout=LOCK_WAIT_SECONDS, compound=compound)
-    return ix.writer(timeout=LOCK_WAIT_SECONDS, compound=compound)
+    # whoosh's writer, storing posting blocks as the fast writers do (not zlib'd: see
+    # segment_writer.POSTING_COMPRESSION), segments it merges included
+    return ix.writer(timeout=LOCK_WAIT_SECONDS, compound=compound, codec=plain_codec())
 
 
 def sync_index(ix, articles: Sequence[Article], progress, known: dict | None) -> dict[str, str]:

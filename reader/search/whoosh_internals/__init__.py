@@ -44,7 +44,11 @@ from reader.search.whoosh_internals.matchers import (
     positional_field,
 )
 from reader.search.whoosh_internals.scoring import CachedLengthBM25F
-from reader.search.whoosh_internals.segment_writer import FastMpWriter, FastSegmentWriter
+from reader.search.whoosh_internals.segment_writer import (
+    FastMpWriter,
+    FastSegmentWriter,
+    plain_codec,
+)
 
 __all__ = [
     "AdjacentPhrase",
@@ -60,6 +64,7 @@ __all__ = [
     "length_bytes",
     "length_of_byte",
     "phrase_terms",
+    "plain_codec",
     "positional_field",
     "read_blocks",
     "value_deltas",
