@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import tomllib
 from pathlib import Path
 
@@ -10,6 +9,7 @@ import pytest
 
 from reader.search.fusion import reciprocal_rank_fusion
 from reader.search.partial import content_words, is_explicit, some_of_the_words
+from reader.search.results import MATCHED_LABELS
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -154,22 +154,16 @@ def test_reciprocal_rank_fusion():
     assert reciprocal_rank_fusion([]) == []
 
 
-def test_the_cli_prints_how_each_hit_matched(tmp_path):
-    import json
-    import subprocess
-
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from reader.cli import main; sys.exit(main())",
-            "search",
-            "--json",
-            "why engage with local areas",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    hits = json.loads(out.stdout)["hits"]
+def test_the_cli_prints_how_each_hit_matched(cli):
+    text = "why engage with local areas"
+    hits = cli("search", "--json", text).json()["hits"]
     assert hits and all(h["matched"] in ("all", "some", "meaning") for h in hits)
+    assert {"some", "meaning"} & {h["matched"] for h in hits}
+    # The text output says it on each such hit's line, as the app does.
+    ran = cli("search", text, "--limit", str(len(hits)))
+    assert ran.code == 0
+    lines = [line for line in ran.out.splitlines() if " · score " in line]
+    assert len(lines) == len(hits)
+    for line, hit in zip(lines, hits, strict=True):
+        labels = [label for label in MATCHED_LABELS.values() if line.endswith(f" · {label}")]
+        assert labels == ([MATCHED_LABELS[hit["matched"]]] if hit["matched"] != "all" else [])

@@ -100,7 +100,8 @@ def run_search(args: argparse.Namespace) -> int:
             print(for_terminal(f"{hit.title}  [{hit.id}]", single_line=True))
             # An unknown date is left out, as in the app's results.
             where = " · ".join(p for p in (hit.category, shown_date(hit.date)) if p)
-            print(f"  {for_terminal(where, single_line=True)} · score {hit.score:.2f}")
+            how = f" · {hit.matched_label}" if hit.matched_label else ""
+            print(f"  {for_terminal(where, single_line=True)} · score {hit.score:.2f}{how}")
             print(f"  {for_terminal(hit.marked_snippet(), single_line=True)}")
     if results.suggestion:
         print(f"Did you mean: {for_terminal(results.suggestion, single_line=True)}?")

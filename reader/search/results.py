@@ -29,6 +29,11 @@ class MatchTerm:
     form: Literal["exact", "stem"] = "exact"
 
 
+# How a hit matched, as the app and the CLI say it beside the hit: posts after the
+# strict results hold only some of the words, or none and are close in meaning.
+MATCHED_LABELS = {"some": "some of your words", "meaning": "close in meaning"}
+
+
 @dataclass(frozen=True)
 class SearchHit:
     id: str
@@ -41,6 +46,11 @@ class SearchHit:
     # How it matched: "all" the words (or the query's syntax), "some" of the words, or
     # only by "meaning" (reader.search.continuation).
     matched: str = "all"
+
+    @property
+    def matched_label(self) -> str | None:
+        """What to say of how it matched: nothing for all the words."""
+        return MATCHED_LABELS.get(self.matched)
 
     def marked_snippet(self, before: str = "**", after: str = "**") -> str:
         return marked(self.snippet, self.highlights, before, after)

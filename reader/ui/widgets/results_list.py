@@ -62,11 +62,6 @@ def trim_snippet(snippet: str, spans: tuple[Span, ...], chars: int) -> tuple[str
     return head + snippet[start:end] + tail, kept
 
 
-# How a hit matched (SearchHit.matched), said after where and when: posts after the
-# strict results hold only some of the words, or none and are close in meaning.
-MATCHED_LABELS = {"some": "some of your words", "meaning": "close in meaning"}
-
-
 def hit_prompt(hit: SearchHit, snippet_chars: int | None = None) -> Text:
     prompt = Text()
     prompt.append(for_terminal(hit.title, single_line=True), style="bold")
@@ -74,7 +69,7 @@ def hit_prompt(hit: SearchHit, snippet_chars: int | None = None) -> Text:
     when = shown_date(hit.date)
     where = f"{hit.category} · {when}" if when else hit.category
     prompt.append(f"\n{for_terminal(where, single_line=True)}", style="dim")
-    label = MATCHED_LABELS.get(hit.matched)
+    label = hit.matched_label  # said after where and when
     if label:
         prompt.append(" · ", style="dim")
         prompt.append(label, style="italic")
