@@ -302,7 +302,10 @@ def test_opml_round_trip(capsys, tmp_path):
     assert sources["Feed A"]["category"] == "Health"
     (tmp_path / "bad.opml").write_text("<html>not opml</html>")
     code, _, err = cli(capsys, "source", "import", str(tmp_path / "bad.opml"))
-    assert code == 2 and "not OPML" in err and len(err.strip().splitlines()) == 1
+    # A bad file exits 1, as every command's bad file does (2 is for usage and unknown ids)
+    assert code == 1 and "not OPML" in err and len(err.strip().splitlines()) == 1
+    code, _, err = cli(capsys, "source", "import", str(tmp_path / "missing.opml"))
+    assert code == 1 and "cannot read" in err and len(err.strip().splitlines()) == 1
 
 
 def test_two_syncs_of_one_site_at_once_never_both_add_a_post(capsys):

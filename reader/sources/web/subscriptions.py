@@ -54,18 +54,18 @@ def read_opml(path: Path) -> list[Subscription]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ReaderError(f"cannot read {path}: {exc.strerror or exc}", exit_code=2) from None
+        raise ReaderError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > MAX_OPML_BYTES:
-        raise ReaderError(f"{path} is over 5 MB; that is not a subscription list", exit_code=2)
+        raise ReaderError(f"{path} is over 5 MB; that is not a subscription list")
     if b"<!ENTITY" in data:
-        raise ReaderError(f"{path}: OPML with entity declarations is not read", exit_code=2)
+        raise ReaderError(f"{path}: OPML with entity declarations is not read")
     try:
         root = ElementTree.fromstring(data)
     except ElementTree.ParseError as exc:
-        raise ReaderError(f"{path} is not OPML ({exc})", exit_code=2) from None
+        raise ReaderError(f"{path} is not OPML ({exc})") from None
     body = root.find("body")
     if root.tag.lower() != "opml" or body is None:
-        raise ReaderError(f"{path} is not OPML (no <opml><body>)", exit_code=2)
+        raise ReaderError(f"{path} is not OPML (no <opml><body>)")
     found: list[Subscription] = []
 
     def walk(node: ElementTree.Element, folder: str | None) -> None:
