@@ -28,7 +28,12 @@ async def test_the_footer_shows_the_cursor_keys_while_it_is_on():
         await pilot.press("v")
         await wait_until(pilot, lambda: set(footer(screen)) >= CURSOR_KEYS)
         assert "List" not in footer(screen)  # h highlights now: no "← List" beside it
-        assert footer(screen).index("Page") < footer(screen).index("Highlight")
+        # Space still pages, but the footer gives its room to the cursor's keys
+        assert "Page" not in footer(screen) and footer(screen)[0] == "Highlight"
+        before = view.scroll_y
+        await pilot.press("space")
+        await wait_until(pilot, lambda: view.scroll_y > before)
+        assert view.passage is not None
 
         await pilot.press("h")  # the key the footer names does what it says
         await wait_until(pilot, lambda: len(view.highlights) == 1)
@@ -60,13 +65,20 @@ async def test_e_and_y_without_the_cursor_still_work():
         await wait_until(pilot, lambda: isinstance(app.screen, NoteEditor))
 
 
-async def test_at_80_columns_the_palette_key_reaches_the_edge_so_no_cut_key_shows():
+async def test_at_80_columns_the_cursor_keys_leave_room_for_help_and_quit():
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen, _, _ = parts(app)
         await into_post(pilot)
-        await pilot.press("v")  # more keys than fit in 80 columns
+        await wait_until(pilot, lambda: "Page" in footer(screen))
+        assert screen.query("FooterKey.-command-palette")  # ^p, without the cursor
+        await pilot.press("v")  # the cursor's keys: more than fit beside ^p
         await wait_until(pilot, lambda: "Highlight" in footer(screen))
         await pilot.pause()
-        palette = screen.query_one("FooterKey.-command-palette")
-        assert palette.region.right == 80
+        keys = {key.description: key for key in screen.query(FooterKey)}
+        assert {"Help", "Quit"} <= set(keys)
+        assert all(key.region.right <= 80 and key.region.width for key in keys.values())
+        assert not screen.query("FooterKey.-command-palette")  # ^p gave its room
+        await pilot.press("v")
+        await wait_until(pilot, lambda: "Page" in footer(screen))
+        await wait_until(pilot, lambda: bool(screen.query("FooterKey.-command-palette")))

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 NARROW_BELOW = 60  # columns: below this the list folds away
 COMPACT_FOOTER_BELOW = 100  # columns: below this the footer's keys sit closer (80: all fit)
 PALETTE_KEY_FROM = 72  # columns: narrower, the footer leaves out ^p (? and Help stay)
+# With the passage cursor on, the footer lists its keys too: narrower than this, ^p goes
+# so that '? Help' and 'q Quit' stay (at 80 columns they were cut off)
+PASSAGE_PALETTE_KEY_FROM = 110
 MEASURE = 90  # the text's longest line, in columns, until the reader chooses (- and +)
 MEASURE_STEP = 5
 LIST_WIDTH_STEP = 4  # columns a < or > takes from the list or gives it
@@ -59,9 +62,19 @@ class PaneLayout(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         self.narrow = event.size.width < NARROW_BELOW
         self.watch_list_width(self.list_width)
+        self.fit_footer()
+
+    def on_passage_toggled(self) -> None:
+        self.fit_footer()
+
+    def fit_footer(self) -> None:
+        """The footer's spacing and its ^p key, by the width and the keys it lists."""
+        width = self.size.width
+        passage = self.is_mounted and self.article_view.passage is not None
+        palette_from = PASSAGE_PALETTE_KEY_FROM if passage else PALETTE_KEY_FROM
         for footer in self.query(Footer):
-            footer.compact = event.size.width < COMPACT_FOOTER_BELOW
-            footer.show_command_palette = event.size.width >= PALETTE_KEY_FROM
+            footer.compact = width < COMPACT_FOOTER_BELOW
+            footer.show_command_palette = width >= palette_from
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "narrow")

@@ -24,7 +24,7 @@ from reader.articles.model import Article, byline
 from reader.errors import ReaderError
 from reader.sanitise import for_terminal
 from reader.session import READ_AFTER_SECONDS, Entry, Session
-from reader.ui.screens.layout import COMPACT_FOOTER_BELOW, MEASURE, PALETTE_KEY_FROM, PaneLayout
+from reader.ui.screens.layout import MEASURE, PaneLayout
 from reader.ui.screens.library import LibrarySync
 from reader.ui.screens.reading_notes import ReadingNotes
 from reader.ui.widgets.article_view import ArticleView
@@ -154,9 +154,8 @@ class MainScreen(ReadingNotes, LibrarySync, PaneLayout, Screen):
     async def _first_frame_drawn(self) -> None:
         bar = self.query_one("#footer-bar")
         if bar.is_attached:  # not when the app is already closing
-            footer = Footer(compact=self.size.width < COMPACT_FOOTER_BELOW)
-            footer.show_command_palette = self.size.width >= PALETTE_KEY_FROM
-            await bar.mount(footer)
+            await bar.mount(Footer())
+            self.fit_footer()
             self.refresh_bindings()  # the Footer lists the keys when told they are known
         cast("ReaderApp", self.app).first_frame_drawn()
         # Open (or build) the search index in the background once the first frame is up,

@@ -98,13 +98,16 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
 
     BINDINGS = [
         # In the footer while the post has the keys: how to page it and how to go back.
-        Binding("space", "page_down", "Page", key_display="Space"),
+        # Not while the passage cursor is on: its keys need the room (at 80 columns the
+        # footer cut '? Help' off); Space still pages then, by the hidden binding below.
+        Binding("space", "outside_passage('page_down')", "Page", key_display="Space"),
         # In the footer while the passage cursor is on (check_action hides them otherwise,
         # and the same keys then reach the bindings below): what the cursor is for.
         Binding("h", "in_passage('highlight')", "Highlight"),
         Binding("e", "in_passage('note')", "Note"),
         Binding("y", "in_passage('copy')", "Copy"),
         Binding("v", "in_passage('passage')", "Off"),
+        Binding("space", "page_down", "Page", show=False),
         Binding("j,down", "line(1)", "Down", show=False),
         Binding("k,up", "line(-1)", "Up", show=False),
         Binding("v", "passage", "Passage", show=False),
@@ -300,9 +303,14 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "in_passage":
             return self.passage is not None
+        if action == "outside_passage":
+            return self.passage is None
         return True
 
     async def action_in_passage(self, action: str) -> None:
+        await self.run_action(action)
+
+    async def action_outside_passage(self, action: str) -> None:
         await self.run_action(action)
 
     def action_leave(self) -> None:

@@ -42,6 +42,14 @@ def find_spans(text: str, query: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(re.escape(query), text, re.IGNORECASE)]
 
 
+class PassageToggled(Message):
+    """The passage cursor came on or went off (the footer shows other keys)."""
+
+    def __init__(self, on: bool) -> None:
+        super().__init__()
+        self.on = on
+
+
 class PassageAction(Message):
     """The reader asked to do something with a passage: highlight, note, remove, copy."""
 
@@ -243,12 +251,15 @@ class PostAnnotations(_Host):
         top = self._top_offset()
         self.passage = self._sentences[self._sentence_at(top)]
         self.refresh_bindings()  # the footer shows what the cursor is for
+        self.post_message(PassageToggled(True))
         self._render_body()
         self._show_offset(self.passage[0])
 
     def leave_passage(self) -> None:
-        self.passage = None
+        was_on, self.passage = self.passage is not None, None
         self.refresh_bindings()
+        if was_on:
+            self.post_message(PassageToggled(False))
         self._render_body()
 
     def move_passage(self, step: int, by: str = "sentence") -> None:
