@@ -202,6 +202,21 @@ async def test_search_as_you_type_enter_opens_with_matches_and_n_jumps():
         assert screen.query_one(Input).value == ""
 
 
+async def test_enter_before_the_results_are_in_opens_the_first_when_they_come():
+    """Typed fast ('maggots' then Enter within the search's pause): Enter searches at
+    once and opens the first result when it comes, not "No results to open"."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen, _, view = parts(app)
+        await pilot.press("slash")
+        bar = screen.query_one(Input)
+        bar.value = "maggots"  # as typed, the search not yet run
+        await bar.action_submit()
+        await wait_until(pilot, lambda: view.article is not None and "maggots" in view.article.id)
+        assert not [n for n in app._notifications if "No results" in n.message]
+        assert screen.query_one(ResultsList).option_count == 1
+
+
 async def test_results_list_keys_and_mouse():
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

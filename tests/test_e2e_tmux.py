@@ -103,3 +103,38 @@ def test_at_80x24_names_come_first_enter_keeps_the_list_and_the_width_is_kept(tm
         tmux("kill-server", capture_output=True)
     settings = json.loads((dirs["CONFIG"] / "gp-reader" / "settings.json").read_text())
     assert settings["list_width"] == 44
+
+
+def test_keys_typed_before_the_first_frame_search_as_typed(tmp_path):
+    """Type-ahead: '/' and a word typed while the app starts (the terminal holds them)
+    search for the word; before, the screen not yet mounted took them itself: the '/'
+    was lost and the letters ran commands ('m' marked the open post read)."""
+    dirs = {name: tmp_path / name.lower() for name in ("DATA", "CACHE", "CONFIG")}
+    env = " ".join(f"XDG_{name}_HOME={path}" for name, path in dirs.items())
+    session = "gp-reader-e2e-" + uuid.uuid4().hex[:8]
+    done = tmp_path / "exit-code"
+    command = f"cd {tmp_path} && env {env} {GP_READER}; echo $? > {done}"
+    tmux("new-session", "-d", "-s", session, "-x", "120", "-y", "40", command, check=True)
+    try:
+        # Sent at once: the shell has not even started gp-reader yet.
+        keys(session, "/")
+        keys(session, "-l", "maggots")
+        keys(session, "Enter")
+        wait_for(session, "1 result")
+        wait_for(session, "Ben Gowland · CCGs and Primary Care")  # Enter opened it
+        assert "maggots" in screen(session).splitlines()[1]  # in the search bar
+        keys(session, "q")
+        deadline = time.monotonic() + 20
+        while not done.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert done.read_text().strip() == "0"
+    finally:
+        tmux("kill-server", capture_output=True)
+    # No letter ran a command: nothing was marked read or bookmarked.
+    env_vars = {**os.environ, **{f"XDG_{n}_HOME": str(p) for n, p in dirs.items()}}
+    for flag in ("--unread", "--bookmarked"):
+        listed = subprocess.run(
+            [str(GP_READER), "list", "--json", flag], capture_output=True, text=True, env=env_vars
+        )
+        assert listed.returncode == 0, listed.stderr
+        assert len(json.loads(listed.stdout)) == (28 if flag == "--unread" else 0), flag

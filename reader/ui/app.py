@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual import events
 from textual.app import App
 from textual.theme import Theme
 
@@ -11,6 +12,7 @@ from reader import paths
 from reader.session import Session
 from reader.ui.commands import ReaderCommands
 from reader.ui.screens.main import MainScreen
+from reader.ui.typeahead import TypeAhead
 
 THEMES = {
     "dark": Theme(
@@ -63,6 +65,15 @@ class ReaderApp(App):
         for choice in THEMES.values():
             self.register_theme(choice)
         self.theme = THEMES[theme].name
+        # Keys typed before the first frame: held, then handled in order (TypeAhead).
+        self._type_ahead = TypeAhead()
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._type_ahead.hold(event):
+            return
+        bubbled = isinstance(event, events.Key) and event.is_forwarded
+        await super().on_event(event)
+        self._type_ahead.handled(self, event, bubbled)
 
     def on_mount(self) -> None:
         # From now on a change of theme (the palette's) is the reader's choice: kept.
@@ -89,6 +100,7 @@ class ReaderApp(App):
 
     def first_frame_drawn(self) -> None:
         """Called by the main screen once its first frame is on the screen."""
+        self._type_ahead.release(self)
         if self._on_first_frame is not None:
             callback, self._on_first_frame = self._on_first_frame, None
             callback()

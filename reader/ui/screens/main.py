@@ -109,6 +109,7 @@ class MainScreen(ReadingNotes, LibrarySync, PaneLayout, Screen):
         self._terms_for_results: tuple = ()
         self.last_search: str | None = None  # the query whose results are shown
         self._suggestion: str | None = None  # its "Did you mean", which Enter takes
+        self._submit_when_found: str | None = None  # Enter came before these results
         self._all_words_found = False  # whether a result holds every word of the search
         self._words_found = False  # whether a result holds any of them
         self._shown_notices = 0
@@ -323,6 +324,7 @@ class MainScreen(ReadingNotes, LibrarySync, PaneLayout, Screen):
     # -- searching -----------------------------------------------------------------------
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self._submit_when_found = None  # typed on after Enter: that Enter is spent
         if self._search_timer is not None:
             self._search_timer.stop()
         text = event.value
@@ -381,8 +383,24 @@ class MainScreen(ReadingNotes, LibrarySync, PaneLayout, Screen):
         status.update(Text(for_terminal(line, single_line=True)))  # a query is not markup
         status.display = True
         self.show_sidebar = True
+        if self._submit_when_found == message.text:
+            self._submit_when_found = None
+            self._submit()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = self.query_one(SearchBar).value
+        if len(text.strip()) >= 2 and text != self.last_search:
+            # Enter before the results of what was typed are in (typed fast, or ahead
+            # while the app started): search now, and take them when they come.
+            self._submit_when_found = text
+            if self._search_timer is not None:
+                self._search_timer.stop()
+            self._search(text)
+            return
+        self._submit()
+
+    def _submit(self) -> None:
+        """Enter in the search bar: open the chosen result, or take "Did you mean"."""
         chosen = self.query_one(ResultsList).chosen_id if self.searching else None
         # No post has any of the words (those shown are only close in meaning): they are
         # likely mistyped, so Enter takes "Did you mean", as it does when nothing was found.
@@ -419,7 +437,10 @@ class MainScreen(ReadingNotes, LibrarySync, PaneLayout, Screen):
 
     def action_focus_search(self) -> None:
         self.show_sidebar = True
-        self.query_one(SearchBar).focus()
+        # Focused now, not after the events already queued (Widget.focus() waits for
+        # them): keys typed straight after '/', as at start-up before the first frame,
+        # go into the search instead of to the list ('f' opened find in the post).
+        self.set_focus(self.query_one(SearchBar))
 
     def action_back(self) -> None:
         if self.searching or self.query_one(SearchBar).value:
