@@ -44,6 +44,10 @@ class WildPost:
     categories: list[int] = field(default_factory=lambda: [1])
     tags: list[int] = field(default_factory=list)
     protected: bool = False  # password-protected: content.rendered is "" without it
+    # Built with a page builder that keeps the layout in post meta (Oxygen, Bricks, Thrive
+    # Architect): post_content is empty, so REST and the feeds carry no text (the excerpt
+    # only, where the author wrote one); the theme renders the whole post on its page.
+    builder: bool = False
     author: int = 1
 
     @property

@@ -51,10 +51,9 @@ def _rss_item(site: WildSite, post: WildPost) -> str:
         guid = f'<guid isPermaLink="false">{site.url}?p={post.id}</guid>'
     elif q.feed_guid == "permalink":
         guid = f"<guid>{escape(site.permalink(post))}</guid>"
-    excerpt = post.excerpt or post.content[:200]
-    content = (
-        "" if q.feed_excerpt_only else f"<content:encoded>{_cdata(post.content)}</content:encoded>"
-    )
+    text = "" if post.builder else post.content
+    excerpt = post.excerpt or text[:200]
+    content = "" if q.feed_excerpt_only else f"<content:encoded>{_cdata(text)}</content:encoded>"
     return (
         f"<item><title>{_title(post)}</title><link>{escape(_link(site, post))}</link>"
         f"<dc:creator>{_cdata('Dr A. Author')}</dc:creator><pubDate>{_rfc822(post)}</pubDate>"

@@ -62,7 +62,7 @@ def post_json(site: WildSite, post: WildPost) -> dict:
         "link": site.permalink(post),
         "title": {"rendered": post.title},
         "content": {
-            "rendered": "" if post.protected else post.content,
+            "rendered": "" if post.protected or post.builder else post.content,
             "protected": post.protected,
         },
         "excerpt": {
@@ -92,6 +92,8 @@ def _paged(site: WildSite, items: list, params: dict[str, str], route: str) -> R
             "rest_invalid_param",
             f"Invalid parameter(s): per_page (must be between 1 and {site.quirks.per_page_max})",
         )
+    if site.quirks.rest_page_ignored:
+        page = 1  # a cache keyed on the path alone: every ?page= gets page 1, even past the end
     total = len(items)
     pages = max(1, -(-total // per_page)) if total else 0
     if page > max(pages, 1):

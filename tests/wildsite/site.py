@@ -3,8 +3,11 @@ sites differ: plain permalinks (?p=ID, ?rest_route=, ?feed=rss2), the REST root 
 Link header, JSON after a BOM or a PHP notice, REST disabled by a security plugin, no
 paging headers, Atom instead of RSS, excerpt-only feeds, a feed whose charset is a lie,
 items without a GUID, relative links, ?paged=N ignored by a cache, robots.txt with
-Crawl-delay and Disallow, gzip everywhere, soft 404s (200 with an HTML error page), and
-faults armed per path: Retry-After throttling, slowness, a huge body.
+Crawl-delay and Disallow, gzip everywhere, soft 404s (200 with an HTML error page), rewrite
+rules missing (/wp-json/ the server's 404), a REST cache that ignores ?page=, page-builder
+posts with empty post_content, WordPress 5.5's core sitemaps (tests/wildsite/sitemaps.py),
+and faults armed per path: Retry-After throttling, slowness, a huge body, Cloudflare's
+challenge page.
 
     with WildSite(make_posts(30), Quirks(permalinks="plain")) as site: ...
     with Redirector(site.url) as old: ...   # 301 every request to the same path there
@@ -15,6 +18,7 @@ Started on 127.0.0.1 with an ephemeral port, stopped by the test; never the netw
 from __future__ import annotations
 
 import gzip
+import re
 import threading
 import time
 from dataclasses import dataclass
@@ -22,9 +26,22 @@ from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
-from . import feeds, rest
+from . import feeds, rest, sitemaps
 from .content import WildPost, make_posts, make_tags, make_terms
 
+SERVER_404 = (
+    b"<html><head><title>404 Not Found</title></head><body><center><h1>404 Not Found</h1>"
+    b"</center><hr><center>nginx</center></body></html>"
+)
+# Cloudflare's challenge page, much shortened: what a client without JavaScript gets.
+CHALLENGE_HTML = (
+    b'<!DOCTYPE html><html lang="en-US"><head><title>Just a moment...</title>'
+    b'<meta http-equiv="refresh" content="390"></head><body><div class="main-wrapper">'
+    b"<noscript>Enable JavaScript and cookies to continue</noscript></div>"
+    b"<script>window._cf_chl_opt={cvId: '3',cType: 'managed'};</script>"
+    b'<script src="/cdn-cgi/challenge-platform/h/b/orchestrate/chl_page/v1"></script>'
+    b"</body></html>"
+)
 WP_ROBOTS = "User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n"
 
 
@@ -49,6 +66,13 @@ class Quirks:
     robots: str | None = WP_ROBOTS  # None: /robots.txt is a 404
     gzip: bool = True
     soft_404: bool = False  # a missing page answers 200 with the theme's "Not found"
+    # Pretty permalinks chosen, but the server's rewrite rules missing (nginx without
+    # try_files, Apache without AllowOverride): /wp-json/, /feed/, /wp-sitemap.xml and every
+    # pretty post address are the server's own 404; /?rest_route=, /?feed=, /?p= still work.
+    rewrites: bool = True
+    rest_page_ignored: bool = False  # a cache keyed on the path: every ?page= is page 1
+    sitemap: str = "none"  # "core": WordPress 5.5+'s wp-sitemap.xml, named in robots.txt
+    sitemap_max_urls: int = 2000  # wp_sitemaps_max_urls
 
 
 @dataclass
@@ -62,7 +86,10 @@ class Request:
 @dataclass
 class _Arm:
     pattern: str  # a prefix of the path-and-query
-    kind: str  # "throttle" (429 + Retry-After), "unavailable" (503 + Retry-After), "slow", "huge"
+    # "throttle" (429 + Retry-After), "unavailable" (503 + Retry-After), "slow", "huge",
+    # "challenge" (Cloudflare's "Just a moment..." page: 403, cf-mitigated: challenge),
+    # "challenge503" (the same with the 503 of its older "I'm Under Attack" mode)
+    kind: str
     times: int = 1
     seconds: float = 1.0
 
@@ -251,6 +278,26 @@ class WildSite(_Base):
             "</article></body></html>"
         ).encode()
 
+    def _sitemap(self, path: str, params: dict[str, str]):  # noqa: ANN202
+        if self.quirks.sitemap != "core":
+            return None
+        name = params.get("sitemap")
+        page = int(params.get("paged", "1") or 1)
+        subtype = params.get("sitemap-subtype", "")
+        if name is None and (
+            match := re.fullmatch(r"/wp-sitemap(?:-(\w+?)(?:-(\w+))?-(\d+))?\.xml", path)
+        ):
+            name = match.group(1) or "index"
+            subtype, page = match.group(2) or "", int(match.group(3) or 1)
+        if name is None:
+            return None
+        if name == "index":
+            return 200, sitemaps.XML, sitemaps.index(self), []
+        body = sitemaps.sitemap(self, name, subtype, page)
+        if body is None:
+            return 404, "text/html; charset=UTF-8", self.not_found_html(), []
+        return 200, sitemaps.XML, body, []
+
     def not_found_html(self) -> bytes:
         return (
             b"<!DOCTYPE html><html><head><title>Page not found</title></head>"
@@ -271,13 +318,31 @@ class WildSite(_Base):
                 self.stopping.wait(arm.seconds)
             if arm.kind == "huge":
                 return 200, "text/html", b"<p>" + b"x" * (21 * 1024 * 1024), []
+            if arm.kind in ("challenge", "challenge503"):
+                return (
+                    403 if arm.kind == "challenge" else 503,
+                    "text/html; charset=UTF-8",
+                    CHALLENGE_HTML,
+                    [
+                        ("cf-mitigated", "challenge"),
+                        ("Server", "cloudflare"),
+                        ("CF-RAY", "8a1b2c3d4e5f-LHR"),
+                    ],
+                )
         parts = urlsplit(target)
         params = dict(parse_qsl(parts.query, keep_blank_values=True))
         html_type = "text/html; charset=UTF-8"
         if parts.path == "/robots.txt":
             if self.quirks.robots is None:
                 return 404, html_type, self.not_found_html(), []
-            return 200, "text/plain; charset=utf-8", self.quirks.robots.encode(), []
+            robots = self.quirks.robots
+            if self.quirks.sitemap == "core":
+                robots += f"\nSitemap: {sitemaps.index_url(self)}\n"  # WP_Sitemaps::add_robots
+            return 200, "text/plain; charset=utf-8", robots.encode(), []
+        if not self.quirks.rewrites and parts.path != "/":
+            return 404, "text/html", SERVER_404, []  # the web server's, not WordPress's
+        if reply := self._sitemap(parts.path, params):
+            return reply
         if parts.path.startswith("/wp-json"):
             return rest.handle(self, parts.path.removeprefix("/wp-json") or "/", params)
         if parts.path == "/" and "rest_route" in params:

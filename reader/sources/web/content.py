@@ -56,6 +56,13 @@ def clean_title(rendered: str) -> str:
     return clean_text(" ".join(html_lib.unescape(text).split()))
 
 
+def clean_text_title(text: str) -> str:
+    """A title that is text already (a heading's text, an attribute's value, both decoded
+    by the HTML parser): spaces folded and sanitised, nothing in it read as markup or as
+    an entity again, so "Q&A: what the <ARRS> pays for" keeps its <ARRS>."""
+    return clean_text(" ".join((text or "").split()))
+
+
 def remove_outermost(nodes: list[LexborNode]) -> None:
     """Decompose each node not inside another one of them (a nested node goes with its
     ancestor; decomposing it after would touch freed memory)."""

@@ -15,9 +15,9 @@ from urllib.parse import urljoin, urlsplit
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 from reader.sanitise import clean_text
-from reader.sources.web.content import clean_title
+from reader.sources.web.content import clean_text_title, clean_title
 from reader.sources.web.feed import looks_like_feed, parse_feed
-from reader.sources.web.http import FetchError, PoliteClient
+from reader.sources.web.http import FetchError, PoliteClient, refusal
 from reader.store.web import SyncState
 
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
@@ -61,7 +61,7 @@ class Route:
 def discover(client: PoliteClient, url: str, *, behind_feed: bool = False) -> Route:
     response = client.get(url, accept="text/html,application/xhtml+xml,application/xml;q=0.9")
     if not response.ok:
-        raise FetchError(url, f"the site answered {response.status}")
+        raise FetchError(url, refusal(response))
     if looks_like_feed(response.body, response.content_type):
         parsed = parse_feed(response.body, response.url, response.headers.get("content-type", ""))
         name = clean_title(parsed.feed.get("title", "")) if parsed.feed else ""
@@ -176,5 +176,5 @@ def _site_name(tree: HTMLParser) -> str:
     if node and node.attributes.get("content"):
         return clean_text(" ".join((node.attributes.get("content") or "").split()))
     title = tree.css_first("title")
-    text = clean_title(title.text()) if title else ""
+    text = clean_text_title(title.text()) if title else ""
     return re.split(r"\s+[|\-–—»]\s+", text)[-1] if text else ""

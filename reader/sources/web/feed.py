@@ -19,7 +19,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from reader.sanitise import clean_text
 from reader.sources.web.content import clean_title, post_markdown
-from reader.sources.web.http import FetchError, PoliteClient, declared_charset
+from reader.sources.web.http import FetchError, PoliteClient, declared_charset, refusal
 from reader.sources.web.matching import url_key
 from reader.sources.web.records import Batch, WebPost, most_specific
 from reader.store.web import SyncState
@@ -96,7 +96,7 @@ def feed_batches(
         if response.status in (404, 410) and page > 1:
             break
         if not response.ok:
-            raise FetchError(url, f"the feed answered {response.status}")
+            raise FetchError(url, refusal(response, "the feed"))
         if page == 1:
             validators = {}
             if etag := response.headers.get("etag"):

@@ -23,7 +23,7 @@ from reader import paths
 from reader.articles.bundled import TAXONOMY
 from reader.articles.parse import count_words
 from reader.articles.topics import Taxonomy, load_taxonomy
-from reader.sources.web.http import FetchError, PoliteClient
+from reader.sources.web.http import FetchError, PoliteClient, refusal
 from reader.sources.web.matching import OVERLAP, normal_title, overlap, plain, shingles, site_key
 from reader.sources.web.pages import read_post_page
 from reader.store.posts import PostRow, PostStore
@@ -159,7 +159,7 @@ def _fetch(
     if response.status in (404, 410):
         raise _NotFetched(f"the page is gone (the site answered {response.status})")
     if not response.ok:
-        raise _NotFetched(f"the site answered {response.status}")
+        raise _NotFetched(refusal(response))
     if response.content_type and "html" not in response.content_type:
         raise _NotFetched(f"the address gives {response.content_type}, not a web page")
     page = read_post_page(response.text, response.url)

@@ -12,6 +12,8 @@
 - 429 and 503 wait for Retry-After (a wait over MAX_RETRY_AFTER is reported, not waited);
   other 5xx and dropped connections are retried with exponential backoff and jitter, then
   reported (a connection that cannot be made at all is tried twice, not four times);
+- a bot check (Cloudflare's challenge page, marked `cf-mitigated: challenge` whatever its
+  status) is returned at once, never retried: it wants a browser, which a retry is not;
 - redirects followed by hand up to a limit, each hop checked (http and https only, robots,
   loops);
 - bodies over a cap refused, counted after decompression so a gzip bomb stops at the cap;
@@ -111,6 +113,13 @@ class Response:
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
+
+    @property
+    def challenged(self) -> bool:
+        """A bot check stands where the page should be (Cloudflare marks every kind of
+        its challenge pages so, as its documentation says to detect them)."""
+        value: str = self.headers.get("cf-mitigated", "")
+        return value.strip().lower() == "challenge"
 
     @property
     def content_type(self) -> str:
@@ -278,6 +287,13 @@ class PoliteClient:
             host.robots = self._robots(url, host)
         return bool(host.robots.can_fetch(url, self.user_agent))
 
+    def sitemaps(self, url: str) -> list[str]:
+        """The sitemaps the robots.txt of `url`'s site names (its Sitemap: lines)."""
+        host = self._host(url)
+        if host.robots is None:
+            host.robots = self._robots(url, host)
+        return [str(u) for u in host.robots.sitemaps]
+
     def _robots(self, url: str, host: _Host) -> Protego:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}".lower()
@@ -342,7 +358,9 @@ class PoliteClient:
                     refused = isinstance(exc, httpx.ConnectError)
                 finally:
                     host.last = time.monotonic()
-            if response is not None and response.status < 500 and response.status != 429:
+            if response is not None and (
+                (response.status < 500 and response.status != 429) or response.challenged
+            ):
                 return response
             # No connection at all (offline, no such host, nothing listening) is asked
             # once more, not three times: offline, every source would wait seconds for it.
@@ -414,6 +432,16 @@ def retry_after(value: str | None) -> float | None:
     if when is None:
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def refusal(response: Response, what: str = "the site") -> str:
+    """Why a response that is not a 2xx cannot be used, in a few words."""
+    if response.challenged:
+        return (
+            f"{what} is behind a bot check (Cloudflare's challenge page) that only a web "
+            "browser can pass"
+        )
+    return f"{what} answered {response.status}"
 
 
 def _status_reason(response: Response) -> str:

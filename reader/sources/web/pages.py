@@ -25,8 +25,13 @@ from selectolax.lexbor import LexborHTMLParser as HTMLParser
 from selectolax.lexbor import LexborNode
 
 from reader.sanitise import clean_text
-from reader.sources.web.content import CHROME_SELECTOR, clean_title, post_markdown, remove_outermost
-from reader.sources.web.http import FetchError, PoliteClient
+from reader.sources.web.content import (
+    CHROME_SELECTOR,
+    clean_text_title,
+    post_markdown,
+    remove_outermost,
+)
+from reader.sources.web.http import FetchError, PoliteClient, refusal
 from reader.sources.web.matching import url_key
 from reader.sources.web.records import Batch, WebPost, most_specific
 from reader.store.web import SyncState
@@ -73,7 +78,7 @@ def page_batches(
         if response.status in (404, 410) and page > 1:
             break
         if not response.ok:
-            raise FetchError(url, f"the site answered {response.status}")
+            raise FetchError(url, refusal(response))
         tree = HTMLParser(response.text)
         links = post_links(tree, response.url)
         if page == 1 and not links:
@@ -89,7 +94,7 @@ def page_batches(
             if is_known(link):
                 held_one = True
                 continue
-            post = _fetch_post(client, link)
+            post = fetch_post(client, link)
             if post is not None:
                 posts.append(post)
         if progress:
@@ -132,12 +137,12 @@ def _total_pages(tree: HTMLParser) -> int:
     return int(match.group(2)) if match else 0
 
 
-def _fetch_post(client: PoliteClient, url: str) -> WebPost | None:
+def fetch_post(client: PoliteClient, url: str) -> WebPost | None:
     response = client.get(url, accept=_HTML)
     if response.status in (404, 410):
         return None  # listed but gone: nothing to take
     if not response.ok:
-        raise FetchError(url, f"the site answered {response.status}")
+        raise FetchError(url, refusal(response))
     return read_post_page(response.text, response.url)
 
 
@@ -165,7 +170,9 @@ def read_post_page(text: str, url: str) -> WebPost | None:
     if article is None:
         return None
     heading = article.css_first(".entry-title, h1")
-    title = clean_title(heading.text() if heading else "") or clean_title(_meta(tree, "og:title"))
+    title = clean_text_title(heading.text() if heading else "") or clean_text_title(
+        _meta(tree, "og:title")
+    )
     stamp = article.css_first("time.entry-date[datetime], time[datetime]")
     published = (stamp.attributes.get("datetime") or "") if stamp else ""
     published = published or _meta(tree, "article:published_time")
@@ -195,13 +202,13 @@ def read_post_page(text: str, url: str) -> WebPost | None:
     if title:
         # trafilatura may keep the post's own heading as the first block.
         first, _, rest = body.partition("\n\n")
-        if clean_title(first.lstrip("# ")) == title:
+        if clean_text_title(first.lstrip("# ")) == title:
             body = rest
     if not body.strip():
         return None
     return WebPost(
         url=url,
-        title=title or clean_title(getattr(meta, "title", "") or ""),
+        title=title or clean_text_title(getattr(meta, "title", "") or ""),
         body=body,
         date=date or (getattr(meta, "date", None) if meta else None),
         modified=modified,
@@ -217,7 +224,7 @@ def read_post_page(text: str, url: str) -> WebPost | None:
 def _texts(node: LexborNode, selector: str) -> list[str]:
     found: list[str] = []
     for a in node.css(selector):
-        name = clean_title(a.text(strip=True))
+        name = clean_text_title(a.text(strip=True))
         if name and name not in found:
             found.append(name)
     return found

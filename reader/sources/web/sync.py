@@ -13,20 +13,21 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from reader import paths
 from reader.articles.bundled import TAXONOMY, Corpus
 from reader.articles.model import Article
 from reader.articles.parse import count_words, derive_title, short_hash, slugify
 from reader.articles.topics import Taxonomy, load_taxonomy
-from reader.sources.web.discover import Route, discover
+from reader.sources.web.discover import Route, discover, page_behind_feed
 from reader.sources.web.feed import feed_batches
 from reader.sources.web.http import FetchError, PoliteClient
 from reader.sources.web.matching import Held, Matcher, url_key
 from reader.sources.web.pages import page_batches
 from reader.sources.web.records import GENERIC_CATEGORIES, Batch, WebPost
-from reader.sources.web.wordpress import RestUnavailable, rest_batches
+from reader.sources.web.sitemap import sitemap_batches
+from reader.sources.web.wordpress import RestUnavailable, plain_rest_root, rest_batches
 from reader.store.posts import PostRow, PostStore
 from reader.store.sqlite import now
 from reader.store.web import Subscription, SyncState
@@ -160,24 +161,27 @@ class Syncer:
                 route = discover(self.client, sub.url)
                 state.update(route.to_state())
                 state["source_url"] = sub.url
-            result.route = route.kind
-            try:
-                for batch in self._batches(route, state, sub):
-                    self._take(batch, sub, route, result)
-            except RestUnavailable:
-                if route.kind != "rest":
-                    raise
-                # The head advertises the REST API but the site will not serve it (a
-                # security plugin, robots.txt, a web page for JSON): its feed, else its
-                # pages, as if the API were not there; kept for the next syncs.
-                route = _without_rest(route)
-                for key in _ROUTE_PROGRESS:
-                    state.pop(key, None)
-                state.update(route.to_state())
-                state["source_url"] = sub.url
+            while True:
                 result.route = route.kind
-                for batch in self._batches(route, state, sub):
-                    self._take(batch, sub, route, result)
+                try:
+                    for batch in self._batches(route, state, sub):
+                        self._take(batch, sub, route, result)
+                    break
+                except RestUnavailable as exc:
+                    if route.kind != "rest":
+                        raise
+                    # The head advertises the REST API but the site will not serve it
+                    # there. The web server's own 404 for /wp-json/ (rewrite rules
+                    # missing): ask at ?rest_route=, which every WordPress answers. Else
+                    # (a security plugin, robots.txt, a web page for JSON, a bot check,
+                    # paging that does not page): its feed, else its pages, as if the API
+                    # were not there. Kept for the next syncs.
+                    plain = plain_rest_root(route.api or "") if exc.not_routed else None
+                    route = replace(route, api=plain) if plain else _without_rest(route)
+                    for key in _ROUTE_PROGRESS:
+                        state.pop(key, None)
+                    state.update(route.to_state())
+                    state["source_url"] = sub.url
         except FetchError as exc:
             result.errors.append(_error_line(exc))
             result.unreachable = exc.unreachable and not (result.added or result.updated)
@@ -201,7 +205,15 @@ class Syncer:
         if route.kind == "rest" and route.api:
             yield from rest_batches(self.client, route.api, state, route.category_id, step)
         elif route.kind == "feed" and route.feed:
-            yield from feed_batches(self.client, route.feed, state, self._known, step)
+            home = _site_home(route) if not state.get("complete") else None
+            for batch in feed_batches(self.client, route.feed, state, self._known, step):
+                if batch.final and home:
+                    # The feed holds the newest posts alone and may not go back (older
+                    # pages lost behind a cache): the sitemap names the rest.
+                    yield from sitemap_batches(
+                        self.client, home, batch.state, self.matcher.holds_url, step
+                    )
+                yield batch
         else:
             yield from page_batches(self.client, route.home, state, self.matcher.holds_url, step)
 
@@ -401,6 +413,18 @@ _ROUTE_PROGRESS: tuple[Literal["complete", "high_water", "etag", "last_modified"
     "etag",
     "last_modified",
 )
+
+
+def _site_home(route: Route) -> str | None:
+    """The home page of the whole site a feed route reads, whose sitemap lists every post;
+    None for a category's or a tag's (a sitemap does not say which posts are in it)."""
+    page = route.home
+    if route.feed and url_key(route.home) == url_key(route.feed):
+        page = page_behind_feed(route.feed, None) or urljoin(route.feed, "/")
+    parts = urlsplit(page)
+    if parts.query or any(f"/{term}/" in parts.path for term in ("category", "tag", "author")):
+        return None
+    return page
 
 
 def _without_rest(route: Route) -> Route:

@@ -18,7 +18,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from reader.sanitise import clean_text
 from reader.sources.web.content import clean_title, post_markdown
-from reader.sources.web.http import Disallowed, FetchError, PoliteClient, Response
+from reader.sources.web.http import Disallowed, FetchError, PoliteClient, Response, refusal
+from reader.sources.web.pages import read_post_page
 from reader.sources.web.records import Batch, WebPost, most_specific
 from reader.store.web import SyncState
 
@@ -32,7 +33,14 @@ _FIELDS = "id,date,date_gmt,modified_gmt,link,title,content,excerpt,categories,t
 
 class RestUnavailable(FetchError):
     """The site advertises the REST API but does not serve it to gp-reader (a security
-    plugin's 401 or 403, a 404, an HTML page, robots.txt): sync takes the feed instead."""
+    plugin's 401 or 403, a 404, an HTML page, robots.txt, a bot check, paging that does not
+    page): sync takes the feed instead. `not_routed`: the web server's own 404, not
+    WordPress's JSON one, so the request never reached WordPress (its rewrite rules are
+    missing) and the ?rest_route= form of the address may well work."""
+
+    def __init__(self, url: str, reason: str, *, not_routed: bool = False) -> None:
+        super().__init__(url, reason)
+        self.not_routed = not_routed
 
 
 def rest_url(api: str, route: str, params: Mapping[str, object] | None = None) -> str:
@@ -52,6 +60,17 @@ def rest_url(api: str, route: str, params: Mapping[str, object] | None = None) -
     return urlunsplit(
         parts._replace(path=path + route.lstrip("/"), query=urlencode(query + extra, safe=","))
     )
+
+
+def plain_rest_root(api: str) -> str | None:
+    """The ?rest_route= form of a pretty REST root (https://x/blog/wp-json/ gives
+    https://x/blog/?rest_route=/), which WordPress answers whatever its permalinks and
+    rewrite rules; None for a root that is already in that form."""
+    parts = urlsplit(api)
+    if "rest_route=" in parts.query or not parts.path.strip("/"):
+        return None
+    base = parts.path.rstrip("/").rsplit("/", 1)[0].removesuffix("/index.php") + "/"
+    return urlunsplit(parts._replace(path=base, query="rest_route=/", fragment=""))
 
 
 def parse_json(body: bytes) -> object:
@@ -97,6 +116,7 @@ def _pages(
     page = 1
     total = 1
     per_page = int(str(params.get("per_page", PER_PAGE)))
+    first: set[str] = set()  # the items of page 1
     while page <= min(total, MAX_PAGES):
         url = rest_url(api, route, {**params, "page": page})
         try:
@@ -112,14 +132,22 @@ def _pages(
             params = {**params, "per_page": per_page}
             continue
         if not response.ok:
-            if page == 1 and response.status in (401, 403, 404, 410):
-                raise RestUnavailable(url, f"the REST API answered {response.status}")
-            raise FetchError(url, f"the REST API answered {response.status}")
+            reason = refusal(response, "the REST API")
+            if page == 1 and (response.status in (401, 403, 404, 410) or response.challenged):
+                not_routed = response.status == 404 and "json" not in response.content_type
+                raise RestUnavailable(url, reason, not_routed=not_routed)
+            raise FetchError(url, reason)
         if not isinstance(data, list):
             if page == 1:
                 raise RestUnavailable(url, "the REST API answered something that is not a list")
             raise FetchError(url, "the REST API answered something that is not a list")
         items = [item for item in data if isinstance(item, dict)]
+        keys = {str(item.get("id", item.get("link"))) for item in items}
+        if page > 1 and keys and keys == first:
+            # A cache keyed on the path alone sends page 1 for every ?page=: the rest of
+            # the archive cannot be had this way (the feed, and its sitemap, may give it).
+            raise RestUnavailable(url, f"the REST API sends page 1 again for page {page}")
+        first = first if page > 1 else keys
         header = response.headers.get("x-wp-totalpages")
         try:
             total = int(header) if header is not None else 0
@@ -254,12 +282,23 @@ def _post(
     if not isinstance(link, str) or not link:
         return None
     content = _rendered(item.get("content"))
+    full = True
+    page_body = None
     if not content.strip():
-        # A password-protected post (content.protected) has no text without its
-        # password; an empty post has none at all: neither is worth a blank page.
+        field = item.get("content")
+        if isinstance(field, dict) and field.get("protected"):
+            return None  # password-protected: no text without its password
+        # Empty post_content: a page builder that keeps the post in its own meta (Oxygen,
+        # Bricks, Thrive Architect) renders it on the page alone. The excerpt, where there
+        # is one, stands as a summary whose page is fetched after the sync (web.fulltext);
+        # with none, the page is read now. A page with no text either: nothing to keep.
         content = _rendered(item.get("excerpt"))
+        full = False
         if not content.strip():
-            return None
+            page_body = _page_text(client, link)
+            if page_body is None:
+                return None
+            full = True
     names = [cats[str(c)][0] for c in _ids(item.get("categories")) if cats.get(str(c), [""])[0]]
     by_id = {key: value[0] for key, value in cats.items()}
     parents = {
@@ -274,7 +313,7 @@ def _post(
     return WebPost(
         url=link,
         title=clean_title(_rendered(item.get("title"))),
-        body=post_markdown(content, link),
+        body=page_body if page_body is not None else post_markdown(content, link),
         date=date,
         modified=(_gmt(item.get("modified_gmt")) or datetime.now(UTC)).isoformat(),
         guid=clean_text(_rendered(item.get("guid"))) or None,
@@ -282,5 +321,19 @@ def _post(
         categories=tuple(most_specific(names, parents)),
         tags=tuple(tags[str(t)][0] for t in _ids(item.get("tags")) if tags.get(str(t), [""])[0]),
         author=author,
-        full_text=True,
+        full_text=full,
     )
+
+
+def _page_text(client: PoliteClient, link: str) -> str | None:
+    """The text of a post's own page, or None when it cannot be had or holds none."""
+    try:
+        response = client.get(link, accept="text/html,application/xhtml+xml;q=0.9")
+    except FetchError as exc:
+        if exc.unreachable:
+            raise
+        return None
+    if not response.ok or "html" not in (response.content_type or "html"):
+        return None
+    page = read_post_page(response.text, response.url)
+    return page.body if page is not None else None
