@@ -45,6 +45,8 @@ def test_each_saved_page_imports_as_a_reader_expects(page, bundled):
 def test_the_figures_are_all_right(bundled):
     figures = quality.figures([quality.check_page(page, bundled) for page in PAGES])
     assert figures.titles_right == figures.posts and figures.dates_right == figures.dates_expected
+    assert figures.authors_right == figures.authors_expected
+    assert figures.urls_right == figures.urls_expected
     assert (figures.chrome_lines, figures.duplicates, figures.lost, figures.page_problems) == (
         0,
         0,
