@@ -364,7 +364,7 @@ def read_html(text: str, source: str) -> list[ImportedPost]:
             date=pagemeta.published(page),
             category=primary_category(listed),
             categories=listed,
-            author=meta.get("author"),
+            author=pagemeta.author(page) or meta.get("author"),
             site=sites[0] if sites else meta.get("sitename"),
             tags=listed + tags,
             url=pagemeta.post_url(page, text),
