@@ -348,12 +348,20 @@ def read_html(text: str, source: str) -> list[ImportedPost]:
         raise UnreadableFile("no post text found in the page")
     meta = document.as_dict() if document is not None and hasattr(document, "as_dict") else {}
     from reader.sources.categories import primary_category
-    from reader.sources.readers import pagemeta
+    from reader.sources.readers import edges, pagemeta
+    from reader.sources.readers.capture import KNOWN_AUTHORS
 
     page = LexborHTMLParser(text)
     title, sites = pagemeta.post_title(page)
     body = pagemeta.without_title_heading(body, title)
-    listed = pagemeta.categories(page)
+    body, header = edges.trim(body, title, KNOWN_AUTHORS)
+    if header.title and (not title or _folded(header.title) in _folded(title)):
+        # The title printed above the byline; the page's <title> adds the site's words.
+        title = header.title
+        body = pagemeta.without_title_heading(body, title)
+    if not body.strip():
+        raise UnreadableFile("no post text found in the page")
+    listed = pagemeta.categories(page) or header.categories
     tags = tuple(t for t in (meta.get("tags") or ()) if t not in listed)
     return [
         ImportedPost(
@@ -361,15 +369,21 @@ def read_html(text: str, source: str) -> list[ImportedPost]:
             title_is_derived=not title,
             body=body,
             source=source,
-            date=pagemeta.published(page),
+            date=pagemeta.published(page) or header.date,
             category=primary_category(listed),
             categories=listed,
-            author=pagemeta.author(page) or meta.get("author"),
+            author=pagemeta.author(page)
+            or header.author
+            or (None if pagemeta.is_clip(page) else meta.get("author")),
             site=sites[0] if sites else meta.get("sitename"),
             tags=listed + tags,
             url=pagemeta.post_url(page, text),
         )
     ]
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
 
 
 # -- Markdown with front matter -----------------------------------------------------------

@@ -178,9 +178,30 @@ def author(page: Page) -> str | None:
             name = " ".join(node.text(strip=True).split())
             if name and len(name) <= 80:
                 return name
-    if _meta(page, "exporter-version").casefold().startswith("evernote"):
-        return None
+    printed = _byline_author(page)
+    if printed or is_clip(page):
+        return printed
     return _meta(page, "author") or None
+
+
+def is_clip(page: Page) -> bool:
+    """An Evernote export, whose meta author is the person who clipped the page."""
+    return _meta(page, "exporter-version").casefold().startswith("evernote")
+
+
+def _byline_author(page: Page) -> str | None:
+    """The author of a 'Posted by …' byline that lost its markup (a clip, a pasted copy)."""
+    from reader.sources.readers.capture import KNOWN_AUTHORS
+    from reader.sources.readers.chrome import split_byline
+
+    for node in page.css("p, div, span, header"):
+        text = node.text(deep=True)
+        if len(text) > 200 or _in_aside(node) or "osted" not in text:
+            continue
+        byline = split_byline(" ".join(text.split()), KNOWN_AUTHORS)
+        if byline and byline.author:
+            return byline.author
+    return None
 
 
 def categories(page: Page) -> tuple[str, ...]:
