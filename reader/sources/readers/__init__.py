@@ -335,9 +335,36 @@ def _plain_markdown(text: str) -> str:
 # -- saved post pages ---------------------------------------------------------------------
 
 
+# A page whose text is nearly all link text is a list of links: Pocket's and Instapaper's
+# exports, a browser's bookmarks. A post page, menus and related links and all, is under
+# a quarter links (the saved pages measured: 0 to 0.19; Pocket's export 0.96).
+LINK_LIST_SHARE = 0.6
+LINK_LIST_LINKS = 5
+
+
+def _refuse_link_list(text: str) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    body = LexborHTMLParser(text).body
+    if body is None:
+        return
+    for node in body.css("script, style, noscript, template"):
+        node.decompose()
+    total = len(" ".join(body.text(separator=" ").split()))
+    links = body.css("a")
+    linked = sum(len(" ".join(a.text(separator=" ").split())) for a in links)
+    if len(links) >= LINK_LIST_LINKS and linked >= LINK_LIST_SHARE * max(total, 1):
+        raise UnreadableFile(
+            f"it is a list of {len(links)} links (a read-later or bookmarks export), with no "
+            "post text in it: save the posts' pages and import those"
+        )
+
+
 def read_html(text: str, source: str) -> list[ImportedPost]:
     import trafilatura
     from selectolax.lexbor import LexborHTMLParser
+
+    _refuse_link_list(text)
 
     document = trafilatura.bare_extraction(text, with_metadata=True, favor_recall=True)
     main_html = trafilatura.extract(

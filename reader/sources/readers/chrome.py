@@ -262,10 +262,23 @@ def by_line_post(lines: list[str]) -> Post | None:
         if title_at is None or len(lines[title_at].strip()) > 150:
             continue
         post = Post(title=lines[title_at].strip(), author=m["name"])
-        post.date = parse_date_line(m["date"]) if m["date"] else None
+        post.date, post.categories = _after_by(m["date"] or "")
         post.lines = without_bio(body_lines(lines[i + 1 :], post), post.author)
         return post
     return None
+
+
+def _after_by(text: str) -> tuple[str | None, tuple[str, ...]]:
+    """What follows the name in `By Name | date`, or in Divi's `by Name | Apr 28, 2025 |
+    Blogs, The General Practice Blog | 2 comments`: the date, and the categories when a
+    date shows the parts are the theme's post meta."""
+    parts = [part.strip() for part in text.split("|") if part.strip()]
+    date = next((found for part in parts if (found := parse_date_line(part))), None)
+    if date is None:
+        return parse_date_line(text) if text else None, ()
+    rest = [p for p in parts if not parse_date_line(p) and not re.fullmatch(_COMMENTS, p, re.I)]
+    rest = [p for p in rest if not re.fullmatch(r"\d+ comments?", p, re.I)]
+    return date, _categories(rest[0]) if len(rest) == 1 else ()
 
 
 def without_bio(lines: list[str], author: str | None) -> list[str]:
