@@ -119,6 +119,46 @@ def _in_aside(node: LexborNode) -> bool:
     return False
 
 
+# A post on a listing page: WordPress prints each as an <article> (or .hentry) with the
+# post's heading and its text in .entry-content.
+_LISTED_POST = "article, .hentry, .type-post"
+_LISTED_TEXT = ".entry-content, .post-content, [itemprop=articleBody]"
+
+
+def listed_posts(page: Page) -> list[LexborNode]:
+    """The posts a listing page prints in full, outermost first; [] on a post's page (one
+    article) or where none has both a heading and its own text."""
+    found: list[LexborNode] = []
+    for node in page.css(_LISTED_POST):
+        if _in_aside(node) or any(_contains(outer, node) for outer in found):
+            continue
+        if node.css_first(_LISTED_TEXT) is None:
+            continue
+        headed = any(node.css_first(selector) for selector in _TITLE_SELECTORS[:4])
+        if headed or node.css_first("h1, h2") is not None:
+            found.append(node)
+    return found
+
+
+def _contains(outer: LexborNode, inner: LexborNode) -> bool:
+    """Whether `inner` is `outer` or inside it."""
+    node: LexborNode | None = inner
+    while node is not None:
+        if node.mem_id == outer.mem_id:
+            return True
+        node = node.parent
+    return False
+
+
+def title_link(scope: Page) -> str | None:
+    """The address a listed post's heading links to (its own page)."""
+    for selector in (".entry-title a[href]", "h2 a[href]", "h1 a[href]"):
+        node = scope.css_first(selector)
+        if node is not None and (url := web_address(node.attributes.get("href"))):
+            return url
+    return None
+
+
 def published(page: Page) -> str | None:
     found = _meta(page, "article:published_time")
     if not found:
