@@ -59,6 +59,10 @@ class PostCheck:
     title_right: bool = True
     date_expected: bool = False
     date_right: bool = True
+    author_expected: bool = False
+    author_right: bool = True
+    url_expected: bool = False
+    url_right: bool = True
     chrome_lines: int = 0
     lost: int = 0
     duplicate: bool = False
@@ -103,6 +107,16 @@ def check_post(page: dict, want: dict, outcome, corpus) -> PostCheck:
     if not wanted_date and got_date and not want.get("same_as"):
         check.date_right = False
         bad(f"date {got_date} invented (the page shows none)")
+    author = want.get("author")
+    check.author_expected = author is not None
+    if author and post.author != author or post.author in want.get("author_not", ()):
+        check.author_right = False
+        bad(f"author {post.author!r}, want {author!r}")
+    url = want.get("url")
+    check.url_expected = url is not None
+    if url and post.url != url:
+        check.url_right = False
+        bad(f"address {post.url!r}, want {url!r}")
     if "categories" in want and list(post.categories) != want["categories"]:
         bad(f"categories {list(post.categories)}, want {want['categories']}")
     if post.category != want.get("primary_category"):
@@ -158,6 +172,8 @@ def check_page(page: dict, corpus, saved: Path = SAVED) -> PageCheck:
     if page.get("refused"):
         if not report.failed:
             result.problems.append("not refused")
+        elif page.get("refusal_says", "") not in report.failed[0][1]:
+            result.problems.append(f"refused saying {report.failed[0][1]!r}")
         return result
     if report.failed:
         result.problems.append(f"refused: {report.failed[0][1]}")
@@ -188,6 +204,10 @@ class Figures:
     titles_right: int = 0
     dates_expected: int = 0
     dates_right: int = 0
+    authors_expected: int = 0
+    authors_right: int = 0
+    urls_expected: int = 0
+    urls_right: int = 0
     chrome_lines: int = 0
     duplicates: int = 0
     lost: int = 0
@@ -198,6 +218,8 @@ class Figures:
             f"pages {self.pages}, posts {self.posts}",
             f"titles right      {self.titles_right}/{self.posts}",
             f"dates right       {self.dates_right}/{self.dates_expected} (where a page gives one)",
+            f"authors right     {self.authors_right}/{self.authors_expected} (where named)",
+            f"addresses right   {self.urls_right}/{self.urls_expected} (where a page gives one)",
             f"chrome lines      {self.chrome_lines}",
             f"second copies     {self.duplicates}",
             f"lost paragraphs   {self.lost}",
@@ -214,6 +236,10 @@ def figures(checks: list[PageCheck]) -> Figures:
             f.titles_right += post.title_right
             f.dates_expected += post.date_expected
             f.dates_right += post.date_expected and post.date_right
+            f.authors_expected += post.author_expected
+            f.authors_right += post.author_expected and post.author_right
+            f.urls_expected += post.url_expected
+            f.urls_right += post.url_expected and post.url_right
             f.chrome_lines += post.chrome_lines
             f.duplicates += post.duplicate
             f.lost += post.lost

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import zlib
 from collections.abc import Callable
 
 SHINGLE = 5  # words a shingle
@@ -37,6 +38,14 @@ _MARKER_RE = re.compile(r"^(?:#{1,6} |> |[-*+] |\d+[.)] )", re.M)
 Shingles = frozenset[int]
 
 
+def _stable_hash(text: str) -> int:
+    """The same number for the same text in every run. Python's hash() of a str changes
+    from one process to the next, and the shingles kept (one in SAMPLE, by hash) must not:
+    otherwise a copy near the threshold is a duplicate in one run and a new post in the
+    next."""
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
 def _words(text: str) -> list[str]:
     return _WORD_RE.findall(_MARKER_RE.sub("", text).replace("’", "'").casefold())
 
@@ -56,13 +65,13 @@ def opening_words(markdown: str) -> list[str]:
 
 def shingles(words: list[str]) -> Shingles:
     if len(words) < SHINGLE:
-        return frozenset([hash(" ".join(words))]) if words else frozenset()
+        return frozenset([_stable_hash(" ".join(words))]) if words else frozenset()
     last = len(words) - SHINGLE + 1
-    every = (hash(" ".join(words[i : i + SHINGLE])) for i in range(last))
+    every = (_stable_hash(" ".join(words[i : i + SHINGLE])) for i in range(last))
     # One shingle in SAMPLE, chosen by its hash: both sides keep the same ones, so the
     # share two texts have in common is kept, at a fraction of the look-ups.
     kept = frozenset(h for h in every if h % SAMPLE == 0)
-    return kept or frozenset([hash(" ".join(words[:SHINGLE]))])
+    return kept or frozenset([_stable_hash(" ".join(words[:SHINGLE]))])
 
 
 def _start(markdown: str) -> str:

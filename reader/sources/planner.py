@@ -89,6 +89,24 @@ def _special_kind(mode: int) -> str | None:
     return None if stat.S_ISREG(mode) else "not a regular file"
 
 
+# A browser's "Webpage, Complete" (Chrome, Firefox, Edge, Internet Explorer) and Word's
+# "Web Page" put the page's parts in a folder named after it: `Post.html` and
+# `Post_files/` (stylesheets, scripts, images, and the page's frames saved as
+# `saved_resource.html`). The parts are not pages of their own.
+_PAGE_PARTS_SUFFIX = "_files"
+
+
+def _page_parts(folder_name: str, file_names: list[str]) -> bool:
+    """Whether `folder_name` holds the parts of a saved page beside it in `file_names`."""
+    if not folder_name.endswith(_PAGE_PARTS_SUFFIX):
+        return False
+    stem = folder_name[: -len(_PAGE_PARTS_SUFFIX)]
+    return any(
+        Path(name).stem == stem and Path(name).suffix.lower() in (".html", ".htm", ".xhtml")
+        for name in file_names
+    )
+
+
 def _walk(folder: Path, report: ImportReport) -> list[Path]:
     """The importable regular files under `folder`: symlinks are not followed (a link to
     /etc/passwd or out of the folder is skipped, with a reason), nor are devices, named
@@ -101,6 +119,7 @@ def _walk(folder: Path, report: ImportReport) -> list[Path]:
 
     for top, dirs, names in os.walk(folder, onerror=failed, followlinks=False):
         base = Path(top)
+        dirs[:] = [name for name in dirs if not _page_parts(name, names)]
         for name in sorted(dirs):
             if (base / name).is_symlink():
                 report.skipped.append((str(base / name), _LINK))

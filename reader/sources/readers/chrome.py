@@ -38,7 +38,14 @@ _FULL_MONTHS = {
 }  # fmt: skip
 
 _COMMENTS = r"(?:No Comments|One Comment|1 Comment|\d+ Comments|Comments Off|Leave a comment)"
-_BYLINE_RE = re.compile(rf"^Posted by\s*(?P<rest>.+?)\s*(?P<comments>{_COMMENTS})?\s*$")
+_BYLINE_RE = re.compile(rf"^Posted [Bb]y\s*(?P<rest>.+?)\s*\|?\s*(?P<comments>{_COMMENTS})?\s*$")
+# 'Ben Gowland On 3 March 2025 @ 07:00 In Blogs, The General Practice Blog' (WP-Print's
+# print view and themes that print 'Posted by X on DATE in CATEGORIES')
+_ON_DATE_RE = re.compile(
+    r"^(?P<name>.+?)\s+on\s+(?P<date>.+?)(?:\s*@\s*\d{1,2}[:.]\d\d(?:\s*[ap]m)?)?"
+    r"(?:\s+in\s+(?P<cats>.+?))?\s*$",
+    re.I,
+)
 # '– By Ben Gowland', 'By Ben Gowland', 'by Ben Gowland | 3 June 2025'
 _BY_RE = re.compile(
     r"^[–—-]?\s*[Bb]y\s+(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){0,3})"
@@ -77,7 +84,10 @@ _FOOTER_RE = re.compile(
     r"tags?:.*|posted in .*|filed under:? .*|categories:?|archives|about the author|"
     r"(?:©|\(c\)|copyright).*|we use cookies.*|cookie settings.*|page \d+ of \d+|"
     r"sign in to comment|you must be logged in to comment\.?|"
-    r"read more(?: »| →|\.\.\.|…)?|continue reading(?: .*)?|read the full (?:post|article).*)$",
+    r"read more(?: »| →|\.\.\.|…)?|continue reading(?: .*)?|read the full (?:post|article).*|"
+    # a print view's closing lines (WP-Print and print plugins like it)
+    r"article printed from .*|url to article:.*|urls in this post:?|click here to print\.?|"
+    r"print (?:this )?(?:post|page|article)|back to top)$",
     re.I,
 )
 # A caption or a site name line has no sentence in it; a date line says a date.
@@ -117,6 +127,7 @@ class Byline:
     author: str | None
     categories: tuple[str, ...]
     comments: str | None
+    date: str | None = None
 
 
 def split_byline(line: str, known_authors: tuple[str, ...] = ()) -> Byline | None:
@@ -134,6 +145,11 @@ def split_byline(line: str, known_authors: tuple[str, ...] = ()) -> Byline | Non
         joined = re.search(rf"(?<=[a-z.)]){_COMMENTS}$", rest)
         if joined:
             comments, rest = joined.group(0), rest[: joined.start()]
+    on = _ON_DATE_RE.match(rest)
+    date = parse_date_line(on["date"]) if on else None
+    if on and date:
+        cats = _categories(on["cats"] or "")
+        return Byline(author=on["name"].strip(), categories=cats, comments=comments, date=date)
     author, categories = _author_and_categories(rest, known_authors)
     return Byline(author=author, categories=categories, comments=comments)
 
@@ -246,10 +262,23 @@ def by_line_post(lines: list[str]) -> Post | None:
         if title_at is None or len(lines[title_at].strip()) > 150:
             continue
         post = Post(title=lines[title_at].strip(), author=m["name"])
-        post.date = parse_date_line(m["date"]) if m["date"] else None
+        post.date, post.categories = _after_by(m["date"] or "")
         post.lines = without_bio(body_lines(lines[i + 1 :], post), post.author)
         return post
     return None
+
+
+def _after_by(text: str) -> tuple[str | None, tuple[str, ...]]:
+    """What follows the name in `By Name | date`, or in Divi's `by Name | Apr 28, 2025 |
+    Blogs, The General Practice Blog | 2 comments`: the date, and the categories when a
+    date shows the parts are the theme's post meta."""
+    parts = [part.strip() for part in text.split("|") if part.strip()]
+    date = next((found for part in parts if (found := parse_date_line(part))), None)
+    if date is None:
+        return parse_date_line(text) if text else None, ()
+    rest = [p for p in parts if not parse_date_line(p) and not re.fullmatch(_COMMENTS, p, re.I)]
+    rest = [p for p in rest if not re.fullmatch(r"\d+ comments?", p, re.I)]
+    return date, _categories(rest[0]) if len(rest) == 1 else ()
 
 
 def without_bio(lines: list[str], author: str | None) -> list[str]:

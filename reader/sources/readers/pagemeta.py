@@ -65,13 +65,104 @@ def post_title(page: Page) -> tuple[str | None, tuple[str, ...]]:
     return None, sites
 
 
+# Where themes print the published date, most explicit first. A theme that shows when a
+# post was updated prints that too, often first (GeneratePress's time.updated before
+# time.entry-date.published): those are never the post's date.
+_PUBLISHED_SELECTORS = (
+    "[itemprop=datePublished]",
+    "time.published",
+    "time.entry-date",
+    ".published",
+    ".entry-date",
+    "article time",
+    "main time",
+)
+_MODIFIED_CLASSES = {"updated", "modified", "date-modified", "last-modified"}
+
+
+def _is_modified_date(node: LexborNode) -> bool:
+    classes = set((node.attributes.get("class") or "").split())
+    if "published" in classes:
+        return False
+    return bool(classes & _MODIFIED_CLASSES) or node.attributes.get("itemprop") == "dateModified"
+
+
+def _printed_date(page: Page) -> str:
+    """The post's date as its header prints it: a datetime or content attribute, else
+    the text ('May 12, 2025'), outside comments and related-post boxes."""
+    from reader.sources.readers.chrome import parse_date_line
+
+    for selector in _PUBLISHED_SELECTORS:
+        for node in page.css(selector):
+            if _is_modified_date(node) or _in_aside(node):
+                continue
+            found = node.attributes.get("datetime") or node.attributes.get("content") or ""
+            if _DATE_RE.match(found.strip()):
+                return found.strip()
+            text = parse_date_line(node.text(strip=True))
+            if text:
+                return text
+    return ""
+
+
+# Comments, related posts and widgets carry dates of their own.
+_ASIDE_MARKS = ("comment", "related", "widget", "sidebar", "jp-relatedposts", "pingback")
+
+
+def _in_aside(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        marks = f"{parent.attributes.get('class') or ''} {parent.attributes.get('id') or ''}"
+        if parent.tag == "aside" or any(mark in marks.casefold() for mark in _ASIDE_MARKS):
+            return True
+        parent = parent.parent
+    return False
+
+
+# A post on a listing page: WordPress prints each as an <article> (or .hentry) with the
+# post's heading and its text in .entry-content.
+_LISTED_POST = "article, .hentry, .type-post"
+_LISTED_TEXT = ".entry-content, .post-content, [itemprop=articleBody]"
+
+
+def listed_posts(page: Page) -> list[LexborNode]:
+    """The posts a listing page prints in full, outermost first; [] on a post's page (one
+    article) or where none has both a heading and its own text."""
+    found: list[LexborNode] = []
+    for node in page.css(_LISTED_POST):
+        if _in_aside(node) or any(_contains(outer, node) for outer in found):
+            continue
+        if node.css_first(_LISTED_TEXT) is None:
+            continue
+        headed = any(node.css_first(selector) for selector in _TITLE_SELECTORS[:4])
+        if headed or node.css_first("h1, h2") is not None:
+            found.append(node)
+    return found
+
+
+def _contains(outer: LexborNode, inner: LexborNode) -> bool:
+    """Whether `inner` is `outer` or inside it."""
+    node: LexborNode | None = inner
+    while node is not None:
+        if node.mem_id == outer.mem_id:
+            return True
+        node = node.parent
+    return False
+
+
+def title_link(scope: Page) -> str | None:
+    """The address a listed post's heading links to (its own page)."""
+    for selector in (".entry-title a[href]", "h2 a[href]", "h1 a[href]"):
+        node = scope.css_first(selector)
+        if node is not None and (url := web_address(node.attributes.get("href"))):
+            return url
+    return None
+
+
 def published(page: Page) -> str | None:
     found = _meta(page, "article:published_time")
     if not found:
-        for node in page.css("article time[datetime], main time[datetime], time.entry-date"):
-            found = node.attributes.get("datetime") or ""
-            if found:
-                break
+        found = _printed_date(page)
     if not found:
         for node in page.css('script[type="application/ld+json"]'):
             found = _ld_date(node.text())
@@ -97,6 +188,60 @@ def _ld_date(text: str) -> str:
         elif isinstance(item, list):
             stack.extend(item)
     return ""
+
+
+# Where themes and readers print the post's author: schema.org markup, the hAuthor
+# vcard of WordPress themes, rel=author links, the AMP plugin's byline, Firefox Reader
+# View's credits line.
+_AUTHOR_SELECTORS = (
+    "[itemprop=author] [itemprop=name]",
+    ".author.vcard .fn",
+    ".author.vcard a",
+    ".author.vcard",
+    "a[rel~=author]",
+    ".author-name",
+    ".amp-wp-author",
+    ".reader-credits",
+    ".byline .author",
+)
+
+
+def author(page: Page) -> str | None:
+    """The post's author as the page prints it, else its meta author, else None.
+
+    An Evernote export's meta author is the person who clipped the page, not the post's
+    author, and is not taken."""
+    for selector in _AUTHOR_SELECTORS:
+        for node in page.css(selector):
+            if _in_aside(node):
+                continue
+            name = " ".join(node.text(strip=True).split())
+            if name and len(name) <= 80:
+                return name
+    printed = _byline_author(page)
+    if printed or is_clip(page):
+        return printed
+    return _meta(page, "author") or None
+
+
+def is_clip(page: Page) -> bool:
+    """An Evernote export, whose meta author is the person who clipped the page."""
+    return _meta(page, "exporter-version").casefold().startswith("evernote")
+
+
+def _byline_author(page: Page) -> str | None:
+    """The author of a 'Posted by …' byline that lost its markup (a clip, a pasted copy)."""
+    from reader.sources.readers.capture import KNOWN_AUTHORS
+    from reader.sources.readers.chrome import split_byline
+
+    for node in page.css("p, div, span, header"):
+        text = node.text(deep=True)
+        if len(text) > 200 or _in_aside(node) or "osted" not in text:
+            continue
+        byline = split_byline(" ".join(text.split()), KNOWN_AUTHORS)
+        if byline and byline.author:
+            return byline.author
+    return None
 
 
 def categories(page: Page) -> tuple[str, ...]:
@@ -134,6 +279,7 @@ def post_url(page: Page, text: str) -> str | None:
     site's home page) counts."""
     link = page.css_first('link[rel~="canonical"][href]')
     candidates = [(link.attributes.get("href") or "") if link else "", _meta(page, "og:url")]
+    candidates.append(_meta(page, "source-url"))  # Evernote's export: the clip's page
     head = text[:4096]  # both comments are written at the top
     for pattern in (_SAVED_FROM, _SINGLEFILE):
         if found := pattern.search(head):
@@ -144,9 +290,26 @@ def post_url(page: Page, text: str) -> str | None:
     return None
 
 
+# The Wayback Machine rewrites every address of a page it replays, the page's own
+# canonical link included, to /web/<timestamp><modifier>/<original address>.
+_WAYBACK = re.compile(
+    r"^https?://(?:web\.|wayback\.)?archive\.org/web/\d{1,14}(?:[a-z]{2}_)?/(?P<url>.+)$", re.I
+)
+
+
+def unarchived(value: str) -> str:
+    """The original address of a Wayback Machine address; any other as it is."""
+    found = _WAYBACK.match(value.strip())
+    if not found:
+        return value
+    url = found["url"]
+    return url if re.match(r"^https?://", url, re.I) else f"http://{url}"
+
+
 def web_address(value: str | None) -> str | None:
-    """`value` when it is the absolute http(s) address of a page, not of a site's root."""
-    value = (value or "").strip()
+    """`value` when it is the absolute http(s) address of a page, not of a site's root
+    (a Wayback Machine address as the page's own)."""
+    value = unarchived((value or "").strip())
     try:
         parts = urlsplit(value)
     except ValueError:
