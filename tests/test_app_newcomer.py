@@ -274,30 +274,31 @@ async def test_a_post_read_in_unread_stays_listed_until_the_section_is_opened_ag
     async with app.run_test(size=SIZE) as pilot:
         screen, tree, view = parts(app)
         screen.go_to_section("unread")
-        await pilot.pause()
+        # The cursor moves once the tree has laid the section out (after a refresh).
+        await wait_until(pilot, lambda: tree.cursor_node.data == ("section", "unread"))
         section = tree.cursor_node
-        if not section.is_expanded:
-            await pilot.press("enter")
-            await pilot.pause()
-        listed = [n.data[1] for n in section.children if n.data[0] == "post"]
+        await wait_until(pilot, lambda: section.is_expanded and len(section.children) > 1)
+
+        def posts() -> list[str]:
+            return [n.data[1] for n in section.children if n.data[0] == "post"]
+
+        listed = posts()
         first, second = listed[0], listed[1]
         await pilot.press("down")
-        assert tree.cursor_node.data == ("post", first)
+        await wait_until(pilot, lambda: tree.cursor_node.data == ("post", first))
         screen.session.set_read(first, True)
         tree.refresh_state()
         await pilot.pause()
-        assert [n.data[1] for n in section.children if n.data[0] == "post"] == listed
+        assert posts() == listed
         assert tree.cursor_node.data == ("post", first)
         await pilot.press("j")
-        assert tree.cursor_node.data == ("post", second)
+        await wait_until(pilot, lambda: tree.cursor_node.data == ("post", second))
         # Closed and opened again: only the unread.
         section.collapse()
-        await pilot.pause()
+        await wait_until(pilot, lambda: not section.is_expanded)
         section.expand()
-        await pilot.pause()
-        again = [n.data[1] for n in section.children if n.data[0] == "post"]
-        assert first not in again and second in again
-        assert screen.session.counts("unread")[1] == len(again)
+        await wait_until(pilot, lambda: first not in posts() and second in posts())
+        assert screen.session.counts("unread")[1] == len(posts())
 
 
 # Found driving the app: a width kept at 160 columns left the post 20 columns at 80.
