@@ -17,7 +17,7 @@ from collections import deque
 
 from textual import events
 from textual.app import App
-from textual.widgets import Input, TextArea
+from textual.widgets import Input
 
 
 class TypeAhead:
@@ -52,7 +52,7 @@ class TypeAhead:
         pending = self._pending
         if not pending:
             return
-        if isinstance(app.focused, Input | TextArea):
+        if isinstance(app.focused, Input):
             while pending:
                 app.post_message(_again(pending.popleft(), app))
             return
