@@ -56,3 +56,42 @@ async def test_a_key_that_moves_the_focus_then_the_next_key_goes_where_it_moved(
         burst(app, "vhl")  # on, highlight it (the focus stays), nowhere to go
         await wait_until(pilot, lambda: len(view.highlights) == 1)
         assert view.passage is not None and screen.focused is view
+
+
+async def test_v_straight_after_g_starts_where_the_view_is_going():
+    """g, G and Space scroll smoothly; a v (or f, or y) pressed before the scroll has
+    landed took the sentence at the top of a view on its way, not where it was going:
+    G then v put the cursor mid-post, and the view jumped back to it."""
+    app = make_app()
+    app.animation_level = "full"  # the tests' default is no animations
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(ArticleView)
+        burst(app, "l")
+        await wait_until(pilot, lambda: screen.focused is view)
+        burst(app, "Gv")
+        await wait_until(pilot, lambda: view.passage is not None)
+        await wait_until(pilot, lambda: not app.animator.is_being_animated(view, "scroll_y"))
+        start = view.passage[0]
+        assert start > len(view.plain) // 2, (start, len(view.plain))
+        # Still at the end, give or take the line or two above the cursor: no jump back.
+        assert view.scroll_y >= view.max_scroll_y - 3
+
+
+async def test_pages_in_a_row_each_go_a_page_from_the_last():
+    """Each page counted from where the last one was going, not from a view still on its
+    way there (or not yet moving): three quick Spaces went one page, or less."""
+    app = make_app()
+    app.animation_level = "full"
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(ArticleView)
+        page = view.scrollable_content_region.height
+        assert view.max_scroll_y > 3 * page
+        burst(app, "   ")  # from the list: the open post pages, the keys stay there
+        await wait_until(pilot, lambda: view.scroll_y == 3 * page)
+        burst(app, "l")
+        await wait_until(pilot, lambda: screen.focused is view)
+        for key in ("pageup", "pageup", "space"):  # in the post, gliding
+            app.post_message(events.Key(key, " " if key == "space" else None))
+        await wait_until(pilot, lambda: view.scroll_y == 2 * page)

@@ -137,7 +137,7 @@ class PaneLayout(Screen[None]):
     def action_page_post(self) -> None:
         """Space in the list: the open post a page on, the keys staying in the list."""
         if self.current is not None and not self.list_covers_post:
-            self.article_view.scroll_page_down(animate=False)
+            self.article_view.page(1, animate=False)
 
     def action_list_width(self, step: int) -> None:
         """< and >: the list narrower or wider, kept for the next start."""
