@@ -74,7 +74,12 @@ class PaneLayout(Screen[None]):
         palette_from = PASSAGE_PALETTE_KEY_FROM if passage else PALETTE_KEY_FROM
         for footer in self.query(Footer):
             footer.compact = width < COMPACT_FOOTER_BELOW
-            footer.show_command_palette = width >= palette_from
+            show_palette = width >= palette_from
+            if footer.show_command_palette != show_palette:
+                footer.show_command_palette = show_palette
+                # Not a recomposing reactive: the footer drawn for the cursor's keys
+                # before this came kept ^p, and cut '? Help' and 'q Quit' off.
+                footer.refresh(recompose=True)
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "narrow")
