@@ -82,3 +82,24 @@ async def test_at_80_columns_the_cursor_keys_leave_room_for_help_and_quit():
         await pilot.press("v")
         await wait_until(pilot, lambda: "Page" in footer(screen))
         await wait_until(pilot, lambda: bool(screen.query("FooterKey.-command-palette")))
+
+
+async def test_at_80_columns_the_palette_key_gives_way_whenever_the_footer_is_fitted():
+    """Under 110 columns the cursor's keys take ^p's room. The footer redrew for the new
+    keys, and was told to drop ^p when the cursor's message reached the screen; when the
+    redraw came first (a real terminal, now and then), ^p stayed and '? Help' and
+    'q Quit' were cut off the right."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen, _, view = parts(app)
+        await into_post(pilot)
+        await wait_until(pilot, lambda: "List" in footer(screen))
+        assert screen.query(".-command-palette")  # ^p is there without the cursor
+        # The cursor comes on and the footer redraws for its keys...
+        view.passage = view._sentences[0]
+        view.refresh_bindings()
+        await wait_until(pilot, lambda: "Highlight" in footer(screen))
+        # ...then the screen fits the footer to them.
+        screen.fit_footer()
+        await wait_until(pilot, lambda: not screen.query(".-command-palette"))
+        assert {"Help", "Quit"} <= set(footer(screen))

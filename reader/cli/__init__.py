@@ -55,7 +55,21 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(commands)
+    _describe(parser)
     return parser
+
+
+def _describe(parser: argparse.ArgumentParser) -> None:
+    """A command's --help opens with what it does: the line `gp-reader --help` lists it
+    by, where the command gives no longer description."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help for choice in action._choices_actions}
+            for name, sub in action.choices.items():
+                text = helps.get(name)
+                if sub.description is None and text:
+                    sub.description = text[0].upper() + text[1:] + "."
+                _describe(sub)
 
 
 def _open_app(args: argparse.Namespace) -> int:

@@ -18,22 +18,32 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     a.add_argument("--note", metavar="TEXT", help="a note on it")
     a.set_defaults(func=run_add)
     a = actions.add_parser("list", help="highlights, newest first (one post's, given its ID)")
-    a.add_argument("id", metavar="ID", nargs="?")
+    a.add_argument(
+        "id", metavar="ID", nargs="?", help="only this post's highlights (default: every post's)"
+    )
     a.add_argument("--json", action="store_true", help="print a JSON array")
     a.set_defaults(func=run_list)
     a = actions.add_parser("remove", help="remove a highlight (its id, or its id's start)")
-    a.add_argument("hid", metavar="HID")
+    a.add_argument(
+        "hid",
+        metavar="HID",
+        help="the highlight's id, or its start (see `gp-reader highlight list`)",
+    )
     a.set_defaults(func=run_remove)
     a = actions.add_parser("note", help="set a highlight's note ('' removes it)")
-    a.add_argument("hid", metavar="HID")
-    a.add_argument("text", metavar="TEXT")
+    a.add_argument(
+        "hid",
+        metavar="HID",
+        help="the highlight's id, or its start (see `gp-reader highlight list`)",
+    )
+    a.add_argument("text", metavar="TEXT", help="the note ('' removes it)")
     a.set_defaults(func=run_note)
 
 
 def register_bookmark_note(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     a = actions.add_parser("note", help="set a bookmark's note ('' removes it); bookmarks too")
-    a.add_argument("id", metavar="ID")
-    a.add_argument("text", metavar="TEXT")
+    a.add_argument("id", metavar="ID", help="the post's id (see `gp-reader list`)")
+    a.add_argument("text", metavar="TEXT", help="the note ('' removes it)")
     a.set_defaults(func=run_bookmark_note)
 
 

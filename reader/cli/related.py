@@ -16,8 +16,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p = commands.add_parser(
         "related",
         help="the posts most like one post",
-        description="The five posts most like one post (whoosh more-like-this on the body's "
-        "key terms), best first; never the post itself.",
+        description="The five posts most like one post, best first, never the post itself: "
+        "those closest in meaning (the model search uses), or without the model whoosh's "
+        "more-like-this on the body's key terms.",
     )
     p.add_argument("id", metavar="ID", help="the post's id (see `gp-reader list`)")
     p.add_argument("--json", action="store_true", help="print a JSON array of {id, title, score}")

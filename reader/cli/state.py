@@ -25,7 +25,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     a.add_argument("--note", metavar="TEXT", help="a note to keep with the bookmark")
     a.set_defaults(func=run_bookmark_add)
     a = actions.add_parser("remove", help="remove a bookmark")
-    a.add_argument("id", metavar="ID")
+    a.add_argument("id", metavar="ID", help="the post's id (see `gp-reader list`)")
     a.set_defaults(func=run_bookmark_remove)
     a = actions.add_parser("list", help="list bookmarks, newest first")
     a.add_argument("--json", action="store_true", help="print a JSON array")
@@ -38,7 +38,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     for name, read in (("read", True), ("unread", False)):
         a = actions.add_parser(name, help=f"mark posts {name}")
-        a.add_argument("ids", metavar="ID", nargs="+")
+        a.add_argument("ids", metavar="ID", nargs="+", help="the posts' ids (see `gp-reader list`)")
         a.set_defaults(func=run_mark, read=read)
 
     p = commands.add_parser("state", help="export, import or locate your bookmarks and state")
@@ -47,7 +47,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     a.add_argument("file", metavar="FILE", nargs="?", help="write here instead of stdout")
     a.set_defaults(func=run_export)
     a = actions.add_parser("import", help="merge an export into your state (- for stdin)")
-    a.add_argument("file", metavar="FILE")
+    a.add_argument(
+        "file", metavar="FILE", help="a file `gp-reader state export` wrote (- reads stdin)"
+    )
     a.set_defaults(func=run_import)
     a = actions.add_parser("path", help="print where the store lives")
     a.set_defaults(func=run_path)

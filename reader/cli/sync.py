@@ -31,7 +31,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     group = commands.add_parser("source", help="the sites gp-reader syncs")
     actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
     p = actions.add_parser("add", help="follow a site (its home page, a feed or a category page)")
-    p.add_argument("url", metavar="URL")
+    p.add_argument(
+        "url", metavar="URL", help="the site's home page, a feed or a category page (http or https)"
+    )
     p.add_argument("--name", metavar="NAME", help="what to call it (default: the site's host)")
     p.add_argument("--category", metavar="NAME", help="put its posts in this category")
     p.set_defaults(func=run_source_add)
@@ -39,11 +41,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--json", action="store_true", help="print a JSON array")
     p.set_defaults(func=run_source_list)
     p = actions.add_parser("remove", help="stop syncing a site (its posts stay)")
-    p.add_argument("name", metavar="NAME")
+    p.add_argument("name", metavar="NAME", help="the source's name (see `gp-reader source list`)")
     p.add_argument("--delete-posts", action="store_true", help="remove the posts it brought too")
     p.set_defaults(func=run_source_remove)
     p = actions.add_parser("import", help="follow the feeds of an OPML file")
-    p.add_argument("file", metavar="FILE.opml")
+    p.add_argument(
+        "file", metavar="FILE.opml", help="an OPML list of feeds (as newsboat and Miniflux export)"
+    )
     p.set_defaults(func=run_source_import)
     p = actions.add_parser("export", help="print the sources as OPML")
     p.set_defaults(func=run_source_export)
@@ -68,7 +72,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(func=run_sync)
 
     p = commands.add_parser("open", help="open a post's page on the web in the browser")
-    p.add_argument("id", metavar="ID")
+    p.add_argument("id", metavar="ID", help="the post's id (see `gp-reader list`)")
     p.set_defaults(func=run_open)
 
 

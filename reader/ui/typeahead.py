@@ -1,4 +1,5 @@
-"""Keys typed before the first frame, handled once the main screen is ready, in order.
+"""Keys handled one at a time, in order: those typed before the first frame, and those
+that arrive together afterwards.
 
 The terminal holds what the reader types while Python starts. Textual reads it all at
 once and hands it to a screen not yet mounted, which takes the keys itself rather than
@@ -9,54 +10,84 @@ has been through its widget and its bindings (it bubbled back to the app, or a w
 stopped it), so a `/` that moves the focus to the search bar has moved it before the
 next letter is routed. Into a text input (the search bar) the rest go at once: an
 input takes letters in order and moves no focus.
+
+The same holds later. Textual routes each key to the widget focused when the key
+arrives, and runs the bindings when it comes back up: keys that arrive together (typed
+while a post renders, or sent at once by tmux or a paste of keys) all went to the old
+focus. `/maggots` in one go focused the search bar and lost every letter; `h l v`
+turned the passage cursor on in the post and left the keys in the list. So a key that
+arrives while another is still on its way is held until that one is through.
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
 
 from textual import events
 from textual.app import App
 from textual.widgets import Input
 
+# A key neither back nor stopped after this long (dropped with a widget that went away)
+# no longer holds up the keys behind it.
+GIVE_UP_SECONDS = 0.5
+
 
 class TypeAhead:
     def __init__(self) -> None:
-        self._held: deque[events.Key] | None = deque()  # None: the app is ready
-        self._out: events.Key | None = None  # given back, not yet through
+        self._ready = False  # the first frame is drawn
+        self._out: events.Key | None = None  # given to the widgets, not yet through
+        self._out_since = 0.0
         self._pending: deque[events.Key] = deque()
 
     def hold(self, event: events.Event) -> bool:
-        """Whether the app should keep this event for later (a key, before it is ready)."""
-        if self._held is None or not isinstance(event, events.Key) or event.is_forwarded:
+        """Whether the app should keep this event for later: a key before the app is
+        ready, or while the key before it is still on its way."""
+        if not isinstance(event, events.Key) or event.is_forwarded or event is self._out:
             return False
-        self._held.append(event)
+        if self._ready and self._out is None and not self._pending:
+            return False  # nothing ahead of it: `handled` sees it on its way
+        self._pending.append(event)
         return True
 
     def release(self, app: App) -> None:
         """The app is ready: give the held keys back."""
-        if self._held is None:
+        if self._ready:
             return
-        held, self._held = self._held, None
-        self._pending = held
+        self._ready = True
         self._next(app)
 
     def handled(self, app: App, event: events.Event, bubbled: bool) -> None:
         """The app has handled an event; `bubbled`: it came back up from the widgets.
         The key given back, come back: the next one."""
-        if bubbled and event is self._out:
+        if not isinstance(event, events.Key):
+            return
+        if bubbled:
+            if event is self._out:
+                self._out = None
+                self._next(app)
+            return
+        if not self._ready:
+            return
+        if event.is_forwarded:  # gone to the focused widget: on its way until it is back
+            if event is not self._out:
+                self._out, self._out_since = event, time.monotonic()
+                app.call_after_refresh(self._stopped, app, event)
+        elif event is self._out or self._out is None:  # a priority binding took it
             self._out = None
             self._next(app)
 
     def _next(self, app: App) -> None:
         pending = self._pending
+        if app.return_code is not None:  # quitting (q, then more keys): they go with it
+            pending.clear()
         if not pending:
             return
         if isinstance(app.focused, Input):
             while pending:
                 app.post_message(_again(pending.popleft(), app))
             return
-        self._out = _again(pending.popleft(), app)
+        self._out, self._out_since = _again(pending.popleft(), app), time.monotonic()
         app.post_message(self._out)
         app.call_after_refresh(self._stopped, app, self._out)
 
@@ -65,7 +96,8 @@ class TypeAhead:
         if key is not self._out:
             return
         # Message has no public "was stopped"; without the attribute, go on now
-        if getattr(key, "_stop_propagation", True):
+        stopped = getattr(key, "_stop_propagation", True)
+        if stopped or time.monotonic() - self._out_since > GIVE_UP_SECONDS:
             self.handled(app, key, bubbled=True)
         else:
             app.call_after_refresh(self._stopped, app, key)

@@ -74,7 +74,12 @@ class PaneLayout(Screen[None]):
         palette_from = PASSAGE_PALETTE_KEY_FROM if passage else PALETTE_KEY_FROM
         for footer in self.query(Footer):
             footer.compact = width < COMPACT_FOOTER_BELOW
-            footer.show_command_palette = width >= palette_from
+            show_palette = width >= palette_from
+            if footer.show_command_palette != show_palette:
+                footer.show_command_palette = show_palette
+                # Not a recomposing reactive: the footer drawn for the cursor's keys
+                # before this came kept ^p, and cut '? Help' and 'q Quit' off.
+                footer.refresh(recompose=True)
 
     def watch_narrow(self, narrow: bool) -> None:
         self.set_class(narrow, "narrow")
@@ -137,7 +142,7 @@ class PaneLayout(Screen[None]):
     def action_page_post(self) -> None:
         """Space in the list: the open post a page on, the keys staying in the list."""
         if self.current is not None and not self.list_covers_post:
-            self.article_view.scroll_page_down(animate=False)
+            self.article_view.page(1, animate=False)
 
     def action_list_width(self, step: int) -> None:
         """< and >: the list narrower or wider, kept for the next start."""

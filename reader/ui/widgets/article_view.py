@@ -307,6 +307,27 @@ class ArticleView(PostAnnotations, VerticalScroll, can_focus=True):
             return self.passage is None
         return True
 
+    # -- moving through the post: each move from where the last one was going ---------
+    # Textual's own scroll actions start after the next refresh and page from where the
+    # view is drawn: keys straight after one (Space Space, G v) went from the old place.
+
+    def page(self, step: int, animate: bool = True) -> None:
+        """A page down (1) or up (-1)."""
+        height = self.scrollable_content_region.height
+        self.scroll_to(y=self._view_top + step * height, animate=animate, immediate=True)
+
+    def action_page_down(self) -> None:
+        self.page(1)
+
+    def action_page_up(self) -> None:
+        self.page(-1)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_to(y=0, immediate=True)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_to(y=self.max_scroll_y, immediate=True)
+
     async def action_in_passage(self, action: str) -> None:
         await self.run_action(action)
 

@@ -12,12 +12,16 @@ from textual.containers import Horizontal
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from reader.ui.widgets.text_input import TextInput
 
-class FindInput(Input):
+
+class FindInput(TextInput):
+    # In the footer while finding: the letter keys are the words'.
     BINDINGS = [
+        Binding("enter", "step(1)", "Next", key_display="⏎"),
+        Binding("up", "step(-1)", "Previous", key_display="↑"),
+        Binding("escape", "close", "Close"),
         Binding("down", "step(1)", "Next", show=False),
-        Binding("up", "step(-1)", "Previous", show=False),
-        Binding("escape", "close", "Close", show=False),
     ]
 
     def action_step(self, step: int) -> None:

@@ -186,7 +186,8 @@ class PostAnnotations(_Host):
     def _show_offset(self, offset: int) -> None:
         y = self._offset_y(offset)
         height = self.scrollable_content_region.height
-        if not self.scroll_y + 1 <= y <= self.scroll_y + height - 3:
+        top = self._view_top
+        if not top + 1 <= y <= top + height - 3:
             self.scroll_to(y=max(0, y - 3), animate=False, immediate=True)
 
     def _block_tops(self) -> list[int]:
@@ -203,10 +204,19 @@ class PostAnnotations(_Host):
             y += len(self.app.console.render_lines(renderable, options, pad=False)) + BLOCK_GAP
         return tops
 
+    @property
+    def _view_top(self) -> float:
+        """The top of the view, or where it is going while a scroll (g, G, Space) glides:
+        a key pressed before it lands means the place the reader asked for."""
+        if self.app.animator.is_being_animated(self, "scroll_y"):
+            return self.scroll_target_y
+        return self.scroll_y
+
     def _top_offset(self) -> int:
         """The plain-text offset of the first block at or below the top of the view."""
+        top_of_view = self._view_top
         for n, top in enumerate(self._block_tops()):
-            if top >= self.scroll_y and n < len(self._blocks):
+            if top >= top_of_view and n < len(self._blocks):
                 return self._blocks[n].start
         return self._blocks[-1].start if self._blocks else 0
 

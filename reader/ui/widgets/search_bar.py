@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Input
+
+from reader.ui.widgets.text_input import TextInput
 
 
-class SearchBar(Input):
+class SearchBar(TextInput):
     # Shown in the footer while typing, where the letter keys are the query's.
     BINDINGS = [
         Binding("enter", "submit", "Open"),
