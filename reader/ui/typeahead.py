@@ -47,6 +47,10 @@ class TypeAhead:
             return False
         if self._ready and self._out is None and not self._pending:
             return False  # nothing ahead of it: `handled` sees it on its way
+        if not self._ready and event.key == "ctrl+j":
+            # Typed before Textual took the terminal out of its line mode, Enter was
+            # turned into a line feed (the terminal's ICRNL), which reads as Ctrl+J.
+            event = events.Key("enter", "\r")
         self._pending.append(event)
         return True
 
@@ -104,10 +108,6 @@ class TypeAhead:
 
 
 def _again(key: events.Key, app: App) -> events.Key:
-    # Typed before Textual took the terminal out of its line mode, Enter was turned into
-    # a line feed (the terminal's ICRNL), which Textual reads as Ctrl+J.
-    if key.key == "ctrl+j":
-        key = events.Key("enter", "\r")
     # Sent by the app, as the driver's keys are: made elsewhere, the maker would be the
     # sender, and Textual stops a message's bubbling at its sender.
     return events.Key(key.key, key.character).set_sender(app)
