@@ -69,6 +69,12 @@ def parsed_corpus_cache() -> Path:
     return cache_dir() / "corpus.json"
 
 
+def exports_dir() -> Path:
+    """Where the app suggests writing exports (Markdown, EPUB): the user's documents
+    folder's gp-reader folder (not created here; an export makes it)."""
+    return Path(platformdirs.user_documents_dir()) / APP_NAME
+
+
 def index_dir() -> Path:
     """The whoosh search index."""
     return cache_dir() / "index"

@@ -33,6 +33,10 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     monkeypatch.setenv("XDG_DATA_HOME", str(root / "data"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(root / "cache"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(root / "config"))
+    # The documents folder (where the app suggests exports) is read from user-dirs.dirs
+    # in the config folder, else ~/Documents: named here, so no export reaches the home.
+    (root / "config").mkdir()
+    (root / "config" / "user-dirs.dirs").write_text(f'XDG_DOCUMENTS_DIR="{root / "documents"}"\n')
     # Scrolling animations make every Pilot key press wait for them to finish.
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     return root

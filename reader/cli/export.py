@@ -40,36 +40,24 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     a.set_defaults(func=run_epub)
 
 
-def _write(text: str, output: str | None) -> None:
-    if output is None or output == "-":
-        sys.stdout.write(text)
-        return
-    from reader.files import write_atomically
-
-    try:
-        write_atomically(Path(output), text)
-    except OSError as exc:
-        raise ReaderError(f"cannot write {output}: {exc.strerror or exc}") from None
-
-
 def run_highlights(args: argparse.Namespace) -> int:
-    from reader.annotations import place, place_all
     from reader.articles.bundled import load_corpus
-    from reader.export.markdown import group_by_post, highlights_markdown
-    from reader.store.sqlite import now
+    from reader.export.files import highlights_text, write_highlights
 
     corpus = load_corpus()
+    post = corpus.get(args.post) if args.post else None
     with open_store() as store:
-        found = place(store, corpus.get(args.post)) if args.post else place_all(store, corpus)
-    posts = group_by_post(found, corpus)
-    _write(highlights_markdown(posts, now()[:19] + "Z"), args.output)
-    if args.output and args.output != "-":
-        n = sum(len(p.highlights) for p in posts)
-        print(
-            f"exported {n} highlight{'s' if n != 1 else ''} from {len(posts)} "
-            f"post{'s' if len(posts) != 1 else ''} to {args.output}",
-            file=sys.stderr,
-        )
+        if args.output and args.output != "-":
+            written = write_highlights(store, corpus, Path(args.output), post)
+            n, posts = written.highlights, written.posts
+            print(
+                f"exported {n} highlight{'s' if n != 1 else ''} from {posts} "
+                f"post{'s' if posts != 1 else ''} to {args.output}",
+                file=sys.stderr,
+            )
+            return 0
+        text, _, _ = highlights_text(store, corpus, post)
+    sys.stdout.write(text)
     return 0
 
 
@@ -100,20 +88,13 @@ def _chosen(
 
 
 def run_epub(args: argparse.Namespace) -> int:
-    from reader.annotations import place
     from reader.articles.bundled import load_corpus
-    from reader.export.epub import build_epub
+    from reader.export.files import write_epub
 
     corpus = load_corpus()
     with open_store() as store:
         articles, selection = _chosen(args, corpus, store)
-        highlights = {a.id: place(store, a) for a in articles}
-    title = args.title or f"gp-reader: {selection}"
-    build_epub(articles, highlights, title, Path(args.output), selection)
-    marked = sum(len(v) for v in highlights.values())
-    print(
-        f"wrote {args.output}: {len(articles)} post{'s' if len(articles) != 1 else ''}, "
-        f"{marked} highlight{'s' if marked != 1 else ''}",
-        file=sys.stderr,
-    )
+        title = args.title or f"gp-reader: {selection}"
+        written = write_epub(store, articles, title, selection, Path(args.output))
+    print(written.summary("posts"), file=sys.stderr)
     return 0

@@ -1,4 +1,5 @@
-"""What MainScreen gives the mixins it is made of (reader.ui.screens.library, .reading_notes).
+"""What MainScreen gives the mixins it is made of (reader.ui.screens.library,
+.reading_notes, .exports).
 
 For the type checker only: at run time `MainScreenHost` is `object`, so a mixin adds
 nothing to MainScreen's bases; under TYPE_CHECKING it is a Screen with the attributes and
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     class MainScreenHost(Screen[None]):
         session: Session
         searching: bool
+        last_search: str | None
 
         @property
         def current(self) -> Article | None: ...

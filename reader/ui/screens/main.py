@@ -24,6 +24,7 @@ from reader.articles.model import Article, byline
 from reader.errors import ReaderError
 from reader.sanitise import for_terminal
 from reader.session import READ_AFTER_SECONDS, Entry, Session
+from reader.ui.screens.exports import Exports
 from reader.ui.screens.layout import MEASURE, PaneLayout
 from reader.ui.screens.library import LibrarySync
 from reader.ui.screens.reading_notes import ReadingNotes
@@ -67,7 +68,7 @@ class RelatedFound(Message):
         self.entries = entries
 
 
-class MainScreen(ReadingNotes, LibrarySync, PaneLayout, Screen):
+class MainScreen(ReadingNotes, Exports, LibrarySync, PaneLayout, Screen):
     AUTO_FOCUS = "#nav"  # straight to the list: no focus hopping (and footer rebuilds) at start
     BINDINGS = [
         Binding("slash", "focus_search", "Search"),

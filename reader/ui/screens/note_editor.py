@@ -48,20 +48,24 @@ class NoteEditor(ModalScreen[str | None]):
 
 
 class NameAsker(ModalScreen[str | None]):
-    """Asks for a name (a saved search's); Enter gives it, Esc cancels."""
+    """Asks for a name (a saved search's, an export's file); Enter gives it, Esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, heading: str, value: str = "") -> None:
+    def __init__(
+        self, heading: str, value: str = "", placeholder: str = "a name", hint: str = ""
+    ) -> None:
         super().__init__()
         self.heading = heading
         self.value = value
+        self.placeholder = placeholder
+        self.hint = hint
 
     def compose(self):
         with Vertical(classes="dialog"):
             yield Static(Text(self.heading), classes="dialog-title")
-            yield Input(self.value, placeholder="a name", id="name")
-            yield Static("Enter save · Esc cancel", classes="dialog-hint")
+            yield Input(self.value, placeholder=self.placeholder, id="name")
+            yield Static(Text(self.hint or "Enter save · Esc cancel"), classes="dialog-hint")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()  # not the main screen's search
