@@ -22,6 +22,13 @@ async def run_palette(pilot, app, command: str) -> None:
     await pilot.press("enter")
 
 
+async def export_dialog(pilot, app, command: str):
+    """The palette's export command, up to its file box: the box's Input."""
+    await run_palette(pilot, app, command)
+    await wait_until(pilot, lambda: isinstance(app.screen, NameAsker))
+    return app.screen.query_one("#name")
+
+
 def said(app, text: str) -> bool:
     return any(text in n.message for n in app._notifications)
 
@@ -38,19 +45,17 @@ async def test_the_open_post_as_an_epub_goes_to_the_suggested_file():
         screen = app.screen
         post = screen.current
         assert post is not None
-        await run_palette(pilot, app, "export the open post")
-        await wait_until(pilot, lambda: isinstance(app.screen, NameAsker))
+        field = await export_dialog(pilot, app, "export the open post")
         suggested = paths.exports_dir() / f"{post.id}.epub"
-        assert app.screen.query_one("#name").value == str(suggested)
+        assert field.value == str(suggested)
         assert not paths.exports_dir().exists()  # made by the export, not before
         await pilot.press("enter")
         await wait_until(pilot, lambda: said(app, "Wrote"))
         assert said(app, "1 post, 0 highlights")
         assert suggested.is_file() and epub_titles(suggested)
         # Again: the suggestion never overwrites the first export.
-        await run_palette(pilot, app, "export the open post")
-        await wait_until(pilot, lambda: isinstance(app.screen, NameAsker))
-        assert app.screen.query_one("#name").value.endswith(f"{post.id}-2.epub")
+        field = await export_dialog(pilot, app, "export the open post")
+        assert field.value.endswith(f"{post.id}-2.epub")
         await pilot.press("escape")  # cancelled: nothing written
         await wait_until(pilot, lambda: not isinstance(app.screen, NameAsker))
         assert sorted(p.name for p in paths.exports_dir().iterdir()) == [suggested.name]
@@ -63,18 +68,14 @@ async def test_bookmarks_and_a_search_as_epubs_and_a_name_alone_goes_in_the_fold
         await run_palette(pilot, app, "export bookmarked posts")
         await wait_until(pilot, lambda: said(app, "No bookmarked posts yet"))
         await pilot.press("b")  # the open post
-        await run_palette(pilot, app, "export bookmarked posts")
-        await wait_until(pilot, lambda: isinstance(app.screen, NameAsker))
-        field = app.screen.query_one("#name")
+        field = await export_dialog(pilot, app, "export bookmarked posts")
         field.value = "my pack.epub"  # a name alone: in the exports folder
         await pilot.press("enter")
         await wait_until(pilot, lambda: said(app, "my pack.epub: 1 post"))
         assert (paths.exports_dir() / "my pack.epub").is_file()
 
         await search(pilot, "maggots OR bookstores")
-        await run_palette(pilot, app, "export this search")
-        await wait_until(pilot, lambda: isinstance(app.screen, NameAsker))
-        written = app.screen.query_one("#name").value
+        written = (await export_dialog(pilot, app, "export this search")).value
         assert written.endswith("search-maggots-or-bookstores.epub")
         await pilot.press("enter")
         await wait_until(pilot, lambda: said(app, "2 posts, 0 highlights"))
@@ -90,9 +91,7 @@ async def test_highlights_as_markdown_and_a_file_that_cannot_be_written():
         await wait_until(pilot, lambda: said(app, "No highlights yet"))
         await pilot.press("right", "v", "h")  # into the post, the passage cursor, highlight
         await wait_until(pilot, lambda: len(screen.article_view.highlights) == 1)
-        await run_palette(pilot, app, "export highlights")
-        await wait_until(pilot, lambda: isinstance(app.screen, NameAsker))
-        suggested = app.screen.query_one("#name").value
+        suggested = (await export_dialog(pilot, app, "export highlights")).value
         assert suggested.startswith(str(paths.exports_dir() / "highlights-"))
         await pilot.press("enter")
         await wait_until(pilot, lambda: said(app, "1 highlight from 1 post"))
@@ -102,9 +101,7 @@ async def test_highlights_as_markdown_and_a_file_that_cannot_be_written():
         # A folder where the file should go is a file: one line, the app goes on.
         blocker = paths.exports_dir() / "taken"
         blocker.write_text("not a folder")
-        await run_palette(pilot, app, "export highlights")
-        await wait_until(pilot, lambda: isinstance(app.screen, NameAsker))
-        app.screen.query_one("#name").value = str(blocker / "notes.md")
+        (await export_dialog(pilot, app, "export highlights")).value = str(blocker / "notes.md")
         await pilot.press("enter")
         await wait_until(pilot, lambda: said(app, "Could not export"))
         failure = [n.message for n in app._notifications if "Could not export" in n.message]

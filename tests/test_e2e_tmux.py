@@ -30,6 +30,15 @@ def keys(session: str, *args: str) -> None:
     tmux("send-keys", "-t", session, *args, check=True)
 
 
+def quit_and_wait(session: str, done: Path) -> None:
+    """q, then the exit code the session's shell wrote once gp-reader had ended: 0."""
+    keys(session, "q")
+    deadline = time.monotonic() + 20
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert done.read_text().strip() == "0"
+
+
 def test_start_search_open_bookmark_quit_then_the_cli_sees_the_bookmark(tmp_path):
     assert GP_READER.exists(), "install the package first (README's test command)"
     env = {
@@ -57,11 +66,7 @@ def test_start_search_open_bookmark_quit_then_the_cli_sees_the_bookmark(tmp_path
         assert "bookmarked" not in screen(session)
         keys(session, "b")
         wait_for(session, "bookmarked")
-        keys(session, "q")
-        deadline = time.monotonic() + 20
-        while not done.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert done.read_text().strip() == "0"
+        quit_and_wait(session, done)
     finally:
         tmux("kill-server", capture_output=True)
     listed = subprocess.run(
@@ -94,11 +99,7 @@ def test_at_80x24_names_come_first_enter_keeps_the_list_and_the_width_is_kept(tm
         wait_for(session, "How Can PCNs Prepare for Neighbourhoods?")
         keys(session, ">", ">", ">")
         wait_for(session, "The General Practice Blog  1")  # wider: the whole name
-        keys(session, "q")
-        deadline = time.monotonic() + 20
-        while not done.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert done.read_text().strip() == "0"
+        quit_and_wait(session, done)
     finally:
         tmux("kill-server", capture_output=True)
     settings = json.loads((dirs["CONFIG"] / "gp-reader" / "settings.json").read_text())
@@ -123,11 +124,7 @@ def test_keys_typed_before_the_first_frame_search_as_typed(tmp_path):
         wait_for(session, "1 result")
         wait_for(session, "Ben Gowland · CCGs and Primary Care")  # Enter opened it
         assert "maggots" in screen(session).splitlines()[1]  # in the search bar
-        keys(session, "q")
-        deadline = time.monotonic() + 20
-        while not done.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert done.read_text().strip() == "0"
+        quit_and_wait(session, done)
     finally:
         tmux("kill-server", capture_output=True)
     # No letter ran a command: nothing was marked read or bookmarked.
