@@ -28,6 +28,7 @@ import random
 import re
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
@@ -36,6 +37,7 @@ import httpx
 from protego import Protego
 
 from reader import __version__
+from reader.sources.web.decoding import ACCEPT_ENCODING, BoundedDecoder, UnknownCoding
 
 # The project has no public home page of its own: the User-Agent says what gp-reader is
 # and points at its package page, where a site's owner can read what it does.
@@ -217,7 +219,7 @@ class PoliteClient:
             client = self._clients[scheme] = httpx.Client(
                 timeout=self._timeout,
                 follow_redirects=False,
-                headers={"User-Agent": self.user_agent},
+                headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
                 trust_env=False,  # no proxies: every request goes to its own host
                 # Only http:// addresses go through this client (each redirect hop picks
                 # its client by its own scheme), so no TLS happens on it to verify.
@@ -375,19 +377,31 @@ class PoliteClient:
             if declared > self.max_bytes and "content-encoding" not in stream.headers:
                 self.stats.bytes += stream.num_bytes_downloaded
                 raise FetchError(url, f"the response is over {_megabytes(self.max_bytes)}")
+            try:
+                decoder = BoundedDecoder(stream.headers.get("content-encoding", ""))
+            except UnknownCoding as exc:
+                self.stats.bytes += stream.num_bytes_downloaded
+                raise FetchError(
+                    url, f"the response is compressed as {str(exc)!r}, which gp-reader cannot read"
+                ) from None
             chunks: list[bytes] = []
             size = 0
             try:
-                for chunk in stream.iter_bytes():
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise FetchError(url, f"the response is over {_megabytes(self.max_bytes)}")
+                # Raw bytes, decoded here a bounded piece at a time (reader.sources.web.decoding):
+                # httpx's own decoding would inflate a whole chunk before the cap could look.
+                for raw in stream.iter_raw():
+                    for chunk in decoder.feed(raw):
+                        size += len(chunk)
+                        if size > self.max_bytes:
+                            raise FetchError(
+                                url, f"the response is over {_megabytes(self.max_bytes)}"
+                            )
+                        chunks.append(chunk)
                     if time.monotonic() - started > self.deadline:
                         raise FetchError(url, f"the response took over {self.deadline:.0f} s")
                     if self.cancel.is_set():
                         raise Cancelled()
-                    chunks.append(chunk)
-            except httpx.DecodingError as exc:
+            except zlib.error as exc:
                 raise FetchError(url, f"the response cannot be decompressed ({exc})") from None
             finally:
                 self.stats.bytes += stream.num_bytes_downloaded
