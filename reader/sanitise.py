@@ -8,7 +8,7 @@ C0 and C1 controls (BEL, backspace, carriage return overwriting a line) and the 
 bidirectional overrides and isolates that make text read differently from how it is
 stored ("Trojan Source").
 
-Two functions, pure and without any dependency, used by everyone:
+Functions, pure and without any dependency but the standard library, used by everyone:
 
 `clean_text(s)`
     For storage, where content enters (import, sync, state import). Removes every escape
@@ -22,15 +22,19 @@ Two functions, pure and without any dependency, used by everyone:
     hand, is not trusted either). With `single_line`, newlines and tabs become spaces, for
     a field printed on one line (a title in a listing).
 
-`--json` output is not passed through either: JSON escapes controls itself, and it stays
-exact (what the store holds).
+`json_for_terminal(value)`
+    `--json` output: exact (what the store holds, once parsed), but with every character a
+    terminal acts on written as a \\u escape. `json.dumps` escapes C0 controls itself but,
+    with `ensure_ascii=False`, writes DEL, C1 (U+009B is a CSI), the bidi overrides and
+    lone surrogates raw.
 """
 
 from __future__ import annotations
 
+import json
 import re
 
-__all__ = ["clean_text", "for_terminal", "is_clean"]
+__all__ = ["clean_text", "for_terminal", "is_clean", "json_for_terminal"]
 
 # An escape sequence, 7-bit or 8-bit, as ECMA-48 describes it:
 #  - control strings (OSC ESC ], DCS ESC P, APC ESC _, PM ESC ^, SOS ESC X; C1 9D 90 9F 9E
@@ -55,6 +59,9 @@ _DROP |= {ord(c): None for c in _BIDI}
 _DROP[0x0D] = 0x0A  # a carriage return would overwrite its line: a line break instead
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ONE_LINE = str.maketrans({"\n": " ", "\t": " "})
+# What json.dumps leaves raw that a terminal acts on (C0 it escapes itself). Outside
+# strings JSON is ASCII, so each of these is inside a string, where \\uXXXX means the same.
+_JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_BIDI}\ud800-\udfff]")
 
 
 def is_clean(text: str) -> bool:
@@ -77,3 +84,12 @@ def for_terminal(text: str, single_line: bool = False) -> str:
     """`text` safe to write to a terminal; with `single_line`, on one line."""
     text = clean_text(text)
     return text.translate(_ONE_LINE) if single_line else text
+
+
+def json_for_terminal(value: object) -> str:
+    """`value` as indented JSON, non-ASCII text kept, every character a terminal acts on
+    escaped: the same data when parsed, nothing raw on the screen."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    if _JSON_UNSAFE.search(text) is None:
+        return text
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from reader.cli.state import open_store
 from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 
 if TYPE_CHECKING:
     from reader.articles.bundled import Corpus
@@ -42,7 +43,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def _write(text: str, output: str | None) -> None:
     if output is None or output == "-":
-        sys.stdout.write(text)
+        sys.stdout.write(for_terminal(text))  # a file gets it exactly; the screen, clean
         return
     from reader.files import write_atomically
 
