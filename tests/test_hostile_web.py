@@ -123,3 +123,34 @@ def test_a_body_that_cannot_be_decoded_is_one_line(serve, body, encoding, why):
     with pytest.raises(FetchError, match=why) as failed:
         _fetch(serve(encoded(body, encoding)))
     assert "\n" not in str(failed.value)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[" * 100_000,  # nesting past Python's recursion limit
+        "<br />\n[x" * 200_000,  # a 'PHP notice' before every one of 200,000 false starts
+    ],
+    ids=["deep", "false-starts"],
+)
+def test_rest_json_that_cannot_be_read_is_one_error_in_bounded_time(cli, body):
+    import time
+
+    from tests.wpsite import WordPressSite, generate_posts
+
+    with WordPressSite(generate_posts(3)) as site:
+        site.fault(
+            "/wp-json/wp/v2/posts*",
+            "status",
+            times=None,
+            status=200,
+            body=body,
+            content_type="application/json; charset=UTF-8",
+        )
+        assert cli("source", "add", site.url, "--name", "S").code == 0
+        started = time.monotonic()
+        ran = cli("sync", "S", "--pause", "0", "--json")
+        assert time.monotonic() - started < 20
+    assert ran.code == 1, ran.err
+    (error,) = ran.json()["sources"][0]["errors"]
+    assert "JSON" in error and "\n" not in error
