@@ -15,6 +15,7 @@ Functions, pure and without any dependency but the standard library, used by eve
     sequence whole (the introducer, its parameters and its terminator), then every other
     control character except newline and tab, the bidi overrides and isolates and lone
     surrogates (which no file can hold as UTF-8). Carriage returns become newlines.
+    U+FFFE and U+FFFF, noncharacters XML cannot hold, go too.
     Idempotent: ``clean_text(clean_text(s)) == clean_text(s)``.
 
 `for_terminal(s, single_line=False)`
@@ -49,13 +50,16 @@ _SEQUENCE = re.compile(
     r"|\x1b[\x20-\x2f]*[\x30-\x7e]?"
 )
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# U+FFFE and U+FFFF are noncharacters (never text) that XML 1.0 forbids: one in a title
+# made `export epub` fail in lxml ("All strings must be XML compatible").
+_NONCHARACTERS = "\ufffe\uffff"
 # Everything a terminal may act on, and nothing a reader means: C0 but tab and newline,
-# DEL, C1, bidi embeddings/overrides/isolates, lone surrogates.
-_UNSAFE_CLASS = "\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "\ud800-\udfff"
+# DEL, C1, bidi embeddings/overrides/isolates, lone surrogates, those two noncharacters.
+_UNSAFE_CLASS = "\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + _NONCHARACTERS + "\ud800-\udfff"
 _UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
 _DROP: dict[int, int | None] = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
 _DROP |= {c: None for c in range(0x7F, 0xA0)}
-_DROP |= {ord(c): None for c in _BIDI}
+_DROP |= {ord(c): None for c in _BIDI + _NONCHARACTERS}
 _DROP[0x0D] = 0x0A  # a carriage return would overwrite its line: a line break instead
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ONE_LINE = str.maketrans({"\n": " ", "\t": " "})

@@ -195,3 +195,28 @@ async def test_the_apps_sync_note_shows_what_a_site_sent_as_plain_clean_text(
         (note,) = [n for n in app._notifications if n.title == "Sync"]
         assert "Site [b]bold[/b]: added 0" in note.message and not note.markup
         assert UNSAFE.search(note.message) is None, repr(note.message)
+
+
+def test_a_reading_pack_of_posts_xml_cannot_hold_is_written(raw_stores, cli, tmp_path):
+    """lxml refuses control characters and U+FFFF: a title holding them (from an older
+    store, or a --title typed) made `export epub` a traceback."""
+    out = tmp_path / "pack.epub"
+    ran = cli("export", "epub", "--post", "raw-post", "--output", str(out), "--title", "P\x01")
+    assert ran.code == 0, ran.err
+    assert out.stat().st_size > 0
+
+
+def test_noncharacters_from_a_saved_page_are_not_stored(cli, tmp_path):
+    page = tmp_path / "page.html"
+    words = "A paragraph about neighbourhoods and general practice, long enough to keep. "
+    page.write_text(
+        "<html><head><title>Odd\uffff title</title></head><body><article>"
+        f"<h1>Odd\uffff title</h1><p>{words * 12}\ufffe</p></article></body></html>",
+        encoding="utf-8",
+    )
+    assert cli("import", str(page)).code == 0
+    (post,) = [p for p in cli("list", "--json").json() if p["title"].startswith("Odd")]
+    assert post["title"] == "Odd title"
+    assert "\ufffe" not in cli("show", post["id"], "--json").json()["body"]
+    ran = cli("export", "epub", "--post", post["id"], "--output", str(tmp_path / "x.epub"))
+    assert ran.code == 0, ran.err
