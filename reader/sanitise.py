@@ -15,7 +15,8 @@ Functions, pure and without any dependency but the standard library, used by eve
     sequence whole (the introducer, its parameters and its terminator), then every other
     control character except newline and tab, the bidi overrides and isolates and lone
     surrogates (which no file can hold as UTF-8). Carriage returns become newlines.
-    U+FFFE and U+FFFF, noncharacters XML cannot hold, go too.
+    U+FFFE and U+FFFF, noncharacters XML cannot hold, go too, and a run of combining
+    marks on one character is cut to MAX_MARKS.
     Idempotent: ``clean_text(clean_text(s)) == clean_text(s)``.
 
 `for_terminal(s, single_line=False)`
@@ -57,6 +58,15 @@ _NONCHARACTERS = "\ufffe\uffff"
 # DEL, C1, bidi embeddings/overrides/isolates, lone surrogates, those two noncharacters.
 _UNSAFE_CLASS = "\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + _NONCHARACTERS + "\ud800-\udfff"
 _UNSAFE = re.compile(f"[{_UNSAFE_CLASS}]")
+# Combining marks stacked on one character ("Zalgo" text): 100,000 of them are a single
+# cell that some terminals hold, and redraw, mark by mark, and that draws over the lines
+# around it. No writing stacks more than a few from these blocks (Vietnamese two,
+# phonetic transcription three or four), so a run is cut to MAX_MARKS.
+MAX_MARKS = 8
+_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_STACK = re.compile(f"([{_MARKS}]{{{MAX_MARKS}}})[{_MARKS}]+")
+# Anything clean_text may change: one scan of a plain character class, as fast as _UNSAFE.
+_ATTENTION = re.compile(f"[{_UNSAFE_CLASS}{_MARKS}]")
 _DROP: dict[int, int | None] = {c: None for c in range(0x20) if c not in (0x09, 0x0A)}
 _DROP |= {c: None for c in range(0x7F, 0xA0)}
 _DROP |= {ord(c): None for c in _BIDI + _NONCHARACTERS}
@@ -70,18 +80,27 @@ _JSON_UNSAFE = re.compile(f"[\x7f-\x9f{_BIDI}\ud800-\udfff]")
 
 def is_clean(text: str) -> bool:
     """True when `clean_text` would leave `text` as it is."""
-    return _UNSAFE.search(text) is None
+    if _ATTENTION.search(text) is None:
+        return True
+    return _UNSAFE.search(text) is None and _STACK.search(text) is None
 
 
 def clean_text(text: str) -> str:
     """`text` without escape sequences, controls (but newline and tab), bidi overrides
-    or lone surrogates: what gp-reader stores."""
-    if _UNSAFE.search(text) is None:  # nearly every text: one scan, no copy
+    or lone surrogates, and no more than MAX_MARKS combining marks in a row: what
+    gp-reader stores."""
+    if _ATTENTION.search(text) is None:  # nearly every text: one scan, no copy
+        return text
+    if _STACK.search(text) is not None:
+        text = _STACK.sub(r"\1", text)
+    if _UNSAFE.search(text) is None:
         return text
     text = text.replace("\r\n", "\n")
     text = _SEQUENCE.sub("", text)
     text = _SURROGATE.sub("\ufffd", text)
-    return text.translate(_DROP)
+    text = text.translate(_DROP)
+    # Removing controls can join two runs of marks into one longer than the limit.
+    return _STACK.sub(r"\1", text) if _STACK.search(text) is not None else text
 
 
 def for_terminal(text: str, single_line: bool = False) -> str:
