@@ -34,6 +34,7 @@ class _Inflater:
         self.gzip = coding in _GZIP
         self._inflate: zlib._Decompress | None = None
         self._ended = False  # deflate: the stream is over; what follows is ignored
+        self._start = b""  # deflate: its first byte, until the second tells zlib from raw
 
     def _new(self, first: bytes) -> zlib._Decompress:
         if self.gzip:
@@ -44,6 +45,11 @@ class _Inflater:
         return zlib.decompressobj(zlib.MAX_WBITS if wrapped else -zlib.MAX_WBITS)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
+        if not self.gzip and self._inflate is None and not self._ended:
+            data, self._start = self._start + data, b""
+            if len(data) < 2:  # a chunk may be one byte: wait for the header's second
+                self._start = data
+                return
         while data and not self._ended:
             if self._inflate is None:
                 if self.gzip and not data.strip(b"\0"):

@@ -128,6 +128,17 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
 # Charsets a server declares by default (Apache's old AddDefaultCharset, PHP's
 # default_charset) on pages that are in fact UTF-8, the most common wrong declaration.
+# Python codecs a page may name that are no web page's encoding (the WHATWG Encoding
+# standard has none of them; UTF-7 it forbids): the page is read as UTF-8 instead.
+_NOT_A_PAGE_ENCODING = {
+    "utf-7",
+    "utf7",
+    "unicode-escape",
+    "raw-unicode-escape",
+    "idna",
+    "punycode",
+    "undefined",
+}
 _SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
 
 
@@ -149,6 +160,8 @@ def decode_text(body: bytes, content_type: str) -> str:
     single-byte charset is declared (such a declaration is wrong far more often than a
     Latin-1 page happens to be valid UTF-8); no declaration and not UTF-8: Windows-1252."""
     charset = declared_charset(body, content_type) or "utf-8"
+    if charset.replace("_", "-") in _NOT_A_PAGE_ENCODING:
+        charset = "utf-8"
     if charset in _SINGLE_BYTE or charset in ("utf-8", "utf8"):
         try:
             return body.decode("utf-8-sig")
@@ -156,7 +169,10 @@ def decode_text(body: bytes, content_type: str) -> str:
             charset = "windows-1252" if charset in ("utf-8", "utf8") else charset
     try:
         return body.decode(charset, errors="replace")
-    except LookupError:
+    except (LookupError, ValueError):
+        # No such codec, one that is not text (base64), one whose errors 'replace' does
+        # not cover (idna, punycode and 'undefined' raise anyway: a UnicodeError), a name
+        # Python cannot look up (a NUL in it).
         return body.decode("utf-8", errors="replace")
 
 
@@ -419,7 +435,7 @@ def retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # RFC 9110 delay-seconds: ASCII digits ('²' is not)
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)
