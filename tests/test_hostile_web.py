@@ -154,3 +154,50 @@ def test_rest_json_that_cannot_be_read_is_one_error_in_bounded_time(cli, body):
     assert ran.code == 1, ran.err
     (error,) = ran.json()["sources"][0]["errors"]
     assert "JSON" in error and "\n" not in error
+
+
+def test_opml_folders_nested_thousands_deep_are_read(cli, tmp_path):
+    opml = tmp_path / "deep.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head/><body>'
+        + '<outline text="Folder">' * 5000
+        + '<outline text="Deep feed" xmlUrl="https://example.org/feed/"/>'
+        + "</outline>" * 5000
+        + "</body></opml>",
+        encoding="utf-8",
+    )
+    ran = cli("source", "import", str(opml))
+    assert ran.code == 0 and "added 1 source" in ran.out, ran.err
+    (deep,) = [s for s in cli("source", "list", "--json").json() if s["name"] == "Deep feed"]
+    assert deep["category"] == "Folder"
+
+
+def test_opml_declaring_entities_in_utf16_is_refused_in_one_line(cli, tmp_path):
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
+    opml = tmp_path / "laughs.opml"
+    opml.write_text(
+        f'<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE o [<!ENTITY l0 "lol">{lol}]>'
+        '<opml version="2.0"><head/><body><outline text="&l9;" xmlUrl="https://x.org/"/>'
+        "</body></opml>",
+        encoding="utf-16",
+    )
+    ran = cli("source", "import", str(opml))
+    assert ran.code == 2 and ran.err.count("\n") == 1 and "entity" in ran.err, ran.err
+
+
+def test_opml_import_of_a_pipe_is_refused_not_waited_on(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    pipe = tmp_path / "subs.opml"
+    os.mkfifo(pipe)
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data")}
+    ran = subprocess.run(
+        [sys.executable, "-m", "reader", "source", "import", str(pipe)],
+        capture_output=True,
+        text=True,
+        timeout=30,  # reading it waited for a writer for ever
+        env=env,
+    )
+    assert ran.returncode == 2 and "not a file" in ran.stderr, ran.stderr
