@@ -220,3 +220,29 @@ def test_noncharacters_from_a_saved_page_are_not_stored(cli, tmp_path):
     assert "\ufffe" not in cli("show", post["id"], "--json").json()["body"]
     ran = cli("export", "epub", "--post", post["id"], "--output", str(tmp_path / "x.epub"))
     assert ran.code == 0, ran.err
+
+
+def test_open_hands_only_web_addresses_to_the_browser(cli, monkeypatch):
+    """A site's REST 'link' can be any scheme; `o` in the app refused others, `gp-reader
+    open` passed them to webbrowser (file:, or a desktop program's own handler)."""
+    import webbrowser
+
+    from reader.store.posts import PostStore
+
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *a, **k: opened.append(url) or True)
+    with PostStore.open() as store:
+        store.write([], [])
+        for post_id, url in (("odd-scheme", "file:///etc/passwd"), ("web", "https://e.org/p/")):
+            store._write(
+                lambda c, post_id=post_id, url=url: c.execute(
+                    "INSERT INTO posts (id, title, title_is_derived, category, site, author,"
+                    " date, topics, body, words, sources, overrides, seq, url)"
+                    " VALUES (?, 'T', 0, 'C', '', '', NULL, '[]', 'Body text.', 2, '[]', 0, 1, ?)",
+                    (post_id, url),
+                )
+            )
+        store._write(lambda c: c.execute("UPDATE meta SET value = 'changed'"))
+    ran = cli("open", "odd-scheme")
+    assert ran.code == 2 and "not a web address" in ran.err and opened == []
+    assert cli("open", "web").code == 0 and opened == ["https://e.org/p/"]

@@ -344,6 +344,16 @@ def run_open(args: argparse.Namespace) -> int:
         raise ReaderError(
             f"{args.id!r} has no address on the web yet (`gp-reader sync` finds it)", exit_code=2
         )
+    if not article.url.lower().startswith(("http://", "https://")):
+        # A site's 'link' may be any scheme (file:, javascript:, a desktop program's own):
+        # only web addresses go to the browser, as in the app.
+        raise ReaderError(
+            for_terminal(
+                f"{args.id!r}'s address is not a web address, so it is not opened: {article.url}",
+                single_line=True,
+            ),
+            exit_code=2,
+        )
     if not webbrowser.open(article.url):
-        print(article.url)
+        print(for_terminal(article.url, single_line=True))
     return 0
