@@ -202,3 +202,24 @@ def test_opml_import_of_a_pipe_is_refused_not_waited_on(tmp_path):
         env=env,
     )
     assert ran.returncode == 2 and "not a file" in ran.stderr, ran.stderr
+
+
+def test_a_feed_of_too_many_entries_is_read_to_the_limit(cli, serve, monkeypatch):
+    from reader.sources.web import feed
+
+    monkeypatch.setattr(feed, "MAX_ENTRIES", 5)  # 10,000 as shipped: the same path
+    items = "".join(
+        f"<item><title>Entry {i}</title><link>https://example.org/{i}/</link>"
+        f"<guid>https://example.org/{i}/</guid><pubDate>Mon, 0{i % 9 + 1} Jan 2024 00:00:00 GMT"
+        f"</pubDate><description>Entry {i} about neighbourhoods.</description></item>"
+        for i in range(8)
+    )
+    body = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Many</title>{items}'
+    body += "</channel></rss>"
+    url = serve(encoded(body.encode(), "identity"))
+    monkeypatch.setenv("GP_READER_SYNC_PAUSE", "0")
+    assert cli("source", "add", url, "--name", "Many").code == 0
+    ran = cli("sync", "Many", "--pause", "0", "--json")
+    (source,) = ran.json()["sources"]
+    assert source["added"] == 5 and source["errors"] == [], ran.out
+    assert ran.json()["full_text"]["pending"] == 0  # whole posts: no page is asked for
