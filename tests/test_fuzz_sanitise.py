@@ -7,7 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reader.sanitise import clean_text, for_terminal, is_clean
+from reader.sanitise import MAX_MARKS, clean_text, for_terminal, is_clean
 
 ESC = "\x1b"
 # Whatever a terminal treats as a control: C0 but tab/newline, DEL, C1, bidi controls.
@@ -34,6 +34,9 @@ HOSTILE = [
     ("lone \udc80 surrogate", "lone \ufffd surrogate"),
     (f"unterminated {ESC}]52;c;AAAA\nnext line", "unterminated \nnext line"),
     (f"cut {ESC}[", "cut "),
+    ("Z" + "\u0336\u0301\u0489" * 30_000 + "algo", "Z" + ("\u0336\u0301\u0489" * 3)[:8] + "algo"),
+    ("x\u0301\u0301\u0301\u0301\x01\u0301\u0301\u0301\u0301\u0301y", "x" + "\u0301" * 8 + "y"),
+    ("noncharacters \ufffe\uffff", "noncharacters "),
 ]
 
 
@@ -44,6 +47,8 @@ def test_hostile_sequences_are_removed_whole():
 
 def test_plain_text_is_kept_exactly():
     text = "Why engage with neighbourhoods?\n\n“PCNs” cost £3.20 — 50% of it\tnow. 日本語 🙂 ‏"
+    text += " Tiếng Việt (ế: e, two marks) d\u0323\u0302 t\u0361s"  # marks as writing uses them
+    text += " 🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"  # England's flag
     assert clean_text(text) is text
     assert for_terminal(text) == text
     assert for_terminal("a\nb\tc", single_line=True) == "a b c"
@@ -52,13 +57,17 @@ def test_plain_text_is_kept_exactly():
 _any_char = st.one_of(
     st.characters(),
     st.sampled_from([ESC, "\x9b", "\x9d", "\x9c", "\x07", "\r", "\ud800", "\udc80", "\u202e"]),
+    st.sampled_from(["\u0301", "\u0489", "\u20dd", "\ufe20", "\uffff"]),  # marks to stack
 )
+_MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_MARK_RUN = re.compile(f"[{_MARKS}]{{{MAX_MARKS + 1}}}")
 
 
 @given(st.text(alphabet=_any_char, max_size=300))
 def test_nothing_a_terminal_obeys_survives(text):
     clean = clean_text(text)
     assert ESC not in clean and CONTROL.search(clean) is None
+    assert _MARK_RUN.search(clean) is None and "\uffff" not in clean
     assert is_clean(clean)
     assert clean_text(clean) == clean  # idempotent
     one = for_terminal(text, single_line=True)

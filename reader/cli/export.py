@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from reader.cli.state import open_store
 from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 
 if TYPE_CHECKING:
     from reader.articles.bundled import Corpus
@@ -57,7 +58,7 @@ def run_highlights(args: argparse.Namespace) -> int:
             )
             return 0
         text, _, _ = highlights_text(store, corpus, post)
-    sys.stdout.write(text)
+    sys.stdout.write(for_terminal(text))  # a file gets it exactly; the screen, clean
     return 0
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from collections import Counter
 
 from reader.articles.bundled import load_corpus
 from reader.articles.glossary import GlossaryEntry, count_posts, load_glossary
+from reader.cli.output import print_json
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -47,8 +46,7 @@ def run_glossary(args: argparse.Namespace) -> int:
     counts: Counter[str] = count_posts(load_corpus(), glossary)
     if args.json:
         data = [entry_fields(e, counts[e.term]) for e in entries]
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(data)
         return 0
     width = max(len(e.term) for e in entries)
     for entry in entries:

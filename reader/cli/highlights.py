@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 
+from reader.cli.output import print_json
 from reader.cli.state import open_store
+from reader.sanitise import for_terminal
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -55,7 +55,7 @@ def run_add(args: argparse.Namespace) -> int:
     with open_store() as store:
         highlight, places = highlight_quote(store, article, args.quote, args.note)
     more = f" (the first of {places} places it is)" if places > 1 else ""
-    print(f"highlighted in {article.title}{more}: {highlight.id}")
+    print(for_terminal(f"highlighted in {article.title}{more}: {highlight.id}", single_line=True))
     return 0
 
 
@@ -79,8 +79,7 @@ def run_list(args: argparse.Namespace) -> int:
         for h in found
     ]
     if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(rows)
         return 0
     if not rows:
         print("no highlights yet; add one with `gp-reader highlight add ID --quote TEXT`")
@@ -91,10 +90,10 @@ def run_list(args: argparse.Namespace) -> int:
         quote = " ".join(h.quote.split())
         quote = quote if len(quote) <= 100 else quote[:97] + "..."
         flag = "  [detached: no longer found in the post]" if h.detached else ""
-        print(f"{h.id}  {h.created[:10]}  {title}{flag}")
-        print(f"    “{quote}”")
+        print(for_terminal(f"{h.id}  {h.created[:10]}  {title}{flag}", single_line=True))
+        print(for_terminal(f"    “{quote}”", single_line=True))
         if h.note:
-            print(f"    note: {' '.join(h.note.split())}")
+            print(for_terminal(f"    note: {' '.join(h.note.split())}", single_line=True))
     return 0
 
 
@@ -103,7 +102,8 @@ def run_remove(args: argparse.Namespace) -> int:
         highlight = store.find_highlight(args.hid)
         store.remove_highlight(highlight.id)
     quote = " ".join(highlight.quote.split())
-    print(f"removed highlight {highlight.id}: “{quote[:60]}{'...' if len(quote) > 60 else ''}”")
+    shown = f"{quote[:60]}{'...' if len(quote) > 60 else ''}"
+    print(for_terminal(f"removed highlight {highlight.id}: “{shown}”", single_line=True))
     return 0
 
 
@@ -122,5 +122,6 @@ def run_bookmark_note(args: argparse.Namespace) -> int:
         existed = store.bookmark(article.id) is not None
         store.set_bookmark_note(article.id, article.title, args.text)
     said = "noted" if args.text.strip() else "removed the note on"
-    print(f"{said} the bookmark{'' if existed else ' (now bookmarked)'}: {article.title}")
+    title = for_terminal(article.title, single_line=True)
+    print(f"{said} the bookmark{'' if existed else ' (now bookmarked)'}: {title}")
     return 0

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from reader.sanitise import json_for_terminal
+
 # What progress_bar yields: progress(done, total, label=None).
 ProgressUpdate = Callable[..., None]
+
+
+def print_json(value: object) -> None:
+    """`--json` output: exact once parsed, with nothing in it a terminal would act on."""
+    sys.stdout.write(json_for_terminal(value) + "\n")
 
 
 @contextmanager

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from reader.articles.bundled import load_corpus
 from reader.articles.model import Article, byline, shown_date
+from reader.cli.output import print_json
 from reader.sanitise import for_terminal
 
 
@@ -56,8 +56,7 @@ def run_list(args: argparse.Namespace) -> int:
 
         articles = filter_by_state(articles, unread=args.unread, bookmarked=args.bookmarked)
     if args.json:
-        json.dump([list_fields(a) for a in articles], sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json([list_fields(a) for a in articles])
     else:
         print_article_lines(articles)
     return 0
@@ -73,8 +72,7 @@ def run_show(args: argparse.Namespace) -> int:
     article = load_corpus().get(args.id)
     if args.json:
         data = list_fields(article) | {"body": article.body}
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(data)
     elif sys.stdout.isatty():
         from rich.console import Console
         from rich.markdown import Markdown

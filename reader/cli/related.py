@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from reader.articles.bundled import load_corpus
@@ -26,7 +25,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_related(args: argparse.Namespace) -> int:
-    from reader.cli.output import progress_bar
+    from reader.cli.output import print_json, progress_bar
     from reader.search import SearchIndex
 
     corpus = load_corpus()
@@ -42,8 +41,7 @@ def run_related(args: argparse.Namespace) -> int:
         index.close()
     if args.json:
         data = [{"id": i, "title": title, "score": round(score, 4)} for i, title, score in related]
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(data)
         return 0
     if not related:
         print(f"No posts like “{for_terminal(article.title, single_line=True)}”.")

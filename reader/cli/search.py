@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from typing import TYPE_CHECKING
 
 from reader.articles.model import shown_date
-from reader.cli.output import progress_bar
+from reader.cli.output import print_json, progress_bar
 from reader.errors import ReaderError
 from reader.sanitise import for_terminal
 
@@ -81,8 +80,7 @@ def run_search(args: argparse.Namespace) -> int:
     if results.notice:
         print(f"gp-reader: {for_terminal(results.notice, single_line=True)}", file=sys.stderr)
     if args.json:
-        json.dump(results.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(results.to_json())
         return 0
     shown_query = for_terminal(text, single_line=True)
     if len(shown_query) > 80:  # a pasted page is not echoed back whole
@@ -142,11 +140,11 @@ def run_searches(args: argparse.Namespace) -> int:
         for s in saved
     ]
     if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(rows)
         return 0
     width = max(len(s.name) for s in saved)
     for r in rows:
         n = r["total"]
-        print(f"{r['name']:{width}}  {r['query']}  ({n} post{'s' if n != 1 else ''})")
+        line = f"{r['name']:{width}}  {r['query']}  ({n} post{'s' if n != 1 else ''})"
+        print(for_terminal(line, single_line=True))
     return 0

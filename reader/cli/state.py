@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from reader.articles.model import Article
+from reader.cli.output import print_json
 from reader.errors import ReaderError
-from reader.sanitise import for_terminal
+from reader.sanitise import for_terminal, json_for_terminal
 from reader.store.export import InvalidExport
 from reader.store.state import StateStore
 
@@ -125,8 +126,7 @@ def run_bookmark_list(args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(rows)
         return 0
     if not rows:
         print("no bookmarks yet; add one with `gp-reader bookmark add ID`", file=sys.stderr)
@@ -185,7 +185,7 @@ def _export_target(name: str) -> Path:
 def run_export(args: argparse.Namespace) -> int:
     with open_store() as store:
         document = store.export_state()
-    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    text = json_for_terminal(document) + "\n"
     if args.file is None or args.file == "-":
         sys.stdout.write(text)
         return 0

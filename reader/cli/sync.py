@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reader.cli.output import print_json
 from reader.errors import ReaderError
 from reader.sanitise import for_terminal
 
@@ -115,7 +115,7 @@ def run_source_add(args: argparse.Namespace) -> int:
                 raise ReaderError(f"{url} is already a source, named {sub.name!r}", exit_code=2)
         store.add_subscription(Subscription(name, url, args.category))
     where = f" (posts go in {args.category!r})" if args.category else ""
-    print(f"added source {name!r}: {url}{where}; `gp-reader sync` fetches its posts")
+    print(for_terminal(f"added source {name!r}: {url}{where}; `gp-reader sync` fetches its posts"))
     return 0
 
 
@@ -138,15 +138,15 @@ def run_source_list(args: argparse.Namespace) -> int:
             }
             for s in subs
         ]
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(data)
         return 0
     if not subs:
         print("No sources (see `gp-reader source add --help`).")
     for s in subs:
         last = (s.state.get("last_sync") or "never synced")[:16].replace("T", " ")
         category = f"  [{s.category}]" if s.category else ""
-        print(f"{s.name}  {s.url}{category}  {counts.get(s.name, 0)} posts, {last}")
+        line = f"{s.name}  {s.url}{category}  {counts.get(s.name, 0)} posts, {last}"
+        print(for_terminal(line, single_line=True))
     return 0
 
 
@@ -188,8 +188,8 @@ def run_source_import(args: argparse.Namespace) -> int:
             names.add(name)
             added += 1
     for line in skipped:
-        print(f"  skipped {line}")
-    print(f"added {added} source{'s' if added != 1 else ''} from {args.file}")
+        print(for_terminal(f"  skipped {line}", single_line=True))
+    print(for_terminal(f"added {added} source{'s' if added != 1 else ''} from {args.file}"))
     return 0
 
 
@@ -197,7 +197,7 @@ def run_source_export(args: argparse.Namespace) -> int:
     from reader.sources.web.subscriptions import write_opml
 
     with open_store() as store:
-        sys.stdout.write(write_opml(store.subscriptions()))
+        sys.stdout.write(for_terminal(write_opml(store.subscriptions())))
     return 0
 
 
@@ -243,10 +243,12 @@ def run_sync(args: argparse.Namespace) -> int:
                     result = syncer.sync(sub)
                     results.append(result)
                     if not args.json:
-                        print(result.summary(args.dry_run), flush=True)
+                        # Errors quote addresses and text the site sent.
+                        summary = result.summary(args.dry_run)
+                        print(for_terminal(summary, single_line=True), flush=True)
                         for error in result.errors[:10]:
                             if not result.unreachable:
-                                print(f"  failed: {error}")
+                                print(for_terminal(f"  failed: {error}", single_line=True))
                 sites = {site_key(sub.url) for sub in subs} if args.names else None
                 down = {site_key(r.url) for r in results if r.unreachable}
                 full = _full_texts(store, client, syncer, sites, down, args, progress)
@@ -260,8 +262,7 @@ def run_sync(args: argparse.Namespace) -> int:
             return 130
     if args.json:
         data = {"sources": [r.to_json() for r in results], "full_text": full.to_json()}
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(data)
     _reindex(results, args.dry_run, bool(full.fetched))
     # A summary whose page could not be had is a note, not a failed sync: it stays, and
     # the next sync tries it again.
@@ -347,6 +348,16 @@ def run_open(args: argparse.Namespace) -> int:
         raise ReaderError(
             f"{args.id!r} has no address on the web yet (`gp-reader sync` finds it)", exit_code=2
         )
+    if not article.url.lower().startswith(("http://", "https://")):
+        # A site's 'link' may be any scheme (file:, javascript:, a desktop program's own):
+        # only web addresses go to the browser, as in the app.
+        raise ReaderError(
+            for_terminal(
+                f"{args.id!r}'s address is not a web address, so it is not opened: {article.url}",
+                single_line=True,
+            ),
+            exit_code=2,
+        )
     if not webbrowser.open(article.url):
-        print(article.url)
+        print(for_terminal(article.url, single_line=True))
     return 0

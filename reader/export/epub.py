@@ -12,6 +12,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from reader.articles.model import Article, byline
 from reader.articles.text import blocks_with_offsets
 from reader.errors import ReaderError
 from reader.export.citation import post_url
+from reader.sanitise import clean_text
 from reader.store.highlights import Highlight
 
 STYLE = """
@@ -147,6 +149,13 @@ def build_epub(
 
     if not articles:
         raise ReaderError("no posts to put in the reading pack", exit_code=2)
+    # lxml refuses a string XML cannot hold (a control character, U+FFFF): text from a
+    # store an older gp-reader wrote, or a --title typed, is cleaned as content is.
+    title = clean_text(title)
+    articles = [
+        replace(a, title=clean_text(a.title), author=clean_text(a.author), body=clean_text(a.body))
+        for a in articles
+    ]
     book = epub.EpubBook()
     book.set_identifier(f"urn:uuid:{uuid.uuid4()}")
     book.set_title(title)

@@ -24,6 +24,10 @@ DIMENSIONS = 256
 TOKENIZER_FILE = "tokenizers/l2_supercat_tokenizer_config.json"
 WEIGHTS_FILE = "weights/l2_supercat_256.safetensors"
 BATCH = 256
+# What the model reads of one text: the longest post is some 7,000 characters. Without a
+# limit one 20 MB post (a hostile import or a site's page) took 100 s and 4.8 GB, every
+# token's row of the table held at once; the first 100,000 characters say what it is about.
+MAX_CHARS = 100_000
 
 
 class ModelUnavailable(Exception):
@@ -68,7 +72,7 @@ class Embedder:
         out = np.zeros((len(texts), self.dimensions), np.float32)
         with self._lock:
             for i in range(0, len(texts), BATCH):
-                batch = texts[i : i + BATCH]
+                batch = [text[:MAX_CHARS] for text in texts[i : i + BATCH]]
                 encoded = (
                     [self._tokenizer.encode(batch[0], add_special_tokens=False)]
                     if len(batch) == 1  # one query: no thread pool for a single text

@@ -30,7 +30,7 @@ import numpy.typing as npt
 
 from reader.articles.model import Article
 from reader.files import write_parts_atomically
-from reader.search.meaning.model import DIMENSIONS, Embedder
+from reader.search.meaning.model import DIMENSIONS, MAX_CHARS, Embedder
 from reader.search.schema import content_hash
 
 MAGIC = b"GPRVEC1\n"
@@ -217,7 +217,9 @@ def _embed_posts(
     if progress:
         progress(0, len(articles), "finding meanings")
     posts = embedder.embed([post_text(a) for a in articles]).astype(np.float16)
-    all_spans = [paragraph_spans(a.body) for a in articles]
+    # Passages as far into a post as the model reads of it whole (a 20 MB post would
+    # otherwise give the model 20 MB of paragraphs to read).
+    all_spans = [[s for s in paragraph_spans(a.body) if s[0] < MAX_CHARS] for a in articles]
     texts = [a.body[s:e] for a, spans in zip(articles, all_spans, strict=True) for s, e in spans]
     flat = np.zeros((len(texts), DIMENSIONS), np.float16)
     step = 4096

@@ -177,6 +177,13 @@ def read_file(path: Path, options: ReadOptions) -> tuple[str, list[ImportedPost]
             page = containers.unpack(path.suffix.lower(), data)
         except containers.ContainerError as exc:
             raise UnreadableFile(str(exc)) from None
+        except RecursionError:  # MIME parts nested thousands deep
+            raise UnreadableFile("it is nested too deeply to read") from None
+        except Exception as exc:  # noqa: BLE001 - email and plistlib raise assorted errors
+            reason = " ".join(str(exc).split())[:120]
+            raise UnreadableFile(
+                f"gp-reader could not unpack it ({type(exc).__name__}: {reason})"
+            ) from None
         text, url, kind = page.html, page.url, "html"
     else:
         text = decode_file_text(data)

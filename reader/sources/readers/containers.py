@@ -52,7 +52,7 @@ def _decode(raw: bytes, charset: str | None) -> str:
             continue
         try:
             return raw.decode(name)
-        except (LookupError, UnicodeDecodeError):
+        except (LookupError, ValueError):  # also codecs that are not text (idna, undefined)
             continue
     return raw.decode("cp1252", errors="replace")
 

@@ -152,9 +152,9 @@ def _category_by_slug(client: PoliteClient, api: str, url: str) -> int | None:
         response = client.get(
             f"{api}wp/v2/categories?slug={slug}&_fields=id", accept="application/json"
         )
-        import json
+        from reader.sources.web.wordpress import parse_json
 
-        found = json.loads(response.body) if response.ok else []
+        found = parse_json(response.body) if response.ok else []
     except (FetchError, ValueError):
         return None
     if isinstance(found, list) and found and isinstance(found[0], dict):

@@ -30,6 +30,7 @@ import random
 import re
 import threading
 import time
+import zlib
 from dataclasses import dataclass, field
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
@@ -38,6 +39,7 @@ import httpx
 from protego import Protego
 
 from reader import __version__
+from reader.sources.web.decoding import ACCEPT_ENCODING, BoundedDecoder, UnknownCoding
 
 # The project has no public home page of its own: the User-Agent says what gp-reader is
 # and points at its package page, where a site's owner can read what it does.
@@ -135,6 +137,17 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w.:-]+)""", re.I
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
 # Charsets a server declares by default (Apache's old AddDefaultCharset, PHP's
 # default_charset) on pages that are in fact UTF-8, the most common wrong declaration.
+# Python codecs a page may name that are no web page's encoding (the WHATWG Encoding
+# standard has none of them; UTF-7 it forbids): the page is read as UTF-8 instead.
+_NOT_A_PAGE_ENCODING = {
+    "utf-7",
+    "utf7",
+    "unicode-escape",
+    "raw-unicode-escape",
+    "idna",
+    "punycode",
+    "undefined",
+}
 _SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "us-ascii", "ascii", "windows-1252", "cp1252"}
 
 
@@ -156,6 +169,8 @@ def decode_text(body: bytes, content_type: str) -> str:
     single-byte charset is declared (such a declaration is wrong far more often than a
     Latin-1 page happens to be valid UTF-8); no declaration and not UTF-8: Windows-1252."""
     charset = declared_charset(body, content_type) or "utf-8"
+    if charset.replace("_", "-") in _NOT_A_PAGE_ENCODING:
+        charset = "utf-8"
     if charset in _SINGLE_BYTE or charset in ("utf-8", "utf8"):
         try:
             return body.decode("utf-8-sig")
@@ -163,7 +178,10 @@ def decode_text(body: bytes, content_type: str) -> str:
             charset = "windows-1252" if charset in ("utf-8", "utf8") else charset
     try:
         return body.decode(charset, errors="replace")
-    except LookupError:
+    except (LookupError, ValueError):
+        # No such codec, one that is not text (base64), one whose errors 'replace' does
+        # not cover (idna, punycode and 'undefined' raise anyway: a UnicodeError), a name
+        # Python cannot look up (a NUL in it).
         return body.decode("utf-8", errors="replace")
 
 
@@ -226,7 +244,7 @@ class PoliteClient:
             client = self._clients[scheme] = httpx.Client(
                 timeout=self._timeout,
                 follow_redirects=False,
-                headers={"User-Agent": self.user_agent},
+                headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
                 trust_env=False,  # no proxies: every request goes to its own host
                 # Only http:// addresses go through this client (each redirect hop picks
                 # its client by its own scheme), so no TLS happens on it to verify.
@@ -393,19 +411,31 @@ class PoliteClient:
             if declared > self.max_bytes and "content-encoding" not in stream.headers:
                 self.stats.bytes += stream.num_bytes_downloaded
                 raise FetchError(url, f"the response is over {_megabytes(self.max_bytes)}")
+            try:
+                decoder = BoundedDecoder(stream.headers.get("content-encoding", ""))
+            except UnknownCoding as exc:
+                self.stats.bytes += stream.num_bytes_downloaded
+                raise FetchError(
+                    url, f"the response is compressed as {str(exc)!r}, which gp-reader cannot read"
+                ) from None
             chunks: list[bytes] = []
             size = 0
             try:
-                for chunk in stream.iter_bytes():
-                    size += len(chunk)
-                    if size > self.max_bytes:
-                        raise FetchError(url, f"the response is over {_megabytes(self.max_bytes)}")
+                # Raw bytes, decoded here a bounded piece at a time (reader.sources.web.decoding):
+                # httpx's own decoding would inflate a whole chunk before the cap could look.
+                for raw in stream.iter_raw():
+                    for chunk in decoder.feed(raw):
+                        size += len(chunk)
+                        if size > self.max_bytes:
+                            raise FetchError(
+                                url, f"the response is over {_megabytes(self.max_bytes)}"
+                            )
+                        chunks.append(chunk)
                     if time.monotonic() - started > self.deadline:
                         raise FetchError(url, f"the response took over {self.deadline:.0f} s")
                     if self.cancel.is_set():
                         raise Cancelled()
-                    chunks.append(chunk)
-            except httpx.DecodingError as exc:
+            except zlib.error as exc:
                 raise FetchError(url, f"the response cannot be decompressed ({exc})") from None
             finally:
                 self.stats.bytes += stream.num_bytes_downloaded
@@ -423,7 +453,7 @@ def retry_after(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # RFC 9110 delay-seconds: ASCII digits ('²' is not)
         return float(value)
     try:
         when = email.utils.parsedate_to_datetime(value)

@@ -8,6 +8,7 @@ them (a folder's name becomes the source's category here, as Miniflux reads it).
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -51,16 +52,24 @@ def name_for(url: str) -> str:
 
 def read_opml(path: Path) -> list[Subscription]:
     """The feeds an OPML file lists (folders give categories); ReaderError if unreadable."""
+    import defusedxml
+    import defusedxml.ElementTree as SafeTree
+
+    if path.exists() and not path.is_file():  # a pipe would block, /dev/zero never end
+        raise ReaderError(f"{path} is not a file (a folder, pipe or device)")
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_OPML_BYTES + 1)
     except OSError as exc:
         raise ReaderError(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > MAX_OPML_BYTES:
         raise ReaderError(f"{path} is over 5 MB; that is not a subscription list")
-    if b"<!ENTITY" in data:
-        raise ReaderError(f"{path}: OPML with entity declarations is not read")
     try:
-        root = ElementTree.fromstring(data)
+        # defusedxml refuses entity declarations in any encoding ('<!ENTITY' in UTF-16
+        # is other bytes) and external references.
+        root = SafeTree.fromstring(data)
+    except defusedxml.DefusedXmlException:
+        raise ReaderError(f"{path}: OPML with entity declarations is not read") from None
     except ElementTree.ParseError as exc:
         raise ReaderError(f"{path} is not OPML ({exc})") from None
     body = root.find("body")
@@ -68,19 +77,26 @@ def read_opml(path: Path) -> list[Subscription]:
         raise ReaderError(f"{path} is not OPML (no <opml><body>)")
     found: list[Subscription] = []
 
-    def walk(node: ElementTree.Element, folder: str | None) -> None:
-        for outline in node.findall("outline"):
-            url = outline.get("xmlUrl") or outline.get("xmlurl") or outline.get("htmlUrl")
-            home = outline.get("htmlUrl") or ""
-            if url and home and url_key(url) == url_key(home.rstrip("/") + "/feed/"):
-                url = home  # a WordPress site's own feed: its home page offers more (REST)
-            text = clean_text((outline.get("title") or outline.get("text") or "").strip())
-            if url:
-                found.append(Subscription(text or name_for(url), url.strip(), folder))
-            else:
-                walk(outline, text or folder)
-
-    walk(body, None)
+    # Depth first, in document order, with a stack of its own: folders nested thousands
+    # deep are no RecursionError.
+    stack: list[tuple[Iterator[ElementTree.Element], str | None]] = [
+        (iter(body.findall("outline")), None)
+    ]
+    while stack:
+        outlines, folder = stack[-1]
+        outline = next(outlines, None)
+        if outline is None:
+            stack.pop()
+            continue
+        url = outline.get("xmlUrl") or outline.get("xmlurl") or outline.get("htmlUrl")
+        home = outline.get("htmlUrl") or ""
+        if url and home and url_key(url) == url_key(home.rstrip("/") + "/feed/"):
+            url = home  # a WordPress site's own feed: its home page offers more (REST)
+        text = clean_text((outline.get("title") or outline.get("text") or "").strip())
+        if url:
+            found.append(Subscription(text or name_for(url), url.strip(), folder))
+        else:
+            stack.append((iter(outline.findall("outline")), text or folder))
     return found
 
 

@@ -185,7 +185,7 @@ class Syncer:
         except FetchError as exc:
             result.errors.append(_error_line(exc))
             result.unreachable = exc.unreachable and not (result.added or result.updated)
-        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
             # What the site sent is not what its format promises, in a way no check
             # above foresaw: one line for this source, never a traceback.
             result.errors.append(

@@ -73,21 +73,36 @@ def plain_rest_root(api: str) -> str | None:
     return urlunsplit(parts._replace(path=base, query="rest_route=/", fragment=""))
 
 
+_JSON_START = re.compile(r"(?:^|>|\n)\s*([\[{])")
+_TO_THE_END = re.compile(r"\s*\Z")
+# Where the JSON may start after PHP's notices: a few lines as a rule. A bound, so a body
+# of a million false starts ('<br />\n[x' over and over) is not read a million times.
+MAX_JSON_STARTS = 100
+
+
 def parse_json(body: bytes) -> object:
     """JSON as WordPress sites really send it: after a UTF-8 BOM (a plugin file saved with
-    one) or PHP notices and warnings printed before it (display_errors left on)."""
+    one) or PHP notices and warnings printed before it (display_errors left on).
+    ValueError when it is not JSON, or nests deeper than Python's parser goes."""
     text = body.decode("utf-8-sig", errors="replace").lstrip()
     try:
         return json.loads(text)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
     except ValueError:
         pass
     # PHP's notices are HTML lines ending in <br />; the JSON starts at the first [ or {
-    # that opens a line's remainder after them.
-    for match in re.finditer(r"(?:^|>|\n)\s*([\[{])", text):
+    # that opens a line's remainder after them, and runs to the end.
+    decoder = json.JSONDecoder()
+    for n, match in enumerate(_JSON_START.finditer(text)):
+        if n == MAX_JSON_STARTS:
+            break
         try:
-            return json.loads(text[match.start(1) :])
-        except ValueError:
+            value, end = decoder.raw_decode(text, match.start(1))  # no copy of the rest
+        except (ValueError, RecursionError):
             continue
+        if _TO_THE_END.match(text, end):
+            return value
     raise ValueError("not JSON")
 
 

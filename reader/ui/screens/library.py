@@ -18,12 +18,14 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from rich.text import Text
 from textual import work
 from textual.message import Message
 from textual.widgets import Static
 from textual.worker import Worker, get_current_worker
 
 from reader.errors import ReaderError
+from reader.sanitise import for_terminal
 from reader.ui.browser import open_address
 from reader.ui.screens.host import MainScreenHost
 
@@ -159,7 +161,10 @@ class LibrarySync(MainScreenHost):
                 self.query_one("#status").display = False
             what = "Sync" if was_sync else "Loading the library again"
             self.notify(
-                f"{what} failed: {event.worker.error}", severity="error", timeout=10, markup=False
+                for_terminal(f"{what} failed: {event.worker.error}", single_line=True),
+                severity="error",
+                timeout=10,
+                markup=False,
             )
 
     def on_sync_progress(self, message: SyncProgress) -> None:
@@ -169,7 +174,7 @@ class LibrarySync(MainScreenHost):
         if self.searching:  # the status line holds the results' count: the corner instead
             return
         status = self.query_one("#status", Static)
-        status.update(line)
+        status.update(Text(for_terminal(line, single_line=True)))  # a source's name: not markup
         status.display = True
 
     # -- changes made elsewhere ------------------------------------------------------------
@@ -209,11 +214,13 @@ class LibrarySync(MainScreenHost):
             if message.added:
                 plural = "s" if message.added != 1 else ""
                 lines.append(f"{message.added} new post{plural}: see New.")
+            # The lines quote addresses, names and what the sites sent: plain text, cleaned.
             self.notify(
-                "\n".join(lines),
+                "\n".join(for_terminal(line, single_line=True) for line in lines),
                 title="Sync",
                 severity="warning" if message.failed else "information",
                 timeout=8,
+                markup=False,
             )
         elif message.corpus is not None and len(message.corpus) != before:
             added = len(message.corpus) - before
