@@ -42,3 +42,11 @@ def test_every_title_and_body_of_the_corpus():
         for fast, slow in pairs():
             assert terms(fast, article.title) == terms(slow, article.title)
             assert terms(fast, article.body) == terms(slow, article.body)
+
+
+@pytest.mark.parametrize("typed", ["practises", "practised", "practising", "practise"])
+def test_the_british_verb_finds_the_noun(index, typed):
+    """A reader's 'practises' (the British verb's spelling) finds the posts' 'practices'."""
+    found = {hit.id for hit in index.search(typed, limit=100).hits}
+    nouns = {hit.id for hit in index.search("practices", limit=100).hits}
+    assert nouns and found == nouns

@@ -37,7 +37,12 @@ US_TO_UK = {
     "license": "licence",
     "defense": "defence",
     "offense": "offence",
+    # The British verb (practise, practised, practising) is the noun's spelling in US
+    # English; searched and indexed alike, a reader's "practises" finds "practices".
     "practise": "practice",
+    "practises": "practices",
+    "practised": "practiced",
+    "practising": "practicing",
     "pediatric": "paediatric",
     "pediatrics": "paediatrics",
     "anesthetic": "anaesthetic",

@@ -17,7 +17,7 @@ from reader.search.analysis import (
 )
 from reader.search.whoosh_internals import encode_frequency, encode_positions
 
-SCHEMA_VERSION = 3  # 2: IndexedText fields; 3: exact fields without positions
+SCHEMA_VERSION = 4  # 2: IndexedText fields; 3: exact fields without positions; 4: practis-
 # Acronym <-> expansion alternatives are added on the stemmed fields only: the exact-form
 # fields just lift exact matches, and doubling the alternatives there doubles the cost.
 EXPANDED_FIELDS = ("title", "body")
