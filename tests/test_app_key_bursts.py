@@ -95,3 +95,22 @@ async def test_pages_in_a_row_each_go_a_page_from_the_last():
         for key in ("pageup", "pageup", "space"):  # in the post, gliding
             app.post_message(events.Key(key, " " if key == "space" else None))
         await wait_until(pilot, lambda: view.scroll_y == 2 * page)
+
+
+async def test_a_key_lost_on_its_way_holds_up_no_key_typed_later():
+    """A key whose check was lost with its screen (never seen back, never seen stopped)
+    lets the keys behind it through once GIVE_UP_SECONDS have passed: the keyboard never
+    locks."""
+    import time
+
+    from reader.ui.typeahead import GIVE_UP_SECONDS
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        ahead = app._type_ahead
+        ahead._out = events.Key("x", "x")  # on its way, its check gone
+        ahead._out_since = time.monotonic() - GIVE_UP_SECONDS - 1
+        await pilot.press("slash", *"maggots")
+        bar = screen.query_one(SearchBar)
+        await wait_until(pilot, lambda: bar.value == "maggots")

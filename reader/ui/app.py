@@ -69,7 +69,7 @@ class ReaderApp(App):
         self._type_ahead = TypeAhead()
 
     async def on_event(self, event: events.Event) -> None:
-        if self._type_ahead.hold(event):
+        if self._type_ahead.hold(event, self):
             return
         bubbled = isinstance(event, events.Key) and event.is_forwarded
         await super().on_event(event)

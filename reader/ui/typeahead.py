@@ -40,11 +40,17 @@ class TypeAhead:
         self._out_since = 0.0
         self._pending: deque[events.Key] = deque()
 
-    def hold(self, event: events.Event) -> bool:
+    def hold(self, event: events.Event, app: App | None = None) -> bool:
         """Whether the app should keep this event for later: a key before the app is
         ready, or while the key before it is still on its way."""
         if not isinstance(event, events.Key) or event.is_forwarded or event is self._out:
             return False
+        if self._out is not None and time.monotonic() - self._out_since > GIVE_UP_SECONDS:
+            # Lost on its way (its screen went before the check ran): it holds up no key
+            # typed later, whatever became of the check.
+            self._out = None
+            if app is not None:
+                self._next(app)
         if self._ready and self._out is None and not self._pending:
             return False  # nothing ahead of it: `handled` sees it on its way
         if not self._ready and event.key == "ctrl+j":
