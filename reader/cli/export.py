@@ -65,9 +65,10 @@ def run_highlights(args: argparse.Namespace) -> int:
 def _chosen(
     args: argparse.Namespace, corpus: Corpus, store: StateStore
 ) -> tuple[list[Article], str]:
+    from reader.export.files import bookmarked_articles, searched_articles
+
     if args.bookmarked:
-        marks = store.bookmarks()
-        articles = [a for a in (corpus.find(b.article_id) for b in marks) if a is not None]
+        articles = bookmarked_articles(store, corpus)
         if not articles:
             raise ReaderError("no bookmarked posts (bookmark some with b, or `bookmark add`)", 2)
         return articles, "bookmarked posts"
@@ -82,10 +83,7 @@ def _chosen(
     from reader.cli.search import _open
 
     index, _ = _open()
-    results = index.search(args.search, limit=100)
-    if not results.hits:
-        raise ReaderError(f"the search {args.search!r} finds no posts", exit_code=2)
-    return [corpus.get(hit.id) for hit in results.hits], f"search: {args.search}"
+    return searched_articles(index, corpus, args.search), f"search: {args.search}"
 
 
 def run_epub(args: argparse.Namespace) -> int:

@@ -29,6 +29,23 @@ class Written:
         return f"wrote {self.path}: {counts}"
 
 
+SEARCH_POSTS = 100  # an EPUB of a search: its best posts
+
+
+def bookmarked_articles(store: StateStore, corpus) -> list[Article]:
+    """The bookmarked posts the library still holds, as the bookmarks list them."""
+    found = (corpus.find(b.article_id) for b in store.bookmarks())
+    return [a for a in found if a is not None]
+
+
+def searched_articles(index, corpus, query: str) -> list[Article]:
+    """The posts a search finds, best first (up to SEARCH_POSTS); ReaderError if none."""
+    results = index.search(query, limit=SEARCH_POSTS)
+    if not results.hits:
+        raise ReaderError(f"the search {query!r} finds no posts", exit_code=2)
+    return [corpus.get(hit.id) for hit in results.hits]
+
+
 def highlights_text(
     store: StateStore, corpus, article: Article | None = None
 ) -> tuple[str, int, int]:

@@ -9,7 +9,6 @@ line what it wrote, or why it could not.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,12 +17,16 @@ from textual import work
 from textual.message import Message
 
 from reader import paths
+from reader.articles.parse import slugify
 from reader.errors import ReaderError
-from reader.export.files import Written
+from reader.export.files import (
+    bookmarked_articles,
+    searched_articles,
+    write_epub,
+    write_highlights,
+)
 from reader.sanitise import for_terminal
 from reader.ui.screens.host import MainScreenHost
-
-SEARCH_POSTS = 100  # an EPUB of a search: its best posts, as `export epub --search` takes
 
 
 class ExportDone(Message):
@@ -49,10 +52,6 @@ def chosen_path(typed: str) -> Path:
     return path if path.is_absolute() else paths.exports_dir() / path
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:40] or "posts"
-
-
 class Exports(MainScreenHost):
     """Mixed into MainScreen."""
 
@@ -63,8 +62,6 @@ class Exports(MainScreenHost):
         today = date.today().isoformat()
 
         def write(store, output: Path) -> str:
-            from reader.export.files import write_highlights
-
             return write_highlights(store, self.session.corpus, output).summary("highlights")
 
         self._ask_and_write(
@@ -79,9 +76,7 @@ class Exports(MainScreenHost):
         self._epub([article], f"gp-reader: {article.title}", "one post", article.id)
 
     def action_export_bookmarks_epub(self) -> None:
-        corpus = self.session.corpus
-        marks = self.session.store.bookmarks()
-        articles = [a for a in (corpus.find(b.article_id) for b in marks) if a is not None]
+        articles = bookmarked_articles(self.session.store, self.session.corpus)
         if not articles:
             self.notify("No bookmarked posts yet: b bookmarks the open post.", timeout=3)
             return
@@ -96,7 +91,11 @@ class Exports(MainScreenHost):
             self.notify("Search first (/), then export what it finds.", timeout=3)
             return
         self._epub(
-            None, f"gp-reader: search: {text}", f"search: {text}", f"search-{_slug(text)}", text
+            None,
+            f"gp-reader: search: {text}",
+            f"search: {text}",
+            f"search-{slugify(text, 40)}",
+            text,
         )
 
     # -- writing ---------------------------------------------------------------------
@@ -105,16 +104,12 @@ class Exports(MainScreenHost):
         self, articles, title: str, selection: str, stem: str, search: str | None = None
     ) -> None:
         def write(store, output: Path) -> str:
-            from reader.export.files import write_epub
-
             chosen = articles
             if chosen is None:  # a search's posts, found again as the CLI finds them
-                results = self.session.search_index().search(search or "", limit=SEARCH_POSTS)
-                chosen = [self.session.corpus.get(hit.id) for hit in results.hits]
-                if not chosen:
-                    raise ReaderError(f"the search {search!r} finds no posts")
-            written: Written = write_epub(store, chosen, title, selection, output)
-            return written.summary("posts")
+                chosen = searched_articles(
+                    self.session.search_index(), self.session.corpus, search or ""
+                )
+            return write_epub(store, chosen, title, selection, output).summary("posts")
 
         self._ask_and_write("Export as an EPUB reading pack to", stem, ".epub", write)
 

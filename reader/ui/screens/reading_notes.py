@@ -5,17 +5,12 @@ session does the work, the article view draws it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from reader.errors import ReaderError
 from reader.export.citation import quoted_with_citation
 from reader.ui.screens.host import MainScreenHost
 from reader.ui.widgets.nav_tree import NavTree
 from reader.ui.widgets.post_annotations import PassageAction
 from reader.ui.widgets.search_bar import SearchBar
-
-if TYPE_CHECKING:
-    pass
 
 
 class ReadingNotes(MainScreenHost):
