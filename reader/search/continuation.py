@@ -76,9 +76,9 @@ def continue_results(
     by_words = [docnum for docnum, _ in best]
     total = len(scores)
 
+    in_words = set(by_words)
     by_meaning: list[int] = []
     if meaning is not None and question is not None:
-        in_words = set(by_words)
         also = [id_of(docnum) for docnum in by_words]
         for post_id, score in meaning.rank(question, DEPTH + len(strict), also=also):
             found = docnum_for(post_id)
@@ -90,12 +90,9 @@ def continue_results(
                 # further down the words' ranking than DEPTH is counted there already).
                 if found not in scores:
                     total += 1
-        by_words_set = in_words
-    else:
-        by_words_set = set(by_words)
     fused = reciprocal_rank_fusion([by_words, by_meaning])[:DEPTH]
     out = [
-        Continued(docnum, "some" if docnum in by_words_set else "meaning", score)
+        Continued(docnum, "some" if docnum in in_words else "meaning", score)
         for docnum, score in fused
     ]
     return out, total
